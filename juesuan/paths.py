@@ -1,0 +1,66 @@
+"""Where things live on disk.
+
+Defaults follow DESIGN.md (warehouse file under warehouse/, releases under publish/releases/);
+every location can be moved with an environment variable so that tests, CI and deployments can
+point the same code elsewhere without touching it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS_DIR = REPO_ROOT / "schemas"
+SAMPLES_DIR = REPO_ROOT / "samples"
+WAREHOUSE_SQL_DIR = REPO_ROOT / "warehouse"
+
+# The published resources that come out of parsing, in the order they are loaded.
+PARSED_RESOURCES = ("documents", "document_tables", "line_items")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The working directories of one installation."""
+
+    data_dir: Path
+    warehouse_path: Path
+    releases_dir: Path
+
+    @property
+    def raw_dir(self) -> Path:
+        """Content-addressed store of every ingested file; never overwritten."""
+        return self.data_dir / "raw"
+
+    @property
+    def parsed_dir(self) -> Path:
+        """Parsed records as Parquet, one folder per fiscal year."""
+        return self.data_dir / "parsed"
+
+    def parsed_year_dir(self, fiscal_year: int) -> Path:
+        return self.parsed_dir / f"fiscal_year={fiscal_year}"
+
+    def parsed_file(self, fiscal_year: int, resource: str) -> Path:
+        return self.parsed_year_dir(fiscal_year) / f"{resource}.parquet"
+
+    @classmethod
+    def from_env(cls, base: Path | None = None) -> Layout:
+        """The layout under `base` (default: the checkout), overridden by JUESUAN_* variables."""
+        root = Path(base) if base else REPO_ROOT
+        env = os.environ
+        return cls(
+            data_dir=Path(env.get("JUESUAN_DATA_DIR", root / "data")),
+            warehouse_path=Path(env.get("JUESUAN_WAREHOUSE", root / "warehouse" / "juesuan.duckdb")),
+            releases_dir=Path(env.get("JUESUAN_RELEASES", root / "publish" / "releases")),
+        )
+
+    @classmethod
+    def under(cls, base: Path) -> Layout:
+        """A self-contained layout below one folder (tests, throw-away runs)."""
+        base = Path(base)
+        return cls(
+            data_dir=base / "data",
+            warehouse_path=base / "warehouse" / "juesuan.duckdb",
+            releases_dir=base / "releases",
+        )
