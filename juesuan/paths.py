@@ -51,7 +51,9 @@ class Layout:
         env = os.environ
         return cls(
             data_dir=Path(env.get("JUESUAN_DATA_DIR", root / "data")),
-            warehouse_path=Path(env.get("JUESUAN_WAREHOUSE", root / "warehouse" / "juesuan.duckdb")),
+            warehouse_path=Path(
+                env.get("JUESUAN_WAREHOUSE", root / "warehouse" / "juesuan.duckdb")
+            ),
             releases_dir=Path(env.get("JUESUAN_RELEASES", root / "publish" / "releases")),
         )
 

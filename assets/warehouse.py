@@ -1,0 +1,19 @@
+"""Stage 3: the DuckDB warehouse, rebuilt from every year's Parquet files by its one writer."""
+
+import dagster as dg
+
+from assets.parse import parsed_documents
+from assets.resources import JuesuanResource
+from juesuan.warehouse import build_warehouse
+
+
+@dg.asset(group_name="warehouse", deps=[parsed_documents], kinds={"duckdb"})
+def warehouse(juesuan: JuesuanResource) -> dg.MaterializeResult:
+    """Tables documents, document_tables, departments, line_items and their views."""
+    summary = build_warehouse(juesuan.layout)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(summary.path)),
+            **{f"rows_{name}": count for name, count in summary.row_counts.items()},
+        }
+    )

@@ -1,0 +1,190 @@
+"""The `juesuan` command: build the dataset, parse one document, look at releases.
+
+Every error a user can cause ends in one clear line naming the file and what to do, never a
+traceback. The Dagster machinery is imported only by the commands that run it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from juesuan import PARSER_VERSION, __version__
+from juesuan.catalogue import usual_titles
+from juesuan.paths import SAMPLES_DIR, Layout
+from juesuan.readers import UnreadableDocument, read_document
+
+app = typer.Typer(
+    help="juesuan: Chinese government final-accounts disclosures (部门决算) as open data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def version() -> None:
+    """Print the package and parser versions."""
+    console.print(f"juesuan {__version__} (parser {PARSER_VERSION})")
+
+
+@app.command()
+def build(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders of disclosures (default: the bundled samples)."),
+    ] = None,
+    base_dir: Annotated[
+        Path | None,
+        typer.Option(help="Keep data, warehouse and releases under this folder instead."),
+    ] = None,
+) -> None:
+    """Ingest disclosures, parse them by fiscal year, rebuild the warehouse, publish a release."""
+    from assets.resources import JuesuanResource
+    from pipelines.run import build as run_build
+
+    paths = [Path(s) for s in (sources or [SAMPLES_DIR])]
+    for path in paths:
+        if not path.exists():
+            _fail(f"{path}: no such file or folder")
+    resource = JuesuanResource(
+        base_dir=str(base_dir.resolve()) if base_dir else "",
+        sources=[str(p.resolve()) for p in paths],
+    )
+    try:
+        summary = run_build(
+            resource, on_step=lambda m: console.print(f"[cyan]→[/] {m}"), log_level="WARNING"
+        )
+    except Exception as exc:  # a failed run: say which step and why, in one message
+        _fail(f"build failed: {_root_cause(exc)}")
+        return
+    ingest = summary.steps["ingest"]
+    table = Table(title="juesuan build", show_header=True)
+    table.add_column("step")
+    table.add_column("result")
+    table.add_row(
+        "ingest",
+        f"{ingest['added']} new, {ingest['already_stored']} already stored, "
+        f"{ingest['skipped']} skipped (not documents)",
+    )
+    for year in summary.fiscal_years:
+        step = summary.steps[f"parse {year}"]
+        table.add_row(
+            f"parse {year}",
+            f"{step['documents']} documents: {step['parsed']} parsed, "
+            f"{step['refused']} refused, {step['quarantined']} quarantined; "
+            f"{step['line_items']} amounts",
+        )
+    wh = summary.steps["warehouse"]
+    table.add_row("warehouse", f"{wh['path']} ({wh.get('rows_line_items', 0)} line items)")
+    table.add_row("release", f"{summary.release_version}: {summary.release_path}")
+    console.print(table)
+    console.print(f"Warehouse: [bold]{wh['path']}[/]")
+    console.print(f"Release:   [bold]{summary.release_path}[/]")
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="One disclosure document.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the canonical records.")] = False,
+) -> None:
+    """Parse one document and say what was found, or print its records as JSON."""
+    from juesuan.parse import parse_source
+
+    if not file.is_file():
+        _fail(f"{file}: no such file")
+    try:
+        parsed = parse_source(read_document(file))
+    except UnreadableDocument as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        records = {
+            "file": str(file),
+            "kind": parsed.kind,
+            "fiscal_year": parsed.fiscal_year,
+            "department_name": parsed.department_name,
+            "published_unit": parsed.published_unit,
+            "tables": {no: t.status for no, t in parsed.tables.items()},
+            "findings": [str(f) for f in parsed.findings],
+            "line_items": [
+                {
+                    "table_no": li.table_no,
+                    "side": li.side,
+                    "code": li.code,
+                    "item": li.item,
+                    "name": li.name,
+                    "measure": li.measure,
+                    "amount_yuan": str(li.amount_yuan),
+                    "published_unit": li.published_unit,
+                    "source_ref": li.source_ref,
+                }
+                for li in parsed.line_items
+            ],
+        }
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return
+    console.print(f"[bold]{file.name}[/]")
+    console.print(
+        f"kind: {parsed.kind}  fiscal year: {parsed.fiscal_year}  "
+        f"department: {parsed.department_name}  unit: {parsed.published_unit}"
+    )
+    if parsed.kind != "final_accounts":
+        _fail(f"{file}: {parsed.kind} document, not final accounts (决算); not parsed", code=2)
+    titles = usual_titles()
+    table = Table(show_header=True)
+    for column in ("table", "title", "status", "amounts", "where"):
+        table.add_column(column)
+    for no, record in parsed.tables.items():
+        table.add_row(
+            no,
+            record.printed_title or titles[no],
+            record.status,
+            str(record.row_count),
+            record.source_ref or "",
+        )
+    console.print(table)
+    for finding in parsed.findings:
+        console.print(f"[yellow]note:[/] {finding}", highlight=False)
+
+
+@app.command()
+def releases(
+    base_dir: Annotated[Path | None, typer.Option(help="The folder given to build.")] = None,
+) -> None:
+    """List the published releases."""
+    from publish.release import list_releases
+
+    layout = Layout.under(base_dir) if base_dir else Layout.from_env()
+    found = list_releases(layout)
+    if not found:
+        console.print(f"no releases under {layout.releases_dir}; run `juesuan build`")
+        return
+    for info in found:
+        console.print(f"{info.version}  {info.path}")
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost user-facing error of a failed Dagster run, without its traceback."""
+    import dagster as dg
+
+    if isinstance(exc, dg.DagsterExecutionStepExecutionError) and exc.user_exception:
+        return f"{exc.step_key}: {exc.user_exception}"
+    return str(exc)
+
+
+if __name__ == "__main__":
+    app()

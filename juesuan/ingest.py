@@ -1,0 +1,82 @@
+"""Bringing source files into the raw store and saying what each one is.
+
+Identification reads the document's cover (kind, fiscal year, department) so that the parsing
+work can be split by fiscal year before any table is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from juesuan.parse.metadata import read_cover
+from juesuan.rawstore import RawStore, StoredDocument
+from juesuan.readers import UnreadableDocument, detect_format, read_document
+
+# Formats a disclosure is published in; anything else in a source folder is not a document.
+DOCUMENT_FORMATS = frozenset({"txt", "pdf", "xlsx", "xls", "docx", "doc", "html"})
+
+
+@dataclass
+class IngestSummary:
+    added: list[StoredDocument] = field(default_factory=list)
+    known: list[StoredDocument] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[StoredDocument]:
+        return self.added + self.known
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        return sorted({d.fiscal_year for d in self.documents if d.fiscal_year is not None})
+
+
+def iter_source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Every file below the sources, with the reason it is skipped (None: it is a document)."""
+    for source in sources:
+        source = Path(source)
+        if not source.exists():
+            yield source, "no such file or folder"
+            continue
+        paths = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+        for path in paths:
+            if any(part.startswith(".") for part in path.relative_to(source.parent).parts):
+                continue
+            if detect_format(path) not in DOCUMENT_FORMATS:
+                yield path, f"not a document format ({path.suffix or 'no extension'})"
+                continue
+            yield path, None
+
+
+def identify(store: RawStore, doc: StoredDocument) -> StoredDocument:
+    """Read the cover of a stored document and record what it is (or why it cannot be read)."""
+    try:
+        source = read_document(store.object_path(doc))
+    except UnreadableDocument as exc:
+        return replace(doc, problem=str(exc).replace(doc.object_name, doc.file_name))
+    cover = read_cover(source.rows)
+    return replace(
+        doc,
+        kind=cover.kind,
+        fiscal_year=cover.fiscal_year,
+        department_name=cover.department_name,
+        problem=None if cover.fiscal_year else "no fiscal year found on the cover",
+    )
+
+
+def ingest(store: RawStore, sources: Iterable[Path]) -> IngestSummary:
+    summary = IngestSummary()
+    for path, skip_reason in iter_source_files(sources):
+        if skip_reason:
+            summary.skipped.append((path, skip_reason))
+            continue
+        doc, is_new = store.add(path)
+        if is_new:
+            doc = identify(store, doc)
+            store.save(doc)
+            summary.added.append(doc)
+        else:
+            summary.known.append(doc)
+    return summary

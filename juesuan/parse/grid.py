@@ -1,0 +1,340 @@
+"""Reading one table block: its metadata lines, its header, and its rows as typed entries.
+
+Columns get their roles (code, label, line number, measure) from the header, read deepest level
+first because merged cells print their text once, on the top level, and the specific header
+(小计, 基本支出) sits below the general one (本年支出). A row is read by position when its cells
+fit the columns' roles; when extraction shifted the cells (GUIDE: blank cells collapse, labels
+slip into the line-number column) it is read by the order of its typed tokens instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from juesuan.amounts import find_unit, has_decimal_point, is_blank, looks_like_amount
+from juesuan.catalogue import (
+    ITEM_COLUMN_TABLES,
+    TWO_SIDED_TABLES,
+    match_item_in_header,
+    match_measure,
+)
+from juesuan.readers import Row
+from juesuan.textnorm import compact, label_key
+
+_LABEL = re.compile(r"公开\s*\d+\s*表|表[一二三四五六七八九]")
+_DEPARTMENT = re.compile(
+    r"^(?:部门名称|部门|单位名称|编制单位|预算单位)[:：]\s*(?P<name>.+?)\s*(?:(?:金额)?单位[:：].*)?$"
+)
+_YEAR_LINE = re.compile(r"^\d{4}年度?$")
+_NOTE = re.compile(r"^(注|说明|备注)\s*[:：]?")
+_META_PREFIX = re.compile(r"^(预算代码|单位编码|部门编码)[:：]")
+_CODE_DIGITS = re.compile(r"^\d+$")
+
+_CODE_HEADERS = {"科目编码", "科目代码", "功能分类科目编码", "经济分类科目编码", "编码", "代码"}
+_CODE_PART_HEADERS = {"类", "款", "项"}
+_LABEL_HEADERS = {"项目", "科目名称", "名称", "项目名称", "科目"}
+_SIDES = {"收入": "income", "支出": "expenditure"}
+
+
+@dataclass
+class BlockMeta:
+    printed_label: str | None = None
+    department_name: str | None = None
+    unit: str | None = None
+    year_text: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Column:
+    """An amount column: its measure and, where the columns are the items (三公), its item."""
+
+    index: int
+    measure: str
+    item: str | None = None
+    header: str = ""
+
+
+@dataclass
+class Segment:
+    """A run of columns that describes one entry per row (tables 01, 04 and 06 have several)."""
+
+    side: str | None = None
+    code_cols: list[int] = field(default_factory=list)
+    label_col: int | None = None
+    lineno_col: int | None = None
+    amount_cols: list[Column] = field(default_factory=list)
+
+    @property
+    def columns_are_items(self) -> bool:
+        return any(column.item for column in self.amount_cols)
+
+
+@dataclass
+class Entry:
+    """One labelled entry of a row: its code or label and its amount cells."""
+
+    segment: Segment
+    code: str | None
+    label: str | None
+    cells: list[tuple[Column, str]]  # the printed cell, '' when blank
+    ref: str
+    positional: bool
+
+    @property
+    def printed(self) -> bool:
+        return any(not is_blank(cell) for _column, cell in self.cells)
+
+
+def split_meta(rows: Sequence[Row]) -> tuple[BlockMeta, list[Row]]:
+    """Separate the metadata lines (label, department, unit, year, notes) from the table rows.
+
+    The table ends at its first note (注：/说明：) once rows have started.
+    """
+    meta = BlockMeta()
+    table_rows: list[Row] = []
+    for row in rows:
+        text = compact(row.text)
+        first = compact(row.filled[0]) if row.filled else ""
+        if _NOTE.match(first):
+            meta.notes.append(row.text)
+            if table_rows:
+                # The table is over; later notes still matter (本表无数据).
+                continue
+            continue
+        if not table_rows or len(row.filled) <= 2:
+            consumed = False
+            if label := _LABEL.search(text):
+                meta.printed_label = meta.printed_label or label.group(0)
+                consumed = True
+            for cell in row.filled:
+                if dept := _DEPARTMENT.match(compact(cell)):
+                    meta.department_name = meta.department_name or dept.group("name")
+                    consumed = True
+                if unit := find_unit(cell):
+                    meta.unit = meta.unit or unit
+                    consumed = True
+            if _YEAR_LINE.match(text):
+                meta.year_text = text
+                consumed = True
+            if _META_PREFIX.match(first):
+                consumed = True
+            if consumed:
+                continue
+        if meta.notes and table_rows:
+            continue  # prose after the notes
+        table_rows.append(row)
+    return meta, table_rows
+
+
+def _is_column_numbers(row: Row) -> bool:
+    """The 栏次 row: labelled 栏次, or nothing but the column numbers 1, 2, 3 …"""
+    keys = [compact(cell) for cell in row.filled]
+    if any(key == "栏次" for key in keys):
+        return True
+    numbers = [key for key in keys if key.isdigit()]
+    return (
+        len(numbers) >= 2
+        and numbers == keys
+        and numbers == [str(n) for n in range(int(numbers[0]), int(numbers[0]) + len(numbers))]
+    )
+
+
+def split_header(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
+    """Header rows and data rows: the header ends at the 栏次 row, or at the first amount."""
+    for index, row in enumerate(rows):
+        if _is_column_numbers(row):
+            return list(rows[:index]), list(rows[index + 1 :])
+    for index, row in enumerate(rows):
+        if any(has_decimal_point(cell) and looks_like_amount(cell) for cell in row.filled):
+            return list(rows[:index]), list(rows[index:])
+    # No amount at all: the header is what has no total label in it (an empty table's 合计 row).
+    for index, row in enumerate(rows):
+        if any(label_key(cell) in {"合计", "总计"} for cell in row.filled):
+            return list(rows[:index]), list(rows[index:])
+    return list(rows), []
+
+
+def _resolve(
+    levels: list[list[str]], col: int, attribute: Callable[[str], str | None]
+) -> str | None:
+    """An attribute of a column from its header: original cells deepest first, then merged ones."""
+    for level in reversed(levels):
+        cell = level[col]
+        if cell and (value := attribute(cell)):
+            return value
+    for level in reversed(levels):
+        filled = next((level[c] for c in range(col, -1, -1) if level[c]), "")
+        if filled and (value := attribute(filled)):
+            return value
+    return None
+
+
+def _role(cell: str) -> str | None:
+    key = label_key(cell)
+    if key in _CODE_PART_HEADERS:
+        return "code"
+    if key in _CODE_HEADERS or key.endswith(("科目编码", "科目代码")):
+        return "code"
+    if key in _LABEL_HEADERS:
+        return "label"
+    if key == "行次":
+        return "lineno"
+    return None
+
+
+def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
+    """The segments of a table, from its header rows."""
+    levels = [list(row.cells) + [""] * (width - len(row.cells)) for row in header]
+    if not levels:
+        return []
+    segments: list[Segment] = []
+    current: Segment | None = None
+    two_sided = table_no in TWO_SIDED_TABLES
+    for col in range(width):
+        side = _resolve(levels, col, lambda c: _SIDES.get(label_key(c))) if two_sided else None
+        # A column is what its deepest header cell says it is: a role or a measure.
+        kind = _resolve(
+            levels,
+            col,
+            lambda c, s=side: (
+                _role(c) or (f"measure:{m}" if (m := match_measure(table_no, s, c)) else None)
+            ),
+        )
+        if kind is None:
+            continue
+        role = None if kind.startswith("measure:") else kind
+        measure = kind.removeprefix("measure:") if role is None else None
+        starts_new = current is None or (role is not None and bool(current.amount_cols))
+        if current is not None and side != current.side:
+            starts_new = True
+        if starts_new:
+            current = Segment(side=side)
+            segments.append(current)
+        assert current is not None
+        if role == "code":
+            current.code_cols.append(col)
+        elif role == "label":
+            current.label_col = col
+        elif role == "lineno":
+            current.lineno_col = col
+        else:
+            assert measure is not None
+            item = None
+            if table_no in ITEM_COLUMN_TABLES:
+                item = _resolve(levels, col, lambda c: match_item_in_header(table_no, c))
+            # The printed name of the column, without the block words (预算数/决算数) above it.
+            header = "".join(
+                label_key(level[col])
+                for level in levels
+                if level[col] and (item is None or match_item_in_header(table_no, level[col]))
+            )
+            current.amount_cols.append(Column(col, measure, item, header))
+    return [s for s in segments if s.amount_cols]
+
+
+# --- reading rows ---------------------------------------------------------------------------
+
+_CODE_LENGTHS = {3, 5, 7}
+
+
+def _digits(cell: str) -> str | None:
+    key = compact(cell)
+    return key if _CODE_DIGITS.match(key) else None
+
+
+def _kind(cell: str) -> str:
+    if is_blank(cell):
+        return "blank"
+    if looks_like_amount(cell):
+        return "amount" if has_decimal_point(cell) or not compact(cell).isdigit() else "int"
+    return "text"
+
+
+def _cell(cells: Sequence[str], col: int | None) -> str:
+    return cells[col] if col is not None and col < len(cells) else ""
+
+
+def _positional(segment: Segment, cells: Sequence[str], ref: str) -> Entry | None:
+    """The entry at fixed positions, or None when a cell does not fit its column's role."""
+    code_parts = [_cell(cells, c) for c in segment.code_cols]
+    label = _cell(cells, segment.label_col)
+    if _kind(label) in {"amount", "int"}:
+        return None
+    lineno = _cell(cells, segment.lineno_col)
+    if _kind(lineno) not in {"blank", "int"}:
+        return None
+    amounts: list[tuple[Column, str]] = []
+    for column in segment.amount_cols:
+        cell = _cell(cells, column.index)
+        if _kind(cell) == "text":
+            return None
+        amounts.append((column, cell))
+    code = None
+    filled_parts = [part for part in code_parts if not is_blank(part)]
+    if filled_parts:
+        digits = [_digits(part) for part in filled_parts]
+        if all(digits):
+            code = "".join(d for d in digits if d)
+        elif len(filled_parts) == 1 and is_blank(label):
+            label = filled_parts[0]  # 合计 printed in the code column
+        else:
+            return None
+    if code is not None and len(code) not in _CODE_LENGTHS:
+        return None
+    unlabelled = code is None and is_blank(label) and not segment.columns_are_items
+    if unlabelled and any(not is_blank(cell) for _column, cell in amounts):
+        return None  # an amount with nothing to say what it is: the cells have shifted
+    return Entry(segment, code, label or None, amounts, ref, positional=True)
+
+
+def _by_tokens(segments: Sequence[Segment], cells: Sequence[str], ref: str) -> list[Entry]:
+    """Entries from the typed tokens in order, for rows whose cells have shifted."""
+    tokens = [cell for cell in cells if not is_blank(cell)]
+    entries: list[Entry] = []
+    position = 0
+    for segment in segments:
+        code_parts: list[str] = []
+        while (
+            position < len(tokens)
+            and segment.code_cols
+            and (digits := _digits(tokens[position]))
+            and (len(digits) in _CODE_LENGTHS or len(segment.code_cols) > 1)
+            and len(code_parts) < len(segment.code_cols)
+        ):
+            code_parts.append(digits)
+            position += 1
+        label = None
+        if position < len(tokens) and _kind(tokens[position]) == "text":
+            label = tokens[position]
+            position += 1
+        if (
+            segment.lineno_col is not None
+            and position < len(tokens)
+            and _kind(tokens[position]) == "int"
+        ):
+            position += 1
+        amounts: list[tuple[Column, str]] = []
+        for column in segment.amount_cols:
+            if position < len(tokens) and _kind(tokens[position]) in {"amount", "int"}:
+                amounts.append((column, tokens[position]))
+                position += 1
+            else:
+                amounts.append((column, ""))
+        code = "".join(code_parts) or None
+        if code or label or any(cell for _column, cell in amounts):
+            entries.append(Entry(segment, code, label, amounts, ref, positional=False))
+    return entries
+
+
+def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
+    entries: list[Entry] = []
+    for row in rows:
+        positional = [_positional(segment, row.cells, row.ref) for segment in segments]
+        if all(entry is not None for entry in positional):
+            entries.extend(e for e in positional if e and (e.code or e.label or e.printed))
+        else:
+            entries.extend(_by_tokens(segments, row.cells, row.ref))
+    return entries

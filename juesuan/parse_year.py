@@ -1,0 +1,180 @@
+"""Parsing the documents of one fiscal year into the Parquet files of that year.
+
+One call per year, all of the year's documents in it: a Dagster run per document would cost
+seconds each (STACK.md). A document that fails is recorded with its reason and the others go on.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from juesuan import PARSER_VERSION
+from juesuan.departments import department_id
+from juesuan.parse import parse_source
+from juesuan.paths import PARSED_RESOURCES, Layout
+from juesuan.rawstore import RawStore, StoredDocument
+from juesuan.readers import UnreadableDocument, read_document
+from juesuan.records import ParsedDocument
+from juesuan.schema import arrow_schema
+
+
+@dataclass
+class YearSummary:
+    fiscal_year: int
+    documents: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    line_items: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentOutcome:
+    """The rows one document contributes to each parsed resource."""
+
+    documents: list[dict[str, Any]]
+    document_tables: list[dict[str, Any]]
+    line_items: list[dict[str, Any]]
+
+
+def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
+    """Parse one stored document into resource rows; never raises for a bad document."""
+    base = {
+        "document_id": doc.document_id,
+        "sha256": doc.sha256,
+        "file_name": doc.file_name,
+        "source_uri": doc.source_uri,
+        "format": doc.format,
+        "parser_version": PARSER_VERSION,
+    }
+    try:
+        parsed = parse_source(read_document(store.object_path(doc)))
+    except UnreadableDocument as exc:
+        reason = str(exc).replace(doc.object_name, doc.file_name)
+        return DocumentOutcome([_quarantined(base, doc, reason)], [], [])
+    except Exception as exc:  # a parser bug must not stop the year: keep the file, say why
+        reason = f"{doc.file_name}: parser failed ({type(exc).__name__}: {exc}); please report it"
+        return DocumentOutcome([_quarantined(base, doc, reason)], [], [])
+    return _outcome(base, doc, parsed)
+
+
+def _quarantined(base: dict[str, Any], doc: StoredDocument, reason: str) -> dict[str, Any]:
+    return {
+        **base,
+        "kind": doc.kind,
+        "fiscal_year": doc.fiscal_year,
+        "department_id": None,
+        "department_name": doc.department_name,
+        "published_unit": None,
+        "page_count": None,
+        "tables_with_data": None,
+        "tables_empty": None,
+        "tables_missing": None,
+        "line_item_count": 0,
+        "status": "quarantined",
+        "status_reason": reason,
+    }
+
+
+def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) -> DocumentOutcome:
+    if parsed.kind != "final_accounts":
+        what = "a budget (预算)" if parsed.kind == "budget" else "not a final-accounts disclosure"
+        row = _quarantined(base, doc, f"{doc.file_name}: {what}; not parsed as final accounts")
+        row.update(kind=parsed.kind, status="refused", fiscal_year=parsed.fiscal_year)
+        return DocumentOutcome([row], [], [])
+    if not parsed.department_name or not parsed.fiscal_year:
+        missing = "department name" if not parsed.department_name else "fiscal year"
+        reason = f"{doc.file_name}: no {missing} found in the document"
+        return DocumentOutcome([_quarantined(base, doc, reason)], [], [])
+
+    dept = department_id(parsed.department_name)
+    findings = "; ".join(str(f) for f in parsed.findings) or None
+    document = {
+        **base,
+        "kind": parsed.kind,
+        "fiscal_year": parsed.fiscal_year,
+        "department_id": dept,
+        "department_name": parsed.department_name,
+        "published_unit": parsed.published_unit,
+        "page_count": parsed.page_count,
+        "tables_with_data": " ".join(parsed.tables_with_status("data")) or None,
+        "tables_empty": " ".join(parsed.tables_with_status("empty")) or None,
+        "tables_missing": " ".join(parsed.tables_with_status("missing")) or None,
+        "line_item_count": len(parsed.line_items),
+        "status": "parsed",
+        "status_reason": findings,
+    }
+    tables = [
+        {
+            "document_id": doc.document_id,
+            "table_no": t.table_no,
+            "status": t.status,
+            "printed_title": t.printed_title,
+            "printed_label": t.printed_label,
+            "published_unit": t.published_unit,
+            "row_count": t.row_count,
+            "source_ref": t.source_ref,
+        }
+        for t in parsed.tables.values()
+    ]
+    items = [
+        {
+            "document_id": doc.document_id,
+            "fiscal_year": parsed.fiscal_year,
+            "department_id": dept,
+            "table_no": li.table_no,
+            "side": li.side,
+            "code": li.code,
+            "item": li.item,
+            "name": li.name,
+            "measure": li.measure,
+            "amount_yuan": li.amount_yuan,
+            "published_unit": li.published_unit,
+            "source_ref": li.source_ref,
+        }
+        for li in parsed.line_items
+    ]
+    return DocumentOutcome([document], tables, items)
+
+
+def parse_year(layout: Layout, fiscal_year: int) -> YearSummary:
+    """Parse every stored document of the year and replace that year's Parquet files."""
+    store = RawStore(layout.raw_dir)
+    summary = YearSummary(fiscal_year)
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in PARSED_RESOURCES}
+    for doc in store.for_year(fiscal_year):
+        outcome = parse_stored(store, doc)
+        for name in PARSED_RESOURCES:
+            rows[name].extend(getattr(outcome, name))
+        document = outcome.documents[0]
+        summary.documents += 1
+        summary.statuses[document["status"]] += 1
+        summary.line_items += len(outcome.line_items)
+        if document["status"] != "parsed" or document["status_reason"]:
+            summary.problems.append(
+                f"{doc.file_name}: {document['status']}: {document['status_reason']}"
+            )
+    for name in PARSED_RESOURCES:
+        _write_parquet(layout.parsed_file(fiscal_year, name), rows[name], name)
+    return summary
+
+
+def _write_parquet(target: Path, rows: list[dict[str, Any]], resource: str) -> None:
+    """Write through a temporary file and a rename: readers see the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist(rows, schema=arrow_schema(resource))
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,148 @@
+"""The raw store: every ingested file, kept by content (sha256), never overwritten or lost.
+
+Layout: `objects/ab/abcdef….<ext>` holds the bytes; `meta/abcdef….json` what we know of them
+(names and sources it arrived under, its format, what identification read from it). Writes go
+through a temporary file and a rename, so a crash never leaves a half-written object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from juesuan.paths import REPO_ROOT
+from juesuan.readers import detect_format
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    sha256: str
+    file_name: str
+    source_uri: str
+    format: str
+    size: int
+    ingested_at: str
+    object_name: str
+    other_names: tuple[str, ...] = field(default_factory=tuple)
+    # What identification read (kind, fiscal year, department), or why it could not.
+    kind: str = "unknown"
+    fiscal_year: int | None = None
+    department_name: str | None = None
+    problem: str | None = None
+
+    @property
+    def document_id(self) -> str:
+        return self.sha256[:16]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class RawStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _meta_path(self, sha256: str) -> Path:
+        return self.root / "meta" / f"{sha256}.json"
+
+    def object_path(self, doc: StoredDocument) -> Path:
+        return self.root / "objects" / doc.sha256[:2] / doc.object_name
+
+    def add(self, path: Path, source_uri: str | None = None) -> tuple[StoredDocument, bool]:
+        """Store a file; returns its record and whether its bytes were new to the store."""
+        path = Path(path)
+        sha = sha256_of(path)
+        uri = source_uri or _local_uri(path)
+        known = self.get(sha)
+        if known is not None:
+            if path.name != known.file_name and path.name not in known.other_names:
+                known = replace(known, other_names=(*known.other_names, path.name))
+                self.save(known)
+            return known, False
+        fmt = detect_format(path)
+        object_name = sha + (f".{fmt}" if fmt else "")
+        target = self.root / "objects" / sha[:2] / object_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        os.close(fd)
+        try:
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        doc = StoredDocument(
+            sha256=sha,
+            file_name=path.name,
+            source_uri=uri,
+            format=fmt,
+            size=path.stat().st_size,
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            object_name=object_name,
+        )
+        self.save(doc)
+        return doc, True
+
+    def save(self, doc: StoredDocument) -> None:
+        data = asdict(doc)
+        data["other_names"] = list(doc.other_names)
+        _atomic_write(
+            self._meta_path(doc.sha256),
+            json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"),
+        )
+
+    def get(self, sha256: str) -> StoredDocument | None:
+        meta = self._meta_path(sha256)
+        if not meta.exists():
+            return None
+        return _load(meta)
+
+    def all(self) -> list[StoredDocument]:
+        meta_dir = self.root / "meta"
+        if not meta_dir.exists():
+            return []
+        return sorted(
+            (_load(path) for path in meta_dir.glob("*.json")), key=lambda d: (d.file_name, d.sha256)
+        )
+
+    def for_year(self, fiscal_year: int) -> list[StoredDocument]:
+        return [doc for doc in self.all() if doc.fiscal_year == fiscal_year]
+
+
+def _local_uri(path: Path) -> str:
+    """A checkout-relative path for bundled files (no machine paths in a release), else file://."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(REPO_ROOT):
+        return resolved.relative_to(REPO_ROOT).as_posix()
+    return resolved.as_uri()
+
+
+def _load(path: Path) -> StoredDocument:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["other_names"] = tuple(data.get("other_names", ()))
+    return StoredDocument(**data)

@@ -1,0 +1,68 @@
+"""Readers turn a file of any format into one shape: a sequence of rows in reading order.
+
+A row is a line of text (one cell) or a row of a table grid (several cells, blanks kept in
+place), with a reference to where it stands in the source (`L96` for text, `p8 r5` for a PDF
+page and table row, `Sheet1!C7` for a workbook). The parser works on that shape only, so a new
+format is a new reader, never a new parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[str, ...]
+    ref: str
+    page: int = 1
+
+    @property
+    def text(self) -> str:
+        return " ".join(cell for cell in self.cells if cell)
+
+    @property
+    def filled(self) -> list[str]:
+        return [cell for cell in self.cells if cell.strip()]
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    path: Path
+    format: str
+    rows: tuple[Row, ...]
+    page_count: int
+
+
+class UnreadableDocument(Exception):
+    """A file that cannot be read at all: the message names the file and what is wrong."""
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return {"htm": "html", "text": "txt"}.get(suffix, suffix)
+
+
+def _readers() -> dict[str, Callable[[Path], SourceDocument]]:
+    from juesuan.readers import text
+
+    return {"txt": text.read}
+
+
+def supported_formats() -> list[str]:
+    return sorted(_readers())
+
+
+def read_document(path: Path) -> SourceDocument:
+    """Read any supported file; raises UnreadableDocument with a message naming the file."""
+    path = Path(path)
+    fmt = detect_format(path)
+    reader = _readers().get(fmt)
+    if reader is None:
+        raise UnreadableDocument(
+            f"{path.name}: format '{fmt or '(no extension)'}' is not supported yet; "
+            f"supported: {', '.join(supported_formats())}"
+        )
+    return reader(path)

@@ -1,0 +1,145 @@
+"""The DuckDB warehouse: rebuilt from the parsed Parquet files, never edited in place.
+
+DuckDB allows one writer at a time and readers (analysts, the release builder) may hold the
+file open. So the warehouse is built into a temporary file beside the target and moved into
+place with `os.replace`: a crash leaves the previous warehouse intact, and readers keep the file
+they opened while new readers see the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from juesuan import schema
+from juesuan.paths import PARSED_RESOURCES, WAREHOUSE_SQL_DIR, Layout
+
+DEPARTMENTS_SQL = "departments.sql"
+_YEAR_DIR = re.compile(r"fiscal_year=(\d{4})")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse could not be built or opened; the message names the file and what to do."""
+
+
+class WarehouseMissingError(WarehouseError, FileNotFoundError):
+    """No warehouse file where one was expected."""
+
+
+@dataclass(frozen=True)
+class WarehouseSummary:
+    """What a build produced: where, how many rows per table, from which fiscal years."""
+
+    path: Path
+    row_counts: dict[str, int] = field(default_factory=dict)
+    fiscal_years: tuple[int, ...] = ()
+
+
+def parsed_files(layout: Layout) -> dict[str, list[tuple[int, Path]]]:
+    """Parquet files per parsed resource, as (fiscal year, path), ordered by year.
+
+    A year folder may lack a resource's file (a year with no documents yet, a partial run):
+    that year simply contributes no rows to it.
+    """
+    found: dict[str, list[tuple[int, Path]]] = {name: [] for name in PARSED_RESOURCES}
+    if not layout.parsed_dir.is_dir():
+        return found
+    for year_dir in sorted(layout.parsed_dir.iterdir()):
+        m = _YEAR_DIR.fullmatch(year_dir.name)
+        if not (m and year_dir.is_dir()):
+            continue
+        for name in PARSED_RESOURCES:
+            path = year_dir / f"{name}.parquet"
+            if path.is_file():
+                found[name].append((int(m[1]), path))
+    return found
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
+    """Insert one Parquet file by name, reading exactly the schema's columns.
+
+    The explicit column list makes a file missing a column fail loudly (naming the file), and
+    ignores any extra columns a newer parser might add before the schema knows of them.
+    """
+    columns = ", ".join(schema.quote_ident(c) for c in schema.resource(name).field_names)
+    try:
+        con.execute(
+            f"INSERT INTO {schema.quote_ident(name)} BY NAME SELECT {columns} "
+            f"FROM read_parquet({_sql_literal(str(path))}, hive_partitioning = false)"
+        )
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot load {path} into {name}: {exc}") from exc
+
+
+def _run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        con.execute(path.read_text(encoding="utf-8"))
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{path}: {exc}") from exc
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> WarehouseSummary:
+    """Build the warehouse from every Parquet file under `layout.parsed_dir`, atomically.
+
+    Tables come from the schemas' DDL; `departments` is derived by `departments.sql`; every other
+    `*.sql` file of `sql_dir` (views) runs afterwards in name order. With no Parquet files at all
+    the tables exist and are empty, so readers and releases always find the same shape.
+    """
+    target = layout.warehouse_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    _remove(tmp)
+    _remove(tmp.with_name(tmp.name + ".wal"))
+    files = parsed_files(layout)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(schema.ddl())
+            for name in PARSED_RESOURCES:
+                for _, path in files[name]:
+                    _load_parquet(con, name, path)
+            _run_sql_file(con, sql_dir / DEPARTMENTS_SQL)
+            for path in sorted(sql_dir.glob("*.sql")):
+                if path.name != DEPARTMENTS_SQL:
+                    _run_sql_file(con, path)
+            row_counts = {
+                r.name: con.execute(
+                    f"SELECT count(*) FROM {schema.quote_ident(r.name)}"
+                ).fetchone()[0]
+                for r in schema.resources()
+            }
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        # A WAL left by a crashed writer of the old file would be replayed onto the new one.
+        _remove(target.with_name(target.name + ".wal"))
+        os.replace(tmp, target)
+    except BaseException:
+        _remove(tmp)
+        _remove(tmp.with_name(tmp.name + ".wal"))
+        raise
+    years = sorted({year for entries in files.values() for year, _ in entries})
+    return WarehouseSummary(path=target, row_counts=row_counts, fiscal_years=tuple(years))
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for reading; a missing file says how to create it."""
+    path = Path(path)
+    if not path.is_file():
+        raise WarehouseMissingError(f"no warehouse at {path}: build it first with `juesuan build`")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot open the warehouse {path} read-only: {exc}") from exc

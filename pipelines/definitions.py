@@ -1,0 +1,31 @@
+"""The Dagster code location: assets, the resource they share, and the jobs an operator runs."""
+
+import dagster as dg
+
+from assets.ingest import source_documents
+from assets.parse import parsed_documents
+from assets.partitions import fiscal_years
+from assets.release import release
+from assets.resources import JuesuanResource
+from assets.warehouse import warehouse
+
+ingest_job = dg.define_asset_job(
+    "ingest", selection=[source_documents], description="Copy new source files into the raw store."
+)
+parse_job = dg.define_asset_job(
+    "parse_year",
+    selection=[parsed_documents],
+    partitions_def=fiscal_years,
+    description="Parse every document of one fiscal year (one run per year, not per document).",
+)
+publish_job = dg.define_asset_job(
+    "publish",
+    selection=[warehouse, release],
+    description="Rebuild the warehouse from all years and publish a validated release.",
+)
+
+defs = dg.Definitions(
+    assets=[source_documents, parsed_documents, warehouse, release],
+    resources={"juesuan": JuesuanResource()},
+    jobs=[ingest_job, parse_job, publish_job],
+)

@@ -1,0 +1,87 @@
+"""Running the pipeline from the command line: the same assets, materialised in order.
+
+Ingest once, then one run per fiscal year that received documents (never one per document),
+then the warehouse and the release. Runs are recorded in a persistent Dagster instance under
+the data folder (or $DAGSTER_HOME), so `dagster dev` shows them afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from assets.ingest import source_documents
+from assets.parse import parsed_documents
+from assets.release import release
+from assets.resources import JuesuanResource
+from assets.warehouse import warehouse
+from juesuan.paths import Layout
+
+ALL_ASSETS = [source_documents, parsed_documents, warehouse, release]
+
+
+@dataclass
+class BuildSummary:
+    layout: Layout
+    fiscal_years: list[int] = field(default_factory=list)
+    steps: dict[str, dict] = field(default_factory=dict)
+    release_version: str | None = None
+    release_path: Path | None = None
+
+
+def persistent_instance(layout: Layout) -> dg.DagsterInstance:
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(layout.data_dir / "dagster")))
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()  # defaults are right; the file only silences a warning
+    return dg.DagsterInstance.get()
+
+
+def _metadata(result: dg.ExecuteInJobResult, node: str) -> dict:
+    events = result.asset_materializations_for_node(node)
+    return {key: value.value for key, value in events[-1].metadata.items()} if events else {}
+
+
+def build(
+    resource: JuesuanResource,
+    instance: dg.DagsterInstance | None = None,
+    on_step: Callable[[str], None] = lambda _message: None,
+    years: Sequence[int] | None = None,
+    log_level: str = "INFO",
+) -> BuildSummary:
+    """Ingest the sources, parse their fiscal years, rebuild the warehouse, publish a release."""
+    layout = resource.layout
+    instance = instance or persistent_instance(layout)
+    resources = {"juesuan": resource}
+    summary = BuildSummary(layout)
+
+    def run(selection: list, partition_key: str | None = None) -> dg.ExecuteInJobResult:
+        result = dg.materialize(
+            ALL_ASSETS,
+            selection=selection,
+            partition_key=partition_key,
+            resources=resources,
+            instance=instance,
+            raise_on_error=True,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        )
+        return result
+
+    on_step("ingesting sources")
+    ingested = _metadata(run([source_documents]), "source_documents")
+    summary.steps["ingest"] = ingested
+    summary.fiscal_years = sorted(years if years is not None else ingested["fiscal_years"])
+    for year in summary.fiscal_years:
+        on_step(f"parsing fiscal year {year}")
+        parsed = _metadata(run([parsed_documents], partition_key=str(year)), "parsed_documents")
+        summary.steps[f"parse {year}"] = parsed
+    on_step("building the warehouse and the release")
+    result = run([warehouse, release])
+    summary.steps["warehouse"] = _metadata(result, "warehouse")
+    summary.steps["release"] = released = _metadata(result, "release")
+    summary.release_version = released.get("version")
+    summary.release_path = Path(released["path"]) if released.get("path") else None
+    return summary

@@ -1,0 +1,181 @@
+"""Building the DuckDB warehouse from per-year Parquet files."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from juesuan.paths import Layout
+from juesuan.schema import arrow_schema
+from juesuan.warehouse import (
+    WarehouseError,
+    WarehouseMissingError,
+    build_warehouse,
+    connect_read_only,
+)
+
+DEPT = "dept-0123456789ab"
+
+
+def write(layout: Layout, year: int, resource: str, rows: list[dict[str, Any]]) -> Path:
+    """Write rows as the parser does: schema columns, schema types, None where absent."""
+    s = arrow_schema(resource)
+    path = layout.parsed_file(year, resource)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        pa.Table.from_pylist([{n: r.get(n) for n in s.names} for r in rows], schema=s), path
+    )
+    return path
+
+
+def document(doc_id: str, year: int | None, dept: str | None, name: str | None, **kw: Any) -> dict:
+    row = {
+        "document_id": doc_id * 16,
+        "sha256": doc_id * 64,
+        "file_name": f"{doc_id}.pdf",
+        "format": "pdf",
+        "kind": "final_accounts",
+        "fiscal_year": year,
+        "department_id": dept,
+        "department_name": name,
+        "published_unit": "万元",
+        "parser_version": "0.1.0",
+        "status": "parsed",
+    }
+    return row | kw
+
+
+def line_item(doc_id: str, year: int, amount: str, **kw: Any) -> dict:
+    row = {
+        "document_id": doc_id * 16,
+        "fiscal_year": year,
+        "department_id": DEPT,
+        "table_no": "01",
+        "side": "income",
+        "item": "grand_total",
+        "name": "总计",
+        "measure": "final",
+        "amount_yuan": Decimal(amount),
+        "published_unit": "万元",
+        "source_ref": "p8 r5",
+    }
+    return row | kw
+
+
+def test_empty_input_gives_empty_tables_and_views(tmp_path: Path) -> None:
+    layout = Layout.under(tmp_path)
+    summary = build_warehouse(layout)
+    assert summary.path == layout.warehouse_path
+    assert summary.row_counts == {
+        "documents": 0,
+        "document_tables": 0,
+        "departments": 0,
+        "line_items": 0,
+    }
+    assert summary.fiscal_years == ()
+    with connect_read_only(layout.warehouse_path) as con:
+        assert con.execute("SELECT count(*) FROM v_line_items_wan").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM v_department_years").fetchone() == (0,)
+
+
+def test_decimal_round_trip_is_exact(tmp_path: Path) -> None:
+    layout = Layout.under(tmp_path)
+    write(layout, 2023, "documents", [document("a", 2023, DEPT, "财政局")])
+    write(layout, 2023, "line_items", [line_item("a", 2023, "11136900.00")])
+    build_warehouse(layout)
+    with connect_read_only(layout.warehouse_path) as con:
+        amount, dtype = con.execute(
+            "SELECT amount_yuan, typeof(amount_yuan) FROM line_items"
+        ).fetchone()
+        wan = con.execute("SELECT amount_wan, department_name FROM v_line_items_wan").fetchone()
+    assert (amount, dtype) == (Decimal("11136900.00"), "DECIMAL(18,2)")
+    assert wan == (Decimal("1113.69"), "财政局")
+
+
+def test_departments_latest_name_wins_and_aliases_are_kept(tmp_path: Path) -> None:
+    layout = Layout.under(tmp_path)
+    other = "dept-00000000000b"
+    write(
+        layout,
+        2022,
+        "documents",
+        [document("a", 2022, DEPT, "旧名局"), document("c", 2022, other, "乙局")],
+    )
+    write(
+        layout,
+        2023,
+        "documents",
+        [
+            document("b", 2023, DEPT, "新名局"),
+            # Same year, two printings: the lexicographically smallest name wins.
+            document("d", 2023, other, "乙局（本级）"),
+            document("e", 2023, other, "乙局"),
+            # Refused before the department was known: no department row.
+            document("f", None, None, None, status="refused", kind="unknown"),
+        ],
+    )
+    summary = build_warehouse(layout)
+    assert summary.fiscal_years == (2022, 2023)
+    assert summary.row_counts["documents"] == 6
+    with connect_read_only(layout.warehouse_path) as con:
+        rows = con.execute("SELECT * FROM departments ORDER BY department_id").fetchall()
+    assert rows == [
+        (other, "乙局", None, None, "乙局 | 乙局（本级）"),
+        (DEPT, "新名局", None, None, "新名局 | 旧名局"),
+    ]
+
+
+def test_a_year_may_lack_some_files(tmp_path: Path) -> None:
+    layout = Layout.under(tmp_path)
+    write(layout, 2022, "documents", [document("a", 2022, DEPT, "财政局")])
+    write(layout, 2023, "line_items", [line_item("b", 2023, "1.00"), line_item("b", 2023, "2.50")])
+    (layout.parsed_dir / "not-a-year").mkdir()
+    summary = build_warehouse(layout)
+    assert summary.row_counts["documents"] == 1
+    assert summary.row_counts["line_items"] == 2
+    assert summary.row_counts["document_tables"] == 0
+    assert summary.fiscal_years == (2022, 2023)
+
+
+def test_rebuild_replaces_atomically_and_readers_keep_their_file(tmp_path: Path) -> None:
+    layout = Layout.under(tmp_path)
+    write(layout, 2022, "documents", [document("a", 2022, DEPT, "财政局")])
+    build_warehouse(layout)
+    reader = connect_read_only(layout.warehouse_path)
+    write(layout, 2023, "documents", [document("b", 2023, DEPT, "财政局")])
+    assert build_warehouse(layout).row_counts["documents"] == 2
+    assert reader.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    reader.close()
+    with connect_read_only(layout.warehouse_path) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+    assert sorted(p.name for p in layout.warehouse_path.parent.iterdir()) == ["juesuan.duckdb"]
+
+
+def test_bad_parquet_names_the_file_and_keeps_the_old_warehouse(tmp_path: Path) -> None:
+    layout = Layout.under(tmp_path)
+    write(layout, 2022, "documents", [document("a", 2022, DEPT, "财政局")])
+    build_warehouse(layout)
+    bad = layout.parsed_file(2023, "line_items")
+    bad.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"document_id": ["b" * 16]}), bad)  # most columns missing
+    with pytest.raises(WarehouseError, match=r"fiscal_year=2023/line_items\.parquet"):
+        build_warehouse(layout)
+    assert sorted(p.name for p in layout.warehouse_path.parent.iterdir()) == ["juesuan.duckdb"]
+    with connect_read_only(layout.warehouse_path) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def test_connect_read_only(tmp_path: Path) -> None:
+    missing = tmp_path / "none.duckdb"
+    with pytest.raises(WarehouseMissingError, match=r"none\.duckdb.*juesuan build"):
+        connect_read_only(missing)
+    layout = Layout.under(tmp_path)
+    build_warehouse(layout)
+    with connect_read_only(layout.warehouse_path) as con, pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM documents")
