@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -175,6 +175,27 @@ def releases(
         return
     for info in found:
         console.print(f"{info.version}  {info.path}")
+
+
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option(help="Port of the Dagster web UI.")] = 3000,
+) -> None:
+    """Serve the Dagster UI (dagster dev) on the project's code location and run history."""
+    import os
+    import subprocess
+
+    from juesuan.paths import REPO_ROOT
+
+    layout = Layout.from_env()
+    home = Path(os.environ.get("DAGSTER_HOME", layout.data_dir / "dagster"))
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [str(dagster), "dev", "-m", "pipelines.definitions", "-p", str(port)]
+    console.print(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C stops it")
+    raise typer.Exit(subprocess.call(command, cwd=REPO_ROOT, env=env))
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -4,7 +4,6 @@ import dagster as dg
 
 from assets.ingest import source_documents
 from assets.parse import parsed_documents
-from assets.partitions import fiscal_years
 from assets.release import release
 from assets.resources import JuesuanResource
 from assets.warehouse import warehouse
@@ -15,7 +14,6 @@ ingest_job = dg.define_asset_job(
 parse_job = dg.define_asset_job(
     "parse_year",
     selection=[parsed_documents],
-    partitions_def=fiscal_years,
     description="Parse every document of one fiscal year (one run per year, not per document).",
 )
 publish_job = dg.define_asset_job(

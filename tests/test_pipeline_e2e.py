@@ -1,0 +1,121 @@
+"""The whole pipeline, in-process on an ephemeral Dagster instance: seed → warehouse → release."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+import frictionless
+import pytest
+
+from assets.resources import JuesuanResource
+from juesuan.paths import Layout
+from pipelines.definitions import defs
+from pipelines.run import build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, seed_path):
+    base = tmp_path_factory.mktemp("build")
+    sources = base / "inbox"
+    sources.mkdir()
+    shutil.copy(seed_path, sources / seed_path.name)
+    (sources / "notes.md").write_text("not a document", encoding="utf-8")
+    # A document that cannot be read at all: it is quarantined and the run goes on.
+    (sources / "scrambled-2023.txt").write_bytes(b"\xff\xfe\x81\x00garbage")
+    resource = JuesuanResource(base_dir=str(base), sources=[str(sources)])
+    summary = build(resource, instance=dg.DagsterInstance.ephemeral(), log_level="ERROR")
+    return Layout.under(base), summary
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert keys == {"source_documents", "parsed_documents", "warehouse", "release"}
+
+
+def test_release_is_valid_for_frictionless(built):
+    layout, summary = built
+    assert summary.release_path is not None
+    assert summary.release_path.parent == layout.releases_dir
+    report = frictionless.validate(str(summary.release_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    names = sorted(p.name for p in summary.release_path.iterdir())
+    assert names == [
+        "datapackage.json", "departments.csv", "document_tables.csv", "documents.csv",
+        "line_items.csv",
+    ]  # fmt: skip
+
+
+def test_warehouse_holds_the_seed(built):
+    layout, _summary = built
+    with duckdb.connect(str(layout.warehouse_path), read_only=True) as con:
+        names = con.execute("select table_name from duckdb_tables()").fetchall()
+        tables = {row[0] for row in names}
+        assert {"documents", "departments", "line_items", "document_tables"} <= tables
+        assert con.execute("select count(*) from line_items").fetchone()[0] == 310
+        amount = con.execute(
+            "select amount_yuan from line_items where table_no = '06' and code = '30214'"
+        ).fetchone()[0]
+        assert amount == Decimal("11136900.00")
+        empty = con.execute(
+            "select table_no from document_tables where status = 'empty' order by 1"
+        ).fetchall()
+        assert empty == [("07",), ("08",)]
+        doc = con.execute(
+            "select fiscal_year, department_name, published_unit, tables_empty, status "
+            "from documents where status = 'parsed'"
+        ).fetchone()
+        assert doc == (2023, "郑州高新技术产业开发区管委会政务服务中心", "万元", "07 08", "parsed")
+
+
+def test_a_broken_document_is_kept_and_recorded_not_fatal(built):
+    layout, summary = built
+    # It has no readable cover, so no fiscal year: it stays in the raw store with its reason.
+    from juesuan.rawstore import RawStore
+
+    stored = {doc.file_name: doc for doc in RawStore(layout.raw_dir).all()}
+    assert set(stored) == {
+        "scrambled-2023.txt",
+        "zhengzhou-hitech-government-service-center-2023-final-accounts.txt",
+    }
+    assert "scrambled-2023.txt" in stored["scrambled-2023.txt"].problem
+    assert "neither UTF-8 nor GB18030" in stored["scrambled-2023.txt"].problem
+    assert summary.steps["ingest"]["skipped"] == 1  # notes.md
+    assert summary.fiscal_years == [2023]
+
+
+def test_partitioned_parse_asset_materialises_one_year(tmp_path, seed_path):
+    from assets.ingest import source_documents
+    from assets.parse import parsed_documents
+
+    resource = JuesuanResource(base_dir=str(tmp_path), sources=[str(seed_path)])
+    instance = dg.DagsterInstance.ephemeral()
+    assets = [source_documents, parsed_documents]
+    dg.materialize(
+        assets, selection=[source_documents], resources={"juesuan": resource}, instance=instance
+    )
+    result = dg.materialize(
+        assets,
+        selection=[parsed_documents],
+        partition_key="2023",
+        resources={"juesuan": resource},
+        instance=instance,
+    )
+    assert result.success
+    layout = Layout.under(tmp_path)
+    assert layout.parsed_file(2023, "line_items").exists()
+    other = dg.materialize(
+        assets,
+        selection=[parsed_documents],
+        partition_key="2022",
+        resources={"juesuan": resource},
+        instance=instance,
+    )
+    assert other.success
+    count = duckdb.execute(
+        f"select count(*) from '{layout.parsed_file(2022, 'line_items')}'"
+    ).fetchone()
+    assert count == (0,)
