@@ -82,6 +82,10 @@ class Entry:
     cells: list[tuple[Column, str]]  # the printed cell, '' when blank
     ref: str
     positional: bool
+    cell_refs: dict[int, str] = field(default_factory=dict)  # column index -> cell reference
+
+    def ref_of(self, column: Column) -> str:
+        return self.cell_refs.get(column.index, self.ref)
 
     @property
     def printed(self) -> bool:
@@ -257,8 +261,9 @@ def _cell(cells: Sequence[str], col: int | None) -> str:
     return cells[col] if col is not None and col < len(cells) else ""
 
 
-def _positional(segment: Segment, cells: Sequence[str], ref: str) -> Entry | None:
+def _positional(segment: Segment, row: Row) -> Entry | None:
     """The entry at fixed positions, or None when a cell does not fit its column's role."""
+    cells, ref = row.cells, row.ref
     code_parts = [_cell(cells, c) for c in segment.code_cols]
     label = _cell(cells, segment.label_col)
     if _kind(label) in {"amount", "int"}:
@@ -287,12 +292,14 @@ def _positional(segment: Segment, cells: Sequence[str], ref: str) -> Entry | Non
     unlabelled = code is None and is_blank(label) and not segment.columns_are_items
     if unlabelled and any(not is_blank(cell) for _column, cell in amounts):
         return None  # an amount with nothing to say what it is: the cells have shifted
-    return Entry(segment, code, label or None, amounts, ref, positional=True)
+    refs = {column.index: row.cell_ref(column.index) for column, _cell in amounts}
+    return Entry(segment, code, label or None, amounts, ref, positional=True, cell_refs=refs)
 
 
-def _by_tokens(segments: Sequence[Segment], cells: Sequence[str], ref: str) -> list[Entry]:
+def _by_tokens(segments: Sequence[Segment], row: Row) -> list[Entry]:
     """Entries from the typed tokens in order, for rows whose cells have shifted."""
-    tokens = [cell for cell in cells if not is_blank(cell)]
+    filled = [index for index, cell in enumerate(row.cells) if not is_blank(cell)]
+    tokens = [row.cells[index] for index in filled]
     entries: list[Entry] = []
     position = 0
     for segment in segments:
@@ -317,24 +324,28 @@ def _by_tokens(segments: Sequence[Segment], cells: Sequence[str], ref: str) -> l
         ):
             position += 1
         amounts: list[tuple[Column, str]] = []
+        refs: dict[int, str] = {}
         for column in segment.amount_cols:
             if position < len(tokens) and _kind(tokens[position]) in {"amount", "int"}:
                 amounts.append((column, tokens[position]))
+                refs[column.index] = row.cell_ref(filled[position])
                 position += 1
             else:
                 amounts.append((column, ""))
         code = "".join(code_parts) or None
         if code or label or any(cell for _column, cell in amounts):
-            entries.append(Entry(segment, code, label, amounts, ref, positional=False))
+            entries.append(
+                Entry(segment, code, label, amounts, row.ref, positional=False, cell_refs=refs)
+            )
     return entries
 
 
 def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
     entries: list[Entry] = []
     for row in rows:
-        positional = [_positional(segment, row.cells, row.ref) for segment in segments]
+        positional = [_positional(segment, row) for segment in segments]
         if all(entry is not None for entry in positional):
             entries.extend(e for e in positional if e and (e.code or e.label or e.printed))
         else:
-            entries.extend(_by_tokens(segments, row.cells, row.ref))
+            entries.extend(_by_tokens(segments, row))
     return entries

@@ -54,7 +54,7 @@ def line_items(
                 measure=column.measure,
                 amount_yuan=yuan,
                 published_unit=unit,
-                source_ref=entry.ref,
+                source_ref=entry.ref_of(column),
             )
             if record.key in seen:
                 findings.append(

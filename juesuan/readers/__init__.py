@@ -18,6 +18,12 @@ class Row:
     cells: tuple[str, ...]
     ref: str
     page: int = 1
+    # Where each cell stands, for formats that address cells (`Sheet1!C7`); empty otherwise,
+    # and then every amount of the row is referenced by `ref`.
+    cell_refs: tuple[str, ...] = ()
+
+    def cell_ref(self, index: int) -> str:
+        return self.cell_refs[index] if index < len(self.cell_refs) else self.ref
 
     @property
     def text(self) -> str:
