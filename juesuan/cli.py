@@ -143,7 +143,7 @@ def parse(
         f"department: {parsed.department_name}  unit: {parsed.published_unit}"
     )
     if parsed.kind != "final_accounts":
-        _fail(f"{file}: {parsed.kind} document, not final accounts (决算); not parsed", code=2)
+        _fail(f"{file}: a {parsed.kind} document, not final accounts (决算); not parsed", code=2)
     titles = usual_titles()
     table = Table(show_header=True)
     for column in ("table", "title", "status", "amounts", "where"):
@@ -159,6 +159,40 @@ def parse(
     console.print(table)
     for finding in parsed.findings:
         console.print(f"[yellow]note:[/] {finding}", highlight=False)
+
+
+@app.command()
+def survey(
+    sources: Annotated[list[Path], typer.Argument(help="Files or folders of documents.")],
+) -> None:
+    """Per document: tables found, amounts parsed, and the share of identities that hold."""
+    from juesuan.survey import survey as run_survey
+
+    table = Table(show_header=True)
+    for column in ("document", "kind", "year", "data", "empty", "missing", "amounts", "identities"):
+        table.add_column(column)
+    notes = []
+    for row in run_survey(sources):
+        share = (
+            f"{row.identities_holding}/{row.identities} ({row.share_holding:.0%})"
+            if row.identities
+            else "-"
+        )
+        table.add_row(
+            row.path.name,
+            row.kind,
+            str(row.fiscal_year or ""),
+            " ".join(row.tables_with_data),
+            " ".join(row.tables_empty),
+            " ".join(row.tables_missing),
+            str(row.amounts),
+            share,
+        )
+        if row.problem:
+            notes.append(f"{row.path.name}: {row.problem}")
+    console.print(table)
+    for note in notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 @app.command()

@@ -85,7 +85,10 @@ def _quarantined(base: dict[str, Any], doc: StoredDocument, reason: str) -> dict
 
 def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) -> DocumentOutcome:
     if parsed.kind != "final_accounts":
-        what = "a budget (预算)" if parsed.kind == "budget" else "not a final-accounts disclosure"
+        what = {
+            "budget": "a budget (预算)",
+            "template": "a template with placeholders (XX) instead of a department's data",
+        }.get(parsed.kind, "not a final-accounts disclosure")
         row = _quarantined(base, doc, f"{doc.file_name}: {what}; not parsed as final accounts")
         row.update(kind=parsed.kind, status="refused", fiscal_year=parsed.fiscal_year)
         return DocumentOutcome([row], [], [])

@@ -55,7 +55,7 @@ class Finding:
 class ParsedDocument:
     """Everything the parser read from one file."""
 
-    kind: str  # final_accounts | budget | unknown
+    kind: str  # final_accounts | budget | template | unknown
     fiscal_year: int | None
     department_name: str | None
     published_unit: str | None

@@ -161,18 +161,30 @@ def split_header(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
     return list(rows), []
 
 
+def _merged(levels: list[list[str]], depth: int, col: int) -> str:
+    """The text a merged header cell spreads over `col`: the nearest cell to its left on the
+    same level, unless a cell of a level above starts a new group in between."""
+    for c in range(col, -1, -1):
+        if levels[depth][c]:
+            return levels[depth][c]
+        if any(levels[above][c] for above in range(depth)):
+            return ""
+    return ""
+
+
 def _resolve(
     levels: list[list[str]], col: int, attribute: Callable[[str], str | None]
-) -> str | None:
-    """An attribute of a column from its header: original cells deepest first, then merged ones."""
+) -> tuple[str, str] | None:
+    """(value, header cell) of a column's attribute: its own cells deepest first, then the
+    merged cells spreading over it."""
     for level in reversed(levels):
         cell = level[col]
         if cell and (value := attribute(cell)):
-            return value
-    for level in reversed(levels):
-        filled = next((level[c] for c in range(col, -1, -1) if level[c]), "")
-        if filled and (value := attribute(filled)):
-            return value
+            return value, cell
+    for depth in range(len(levels) - 1, -1, -1):
+        cell = _merged(levels, depth, col)
+        if cell and (value := attribute(cell)):
+            return value, cell
     return None
 
 
@@ -198,19 +210,20 @@ def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
     current: Segment | None = None
     two_sided = table_no in TWO_SIDED_TABLES
     for col in range(width):
-        side = _resolve(levels, col, lambda c: _SIDES.get(label_key(c))) if two_sided else None
-        # A column is what its deepest header cell says it is: a role or a measure.
-        kind = _resolve(
-            levels,
-            col,
-            lambda c, s=side: (
-                _role(c) or (f"measure:{m}" if (m := match_measure(table_no, s, c)) else None)
-            ),
-        )
-        if kind is None:
+        side = None
+        if two_sided and (found := _resolve(levels, col, lambda c: _SIDES.get(label_key(c)))):
+            side = found[0]
+
+        def kind_of(cell: str, side: str | None = side) -> str | None:
+            # A column is what its deepest header cell says it is: a role or a measure.
+            measure = match_measure(table_no, side, cell)
+            return _role(cell) or (f"measure:{measure}" if measure else None)
+
+        found = _resolve(levels, col, kind_of)
+        if found is None:
             continue
+        kind = found[0]
         role = None if kind.startswith("measure:") else kind
-        measure = kind.removeprefix("measure:") if role is None else None
         starts_new = current is None or (role is not None and bool(current.amount_cols))
         if current is not None and side != current.side:
             starts_new = True
@@ -225,17 +238,12 @@ def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
         elif role == "lineno":
             current.lineno_col = col
         else:
-            assert measure is not None
-            item = None
+            item, name = None, ""
             if table_no in ITEM_COLUMN_TABLES:
-                item = _resolve(levels, col, lambda c: match_item_in_header(table_no, c))
-            # The printed name of the column, without the block words (预算数/决算数) above it.
-            header = "".join(
-                label_key(level[col])
-                for level in levels
-                if level[col] and (item is None or match_item_in_header(table_no, level[col]))
-            )
-            current.amount_cols.append(Column(col, measure, item, header))
+                named = _resolve(levels, col, lambda c: match_item_in_header(table_no, c))
+                if named:
+                    item, name = named[0], label_key(named[1])
+            current.amount_cols.append(Column(col, kind.removeprefix("measure:"), item, name))
     return [s for s in segments if s.amount_cols]
 
 
@@ -264,7 +272,9 @@ def _cell(cells: Sequence[str], col: int | None) -> str:
 def _positional(segment: Segment, row: Row) -> Entry | None:
     """The entry at fixed positions, or None when a cell does not fit its column's role."""
     cells, ref = row.cells, row.ref
+    # 类/款/项 header cells can share a physical row with the 合计 row (a merged label cell).
     code_parts = [_cell(cells, c) for c in segment.code_cols]
+    code_parts = ["" if label_key(part) in _CODE_PART_HEADERS else part for part in code_parts]
     label = _cell(cells, segment.label_col)
     if _kind(label) in {"amount", "int"}:
         return None

@@ -52,9 +52,9 @@ def detect_format(path: Path) -> str:
 
 
 def _readers() -> dict[str, Callable[[Path], SourceDocument]]:
-    from juesuan.readers import text
+    from juesuan.readers import pdf, text
 
-    return {"txt": text.read}
+    return {"txt": text.read, "pdf": pdf.read}
 
 
 def supported_formats() -> list[str]:

@@ -1,0 +1,1 @@
+"""Checks of parsed disclosures: the arithmetic the nine tables must satisfy (GUIDE.md)."""

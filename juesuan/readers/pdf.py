@@ -1,0 +1,102 @@
+"""PDF: the text layer with pdfplumber, its ruled tables as grids; OCR for pages without text.
+
+Tables are read from their ruling lines (pdfplumber's `lines` strategy): each cell keeps its
+column, blanks included, which plain-text extraction loses (STACK.md: it interleaves cells).
+Text outside the tables becomes one-cell rows. Both are ordered by their position on the page.
+Refs: `p8 r5` is the 5th table row of page 8, `p8 l3` its 3rd line of text outside tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from juesuan.readers import Row, SourceDocument, UnreadableDocument
+
+# pdfminer warns loudly about harmless font quirks of real government PDFs.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+# A page with fewer characters than this in its text layer is treated as a scan.
+_MIN_TEXT_CHARS = 10
+
+
+@dataclass(frozen=True)
+class _Placed:
+    top: float
+    order: int
+    cells: tuple[str, ...]
+    kind: str  # "r" table row, "l" text line
+
+
+def _clean(cell: str | None) -> str:
+    # Cells wrap inside their box; Chinese needs no space where a line was broken.
+    return "".join((cell or "").split("\n")).strip()
+
+
+def _page_rows(page, number: int) -> list[Row]:
+    placed: list[_Placed] = []
+    tables = page.find_tables()
+    for table in tables:
+        extracted = table.extract()
+        for row, texts in zip(table.rows, extracted, strict=False):
+            cells = tuple(_clean(text) for text in texts)
+            if any(cells):
+                placed.append(_Placed(row.bbox[1], len(placed), cells, "r"))
+    outside = page
+    for table in tables:
+        outside = outside.outside_bbox(table.bbox)
+    for line in outside.extract_text_lines(keep_blank_chars=False):
+        text = line["text"].strip()
+        if text:
+            placed.append(_Placed(line["top"], len(placed), (text,), "l"))
+    placed.sort(key=lambda p: (round(p.top, 1), p.order))
+    rows: list[Row] = []
+    counters = {"r": 0, "l": 0}
+    for item in placed:
+        counters[item.kind] += 1
+        rows.append(Row(item.cells, f"p{number} {item.kind}{counters[item.kind]}", page=number))
+    return rows
+
+
+def read(path: Path, ocr: bool = True) -> SourceDocument:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    path = Path(path)
+    try:
+        pdf = pdfplumber.open(path)
+    except PDFPasswordIncorrect:
+        raise UnreadableDocument(
+            f"{path.name}: the PDF is encrypted with a password; obtain an unprotected copy"
+        ) from None
+    except (PDFSyntaxError, Exception) as exc:
+        raise UnreadableDocument(
+            f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc}); "
+            "check the download is complete"
+        ) from None
+    rows: list[Row] = []
+    try:
+        with pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                if len(page.chars) >= _MIN_TEXT_CHARS or not ocr or not _has_ink(page):
+                    rows.extend(_page_rows(page, number))
+                else:
+                    from juesuan.readers.ocr import ocr_page
+
+                    rows.extend(ocr_page(page, number, path.name))
+            page_count = len(pdf.pages)
+    except UnreadableDocument:
+        raise
+    except Exception as exc:
+        raise UnreadableDocument(
+            f"{path.name}: the PDF is damaged ({type(exc).__name__}: {exc}); "
+            "check the download is complete"
+        ) from None
+    return SourceDocument(path=path, format="pdf", rows=tuple(rows), page_count=page_count)
+
+
+def _has_ink(page) -> bool:
+    """A page worth OCR: it shows an image (a scan), not just ruling lines or nothing."""
+    return bool(page.images)
