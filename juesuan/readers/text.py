@@ -6,20 +6,64 @@ boundaries, blanks included; a form feed starts a new page.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from juesuan.readers import Row, SourceDocument, UnreadableDocument
 
-_ENCODINGS = ("utf-8-sig", "gb18030")
+_FALLBACKS = ("utf-8", "gb18030")
+# A byte-order mark is the strongest evidence there is (Excel's "Unicode text" is UTF-16LE).
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Labels web pages declare for GB2312/GBK (WHATWG's "gbk" family): GB18030 is their superset,
+# and pages labelled gb2312 routinely hold GBK-only characters.
+_GB_LABELS = frozenset(
+    {
+        "gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "gb18030", "cp936", "ms936",
+        "windows-936", "chinese", "csgb2312", "csiso58gb231280", "iso-ir-58", "euc-cn",
+    }
+)  # fmt: skip
+# Western single-byte labels are server or editor defaults on Chinese pages, never the truth,
+# and decode any bytes without error: trusting them would turn Chinese into mojibake silently.
+_IGNORED_CODECS = frozenset({"ascii", "latin_1", "iso8859_1", "cp1252"})
 
 
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 first (strict), then GB18030 (a superset of GBK and GB2312); else a clear refusal."""
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+def codec_for(label: str | None) -> str | None:
+    """The Python codec for a declared charset label, or None when it is unknown or not trusted."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in _GB_LABELS:
+        return "gb18030"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return None if name in _IGNORED_CODECS else name
+
+
+def decode(data: bytes, name: str, declared: str | None = None) -> str:
+    """Decode by BOM, then the declared charset (if any), then strict UTF-8, then GB18030.
+
+    A declared charset that does not fit the bytes is passed over, not obeyed: the fallbacks
+    still decide. Anything else is refused with the file's name.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                break  # a BOM followed by other bytes: not text we can trust
+    else:
+        candidates = [c for c in (codec_for(declared), *_FALLBACKS) if c]
+        for encoding in dict.fromkeys(candidates):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
     raise UnreadableDocument(
         f"{name}: text is neither UTF-8 nor GB18030; convert it to UTF-8 and ingest it again"
     )

@@ -111,7 +111,6 @@ MAIN_FUNCTIONS: tuple[tuple[FunctionItem, ...], ...] = (
         _item("2130199", "其他农业农村支出", "gpb", "project"),
     ),
 )
-KUAN["21301"] = "农业农村"
 
 # Paid by every employer: pensions, health insurance, housing fund.
 STAFF_ITEMS: tuple[FunctionItem, ...] = (
