@@ -40,7 +40,7 @@ def test_missing_file_is_one_clear_line(tmp_path):
 
 def test_unreadable_file_is_one_clear_line(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\x81garbage")
+    bad.write_bytes(b"\x80\x80\xff\xff garbage")
     result = runner.invoke(app, ["parse", str(bad)])
     assert result.exit_code == 1
     assert "bad.txt" in result.output and "Traceback" not in result.output

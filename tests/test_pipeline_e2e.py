@@ -24,7 +24,7 @@ def built(tmp_path_factory, seed_path):
     shutil.copy(seed_path, sources / seed_path.name)
     (sources / "notes.md").write_text("not a document", encoding="utf-8")
     # A document that cannot be read at all: it is quarantined and the run goes on.
-    (sources / "scrambled-2023.txt").write_bytes(b"\xff\xfe\x81\x00garbage")
+    (sources / "scrambled-2023.txt").write_bytes(b"\x80\x80\xff\xff garbage")
     resource = JuesuanResource(base_dir=str(base), sources=[str(sources)])
     summary = build(resource, instance=dg.DagsterInstance.ephemeral(), log_level="ERROR")
     return Layout.under(base), summary
