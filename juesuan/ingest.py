@@ -14,6 +14,9 @@ from juesuan.parse.metadata import read_cover
 from juesuan.rawstore import RawStore, StoredDocument
 from juesuan.readers import UnreadableDocument, detect_format, read_document
 
+# Pages read to identify a document: the cover, and the title page after a blank one.
+COVER_PAGES = 2
+
 # Formats a disclosure is published in; anything else in a source folder is not a document.
 DOCUMENT_FORMATS = frozenset({"txt", "pdf", "xlsx", "xls", "docx", "doc", "html"})
 
@@ -53,7 +56,7 @@ def iter_source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, str | Non
 def identify(store: RawStore, doc: StoredDocument) -> StoredDocument:
     """Read the cover of a stored document and record what it is (or why it cannot be read)."""
     try:
-        source = read_document(store.object_path(doc))
+        source = read_document(store.object_path(doc), max_pages=COVER_PAGES)
     except UnreadableDocument as exc:
         return replace(doc, problem=str(exc).replace(doc.object_name, doc.file_name))
     cover = read_cover(source.rows)

@@ -54,6 +54,11 @@ def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
         "format": doc.format,
         "parser_version": PARSER_VERSION,
     }
+    if doc.kind in ("budget", "template"):
+        # Identified from its cover at ingest: refused without reading its tables.
+        return _outcome(
+            base, doc, ParsedDocument(doc.kind, doc.fiscal_year, doc.department_name, None, 0)
+        )
     try:
         parsed = parse_source(read_document(store.object_path(doc)))
     except UnreadableDocument as exc:

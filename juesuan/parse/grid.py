@@ -95,18 +95,20 @@ class Entry:
 def split_meta(rows: Sequence[Row]) -> tuple[BlockMeta, list[Row]]:
     """Separate the metadata lines (label, department, unit, year, notes) from the table rows.
 
-    The table ends at its first note (注：/说明：) once rows have started.
+    A note (注：/说明：) after the data has started ends the table; a note before it is template
+    debris (`注：本表为公开表样…`) and the grid that follows is still the table.
     """
     meta = BlockMeta()
     table_rows: list[Row] = []
+    over = False
     for row in rows:
         text = compact(row.text)
         first = compact(row.filled[0]) if row.filled else ""
         if _NOTE.match(first):
-            meta.notes.append(row.text)
-            if table_rows:
-                # The table is over; later notes still matter (本表无数据).
-                continue
+            meta.notes.append(row.text)  # later notes still matter (本表无数据)
+            over = over or any(_has_data(r) for r in table_rows)
+            continue
+        if over:
             continue
         if not table_rows or len(row.filled) <= 2:
             consumed = False
@@ -127,10 +129,18 @@ def split_meta(rows: Sequence[Row]) -> tuple[BlockMeta, list[Row]]:
                 consumed = True
             if consumed:
                 continue
-        if meta.notes and table_rows:
-            continue  # prose after the notes
+        if meta.notes and len(row.filled) < 2 and not _has_data(row):
+            continue  # prose between an instruction note and the grid
         table_rows.append(row)
     return meta, table_rows
+
+
+def _has_data(row: Row) -> bool:
+    """A data row: an amount with decimals, or a total label (an empty table's 合计 row)."""
+    return any(
+        (has_decimal_point(cell) and looks_like_amount(cell)) or label_key(cell) in {"合计", "总计"}
+        for cell in row.filled
+    )
 
 
 def _is_column_numbers(row: Row) -> bool:
@@ -243,7 +253,13 @@ def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
                 named = _resolve(levels, col, lambda c: match_item_in_header(table_no, c))
                 if named:
                     item, name = named[0], label_key(named[1])
-            current.amount_cols.append(Column(col, kind.removeprefix("measure:"), item, name))
+            column = Column(col, kind.removeprefix("measure:"), item, name)
+            # A blank column right of a merged header resolves to that header again: one
+            # column per (measure, item) in a segment, the first.
+            if all(
+                (c.measure, c.item) != (column.measure, column.item) for c in current.amount_cols
+            ):
+                current.amount_cols.append(column)
     return [s for s in segments if s.amount_cols]
 
 

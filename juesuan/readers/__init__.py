@@ -52,17 +52,28 @@ def detect_format(path: Path) -> str:
 
 
 def _readers() -> dict[str, Callable[[Path], SourceDocument]]:
-    from juesuan.readers import pdf, text
+    from juesuan.readers import docx, html, pdf, text, xls, xlsx
 
-    return {"txt": text.read, "pdf": pdf.read}
+    return {
+        "txt": text.read,
+        "pdf": pdf.read,
+        "xlsx": xlsx.read,
+        "xls": xls.read,
+        "docx": docx.read,
+        "html": html.read,
+    }
 
 
 def supported_formats() -> list[str]:
     return sorted(_readers())
 
 
-def read_document(path: Path) -> SourceDocument:
-    """Read any supported file; raises UnreadableDocument with a message naming the file."""
+def read_document(path: Path, max_pages: int | None = None) -> SourceDocument:
+    """Read any supported file; raises UnreadableDocument with a message naming the file.
+
+    `max_pages` reads only the first pages where a format has pages worth skipping (PDF): enough
+    to identify a document from its cover without reading its tables.
+    """
     path = Path(path)
     fmt = detect_format(path)
     reader = _readers().get(fmt)
@@ -71,4 +82,8 @@ def read_document(path: Path) -> SourceDocument:
             f"{path.name}: format '{fmt or '(no extension)'}' is not supported yet; "
             f"supported: {', '.join(supported_formats())}"
         )
+    if max_pages is not None and fmt == "pdf":
+        from juesuan.readers import pdf
+
+        return pdf.read(path, max_pages=max_pages)
     return reader(path)

@@ -59,7 +59,7 @@ def _page_rows(page, number: int) -> list[Row]:
     return rows
 
 
-def read(path: Path, ocr: bool = True) -> SourceDocument:
+def read(path: Path, ocr: bool = True, max_pages: int | None = None) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -79,7 +79,7 @@ def read(path: Path, ocr: bool = True) -> SourceDocument:
     rows: list[Row] = []
     try:
         with pdf:
-            for number, page in enumerate(pdf.pages, start=1):
+            for number, page in enumerate(pdf.pages[:max_pages], start=1):
                 if len(page.chars) >= _MIN_TEXT_CHARS or not ocr or not _has_ink(page):
                     rows.extend(_page_rows(page, number))
                 else:

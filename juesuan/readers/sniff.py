@@ -18,7 +18,7 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 # BOF record of a bare BIFF2-BIFF8 stream (Excel 2.x-4.0 files are not wrapped in OLE2).
 _BIFF_BOFS = {(0x09, 0x00), (0x09, 0x02), (0x09, 0x04), (0x09, 0x08)}
-_HTML_MARKS = ("<html", "<!doctype html", "<head", "<body", "<table", "<meta", "<div", "<p>")
+_HTML_MARKS = ("<html", "<!doctype html", "<head", "<body", "<table", "<meta", "<div", "<p")
 _SPREADSHEET_ML = "urn:schemas-microsoft-com:office:spreadsheet"
 
 _DESCRIPTIONS = {
@@ -44,7 +44,6 @@ _ADVICE = {
     "ole2-word": "this format is not read yet: save it as .docx in Word or LibreOffice and "
     "ingest that",
     "spreadsheetml": "open it in Excel or LibreOffice, save it as .xlsx and ingest that",
-    "pdf": "give it the extension .pdf and ingest it again",
 }
 
 
@@ -61,7 +60,12 @@ def kind_of(path: Path) -> str:
         return _ole2_kind(path.read_bytes())
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if len(head) >= 4 and (head[0], head[1]) in _BIFF_BOFS and head[2] in {4, 6, 8, 16}:
+    if (
+        len(head) >= 4
+        and (head[0], head[1]) in _BIFF_BOFS
+        and head[2] in {4, 6, 8, 16}
+        and not head[3]
+    ):
         return "biff"
     text = _sniffable_text(head)
     if text is not None:
@@ -91,7 +95,7 @@ def refusal(path: Path, kind: str, expected: str) -> UnreadableDocument:
 
 def read_by_content(path: Path, kind: str, expected: str) -> SourceDocument:
     """Read a file with the reader its bytes call for; refuse what no reader can take."""
-    from juesuan.readers import docx, html, text, xls, xlsx
+    from juesuan.readers import docx, html, pdf, text, xls, xlsx
 
     readers = {
         "xlsx": xlsx.read_workbook,
@@ -99,6 +103,7 @@ def read_by_content(path: Path, kind: str, expected: str) -> SourceDocument:
         "ole2-workbook": xls.read_biff,
         "biff": xls.read_biff,
         "html": html.read_page,
+        "pdf": pdf.read,
         "text": text.read,
     }
     reader = readers.get(kind)
@@ -127,10 +132,10 @@ def _ole2_kind(data: bytes) -> str:
 
     if has("EncryptedPackage") or has("EncryptionInfo"):
         return "ole2-encrypted"
-    if has("Workbook") or has("Book"):
-        return "ole2-workbook"
     if has("WordDocument"):
         return "ole2-word"
+    if has("Workbook") or has("Book"):
+        return "ole2-workbook"
     return "ole2"
 
 

@@ -26,9 +26,11 @@ _GB_LABELS = frozenset(
         "windows-936", "chinese", "csgb2312", "csiso58gb231280", "iso-ir-58", "euc-cn",
     }
 )  # fmt: skip
-# Western single-byte labels are server or editor defaults on Chinese pages, never the truth,
-# and decode any bytes without error: trusting them would turn Chinese into mojibake silently.
-_IGNORED_CODECS = frozenset({"ascii", "latin_1", "iso8859_1", "cp1252"})
+# Only Unicode and Chinese declarations are obeyed. Western single-byte labels (iso-8859-1,
+# windows-1252) are server or editor defaults on Chinese pages, never the truth, and decode any
+# bytes without error: trusting them would turn Chinese into mojibake silently. A page that
+# declares utf-16 without a byte-order mark is UTF-8 in practice (the HTML standard says so too).
+_TRUSTED_CODECS = frozenset({"utf-8", "gb18030", "big5", "big5hkscs", "cp950"})
 
 
 def codec_for(label: str | None) -> str | None:
@@ -42,7 +44,7 @@ def codec_for(label: str | None) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    return None if name in _IGNORED_CODECS else name
+    return name if name in _TRUSTED_CODECS else None
 
 
 def decode(data: bytes, name: str, declared: str | None = None) -> str:
