@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from juesuan.catalogue import TABLE_NUMBERS
-from juesuan.parse.finder import TableBlock, find_tables
+from juesuan.parse.finder import NO_DATA, TableBlock, find_tables
 from juesuan.parse.grid import columns, read_rows, split_header, split_meta
 from juesuan.parse.metadata import most_common, read_cover
 from juesuan.parse.tables import line_items
@@ -78,10 +78,14 @@ def _read_table(
         source_ref=block.title_row.ref,
     )
     if not segments:
+        # A title with only a 本表无数据 note is a table printed empty; a grid whose header
+        # cannot be read is not found in any usable form: missing, with a finding.
+        if not rows and any(NO_DATA.search(note) for note in meta.notes):
+            return TableRecord(status="empty", **record)
         parsed.findings.append(
             Finding(block.title_row.ref, "no column header recognised", table_no)
         )
-        return TableRecord(status="empty" if not data else "missing", **record)
+        return TableRecord(status="missing", **record)
     entries = read_rows(segments, data)
     if not any(entry.printed for entry in entries):
         return TableRecord(status="empty", **record)

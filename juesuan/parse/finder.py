@@ -15,7 +15,7 @@ from juesuan.readers import Row
 from juesuan.textnorm import compact
 
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
-_NO_DATA = re.compile(r"无数据|本表为空|空表")
+NO_DATA = re.compile(r"无数据|本表为空|空表")
 _MAX_TITLE_LENGTH = 80
 
 
@@ -52,7 +52,7 @@ def find_tables(rows: Sequence[Row]) -> tuple[list[TableBlock], list[tuple[Row, 
                 break
             body.append(row)
         if not any(_is_grid(row) for row in body) and not any(
-            _NO_DATA.search(row.text) for row in body
+            NO_DATA.search(row.text) for row in body
         ):
             continue  # a table-of-contents entry or a mention in prose
         if spec.table_no in blocks:

@@ -9,6 +9,7 @@ The rows keep the printed order, so the printed document (printed.py) needs noth
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,7 +37,7 @@ MEASURES_04_EXPENDITURE = ("total", "general_public_budget", "government_fund", 
 
 @dataclass(frozen=True)
 class AccountRow:
-    """One printed row: its code or item, its name (as the parser would report it), amounts."""
+    """One printed row: its code or item, its name as printed, its amounts by measure."""
 
     code: str | None
     item: str | None
@@ -59,10 +60,6 @@ class SyntheticAccounts:
 
     def rows(self, table_no: str, side: str | None = None) -> tuple[AccountRow, ...]:
         return self.tables.get((table_no, side), ())
-
-    @property
-    def older_template(self) -> bool:
-        return self.classes == 24
 
 
 @dataclass
@@ -104,11 +101,12 @@ def make_accounts(
     rng = random.Random(seed)
     codes = vocab.class_codes(classes)
     older = classes == 24
-    name = department_name or _department_name(rng)
-    if government_fund is None:
-        government_fund = rng.random() < 0.4
-    if state_capital is None:
-        state_capital = rng.random() < 0.25
+    # Drawn whether or not given, so a given name or flag changes nothing else.
+    name = _department_name(rng)
+    drawn_fund, drawn_capital = rng.random() < 0.4, rng.random() < 0.25
+    name = department_name or name
+    government_fund = drawn_fund if government_fund is None else government_fund
+    state_capital = drawn_capital if state_capital is None else state_capital
     spends = _spending(rng, government_fund, state_capital)
     tables: dict[tuple[str, str | None], tuple[AccountRow, ...]] = {}
     for table_no, fund in (("02", None), ("03", None), ("05", "gpb"), ("07", "gf"), ("08", "sc")):
@@ -116,8 +114,10 @@ def make_accounts(
         if chosen:
             tables[(table_no, None)] = _tree(table_no, chosen, older)
     tables.update(_summary_tables(rng, spends, codes, older))
-    tables[("06", None)] = _economic(rng, sum(s.basic.get("gpb", 0) for s in spends))
-    tables[("09", None)] = _three_public(rng)
+    three_public = _three_public(rng)
+    basic = sum(s.basic.get("gpb", 0) for s in spends)
+    tables[("06", None)] = _economic(rng, basic, _three_public_final(three_public))
+    tables[("09", None)] = three_public
     empty = frozenset(no for no in ("07", "08") if (no, None) not in tables)
     return SyntheticAccounts(
         seed=seed,
@@ -141,7 +141,7 @@ def _yuan(hundredths: int) -> Decimal:
     return (hundredths * _HUNDRED_YUAN).quantize(Decimal("0.01"))
 
 
-def split(total: int, weights: Sequence[float]) -> list[int]:
+def _split(total: int, weights: Sequence[float]) -> list[int]:
     """Non-negative integers summing exactly to `total`, roughly proportional to `weights`."""
     weight_sum = sum(weights)
     if total == 0 or weight_sum <= 0:
@@ -205,7 +205,7 @@ def _add_non_appropriation(rng: random.Random, spends: list[_Spend]) -> None:
         income = spent + rng.randint(0, 8_000)
         weights = [rng.random() if rng.random() < 0.5 else 0.0 for _ in measures]
         weights[rng.randrange(len(measures))] += 1.0
-        spend.other_income = dict(zip(measures, split(income, weights), strict=True))
+        spend.other_income = dict(zip(measures, _split(income, weights), strict=True))
 
 
 def _row_amounts(table_no: str, spend: _Spend) -> dict[str, int]:
@@ -264,93 +264,121 @@ def _tree(table_no: str, spends: Sequence[_Spend], older: bool) -> tuple[Account
 # --- tables 01 and 04 ------------------------------------------------------------------------
 
 
+_FUNDS = ("gpb", "gf", "sc")
+_APPROPRIATION_ITEMS = {
+    "gpb": "general_public_budget_appropriation",
+    "gf": "government_fund_appropriation",
+    "sc": "state_capital_appropriation",
+}
+_OPENING_ITEMS = {
+    "gpb": "opening_balance_general_public_budget",
+    "gf": "opening_balance_government_fund",
+    "sc": "opening_balance_state_capital",
+}
+
+
 def _summary_tables(
     rng: random.Random, spends: Sequence[_Spend], codes: Sequence[str], older: bool
 ) -> dict[tuple[str, str | None], tuple[AccountRow, ...]]:
-    funds = ("gpb", "gf", "sc")
-    received = {f: sum(s.income(f) for s in spends) for f in funds}
-    opening = {f: sum(s.opening.get(f, 0) for s in spends) for f in funds}
-    closing = {f: sum(s.closing.get(f, 0) for s in spends) for f in funds}
-    spent_by_class = {f: _by_class(spends, lambda s, f=f: s.spent(f)) for f in funds}
-    all_by_class = _by_class(
-        spends, lambda s: sum(s.basic.values()) + sum(s.project.values()) + s.remit
-        + s.operating + s.subsidy
-    )
-    other_income = {
-        m: sum(s.other_income.get(m, 0) for s in spends) for m in MEASURES["02"][2:]
-    }
-    other_spent = sum(all_by_class.values()) - sum(sum(v.values()) for v in spent_by_class.values())
+    return {**_table_01(rng, spends, codes, older), **_table_04(spends, codes, older)}
+
+
+def _spent_by_class(spends: Sequence[_Spend]) -> dict[str, int]:
+    """Everything spent, by 类, whatever paid for it (01 expenditure = 03 by class)."""
+    return _by_class(
+        spends,
+        lambda s: sum(s.basic.values()) + sum(s.project.values()) + s.remit + s.operating
+        + s.subsidy,
+    )  # fmt: skip
+
+
+def _table_01(
+    rng: random.Random, spends: Sequence[_Spend], codes: Sequence[str], older: bool
+) -> dict[tuple[str, str | None], tuple[AccountRow, ...]]:
+    """01: income by source, balances, expenditure by class; both 总计 equal by construction."""
+    received = {f: sum(s.income(f) for s in spends) for f in _FUNDS}
+    other_measures = MEASURES["02"][2:]
+    other = {m: sum(s.other_income.get(m, 0) for s in spends) for m in other_measures}
+    by_class = _spent_by_class(spends)
+    spent_appropriations = sum(s.spent(f) for s in spends for f in _FUNDS)
+    other_spent = sum(by_class.values()) - spent_appropriations
+    # The department's own money: opening balance + income - spending never goes negative.
     other_opening = rng.choice([0, rng.randint(0, 50_000)])
-    other_margin = other_opening + sum(other_income.values()) - other_spent  # >= 0
+    other_margin = other_opening + sum(other.values()) - other_spent
     used = rng.choice([0, 0, rng.randint(0, 10_000)])
     distribution = rng.choice([0, 0, rng.randint(0, other_margin + used)])
-    income_subtotal = sum(received.values()) + sum(other_income.values())
-    expenditure_subtotal = sum(all_by_class.values())
-    opening_total = sum(opening.values()) + other_opening
-    closing_total = sum(closing.values()) + other_margin + used - distribution
-    grand = income_subtotal + used + opening_total
-    assert grand == expenditure_subtotal + distribution + closing_total
-
-    sources_01 = dict(
-        zip(
-            [item for item, _label in vocab.INCOME_SOURCES_01],
-            [received["gpb"], received["gf"], received["sc"], *other_income.values()],
-            strict=True,
-        )
-    )
-    income_01 = [
-        *((item, label, sources_01[item]) for item, label in vocab.INCOME_SOURCES_01),
+    appropriation_opening = sum(s.opening.get(f, 0) for s in spends for f in _FUNDS)
+    appropriation_closing = sum(s.closing.get(f, 0) for s in spends for f in _FUNDS)
+    income_subtotal = sum(received.values()) + sum(other.values())
+    opening = appropriation_opening + other_opening
+    closing = appropriation_closing + other_margin + used - distribution
+    grand = income_subtotal + used + opening
+    sources = [received["gpb"], received["gf"], received["sc"], *other.values()]
+    income = [
+        (item, label, value)
+        for (item, label), value in zip(vocab.INCOME_SOURCES_01, sources, strict=True)
+    ]
+    income += [
         ("income_subtotal", "本年收入合计", income_subtotal),
         ("non_appropriation_balance_used", "使用非财政拨款结余", used),
-        ("opening_balance", "年初结转和结余", opening_total),
+        ("opening_balance", "年初结转和结余", opening),
         ("grand_total", "总计", grand),
     ]
-    expenditure_01 = [
-        ("expenditure_subtotal", "本年支出合计", expenditure_subtotal),
-        ("surplus_distribution", "结余分配", distribution),
-        ("closing_balance", "年末结转和结余", closing_total),
-        ("grand_total", "总计", grand),
-    ]
-    class_rows_01 = [
+    classes = tuple(
         AccountRow(code, None, vocab.class_name(code, older=older),
-                   {"final": _yuan(all_by_class.get(code, 0))})
+                   {"final": _yuan(by_class.get(code, 0))})
         for code in codes
-    ]  # fmt: skip
-    appropriation = (
-        ("general_public_budget_appropriation", "gpb"),
-        ("government_fund_appropriation", "gf"),
-        ("state_capital_appropriation", "sc"),
-    )
-    income_04 = [
-        *((item, label, received[fund]) for (item, fund), (_i, label)
-          in zip(appropriation, vocab.APPROPRIATIONS_04, strict=True)),
+    )  # fmt: skip
+    expenditure = [
+        ("expenditure_subtotal", "本年支出合计", sum(by_class.values())),
+        ("surplus_distribution", "结余分配", distribution),
+        ("closing_balance", "年末结转和结余", closing),
+        ("grand_total", "总计", sum(by_class.values()) + distribution + closing),
+    ]
+    return {
+        ("01", "income"): _item_rows(income, "final"),
+        ("01", "expenditure"): classes + _item_rows(expenditure, "final"),
+    }
+
+
+def _table_04(
+    spends: Sequence[_Spend], codes: Sequence[str], older: bool
+) -> dict[tuple[str, str | None], tuple[AccountRow, ...]]:
+    """04: appropriations only; expenditure by class in one column per fund, and their total."""
+    received = {f: sum(s.income(f) for s in spends) for f in _FUNDS}
+    opening = {f: sum(s.opening.get(f, 0) for s in spends) for f in _FUNDS}
+    closing = {f: sum(s.closing.get(f, 0) for s in spends) for f in _FUNDS}
+    spent = {f: sum(s.spent(f) for s in spends) for f in _FUNDS}
+    by_class = {f: _by_class(spends, lambda s, f=f: s.spent(f)) for f in _FUNDS}
+    labels = dict(vocab.APPROPRIATIONS_04)
+    income = [
+        (_APPROPRIATION_ITEMS[f], labels[_APPROPRIATION_ITEMS[f]], received[f]) for f in _FUNDS
+    ]
+    income += [
         ("income_subtotal", "本年收入合计", sum(received.values())),
         ("opening_balance", "年初财政拨款结转和结余", sum(opening.values())),
-        *((f"opening_balance_{item.removesuffix('_appropriation')}", label, opening[fund])
-          for (item, fund), (_i, label) in zip(appropriation, vocab.APPROPRIATIONS_04, strict=True)),
-        ("grand_total", "总计", sum(received.values()) + sum(opening.values())),
-    ]  # fmt: skip
+    ]
+    income += [(_OPENING_ITEMS[f], labels[_APPROPRIATION_ITEMS[f]], opening[f]) for f in _FUNDS]
+    income.append(("grand_total", "总计", sum(received.values()) + sum(opening.values())))
 
-    def columns(values: dict[str, int]) -> dict[str, Decimal]:
-        amounts = dict(zip(MEASURES_04_EXPENDITURE[1:], (values[f] for f in funds), strict=True))
-        return {"total": _yuan(sum(amounts.values()))} | {m: _yuan(v) for m, v in amounts.items()}
+    def row(code: str | None, item: str | None, name: str, by_fund: dict[str, int]) -> AccountRow:
+        columns = dict(zip(MEASURES_04_EXPENDITURE[1:], (by_fund[f] for f in _FUNDS), strict=True))
+        amounts = {"total": sum(columns.values()), **columns}
+        return AccountRow(code, item, name, {m: _yuan(v) for m, v in amounts.items()})
 
-    spent = {f: sum(spent_by_class[f].values()) for f in funds}
-    expenditure_04 = [
-        AccountRow(code, None, vocab.class_name(code, older=older),
-                   columns({f: spent_by_class[f].get(code, 0) for f in funds}))
+    expenditure = [
+        row(code, None, vocab.class_name(code, older=older),
+            {f: by_class[f].get(code, 0) for f in _FUNDS})
         for code in codes
-    ] + [
-        AccountRow(None, "expenditure_subtotal", "本年支出合计", columns(spent)),
-        AccountRow(None, "closing_balance", "年末财政拨款结转和结余", columns(closing)),
-        AccountRow(None, "grand_total", "总计",
-                   columns({f: spent[f] + closing[f] for f in funds})),
     ]  # fmt: skip
+    expenditure += [
+        row(None, "expenditure_subtotal", "本年支出合计", spent),
+        row(None, "closing_balance", "年末财政拨款结转和结余", closing),
+        row(None, "grand_total", "总计", {f: spent[f] + closing[f] for f in _FUNDS}),
+    ]
     return {
-        ("01", "income"): _item_rows(income_01, "final"),
-        ("01", "expenditure"): tuple(class_rows_01) + _item_rows(expenditure_01, "final"),
-        ("04", "income"): _item_rows(income_04, "final"),
-        ("04", "expenditure"): tuple(expenditure_04),
+        ("04", "income"): _item_rows(income, "final"),
+        ("04", "expenditure"): tuple(expenditure),
     }
 
 
@@ -369,16 +397,34 @@ def _item_rows(rows: Iterable[tuple[str, str, int]], measure: str) -> tuple[Acco
 # --- tables 06 and 09 ------------------------------------------------------------------------
 
 
-def _economic(rng: random.Random, basic: int) -> tuple[AccountRow, ...]:
-    """06: the general public budget's basic spending by economic class and 款."""
+# 06 款 that pay for the "three public" categories (09), where basic spending covers them.
+_THREE_PUBLIC_CODES = {
+    "302": {"30212": "overseas_travel", "30217": "official_reception",
+            "30231": "vehicle_operation"},
+    "310": {"31013": "vehicle_purchase"},
+}  # fmt: skip
+
+
+def _three_public_final(rows: Sequence[AccountRow]) -> dict[str, int]:
+    return {row.item: int(row.amounts["final"] / _HUNDRED_YUAN) for row in rows if row.item}
+
+
+def _economic(
+    rng: random.Random, basic: int, three_public: dict[str, int]
+) -> tuple[AccountRow, ...]:
+    """06: the general public budget's basic spending by economic class and 款.
+
+    The 款 of the "three public" categories get the 09 final amounts when the class can hold
+    them (otherwise the money came from projects and they stay zero), so 06 and 09 agree.
+    """
     personnel = int(basic * rng.uniform(0.35, 0.8))
     public = basic - personnel
-    class_totals = dict(zip(vocab.PERSONNEL_CLASSES, split(personnel, [rng.uniform(0.9, 1.0),
+    class_totals = dict(zip(vocab.PERSONNEL_CLASSES, _split(personnel, [rng.uniform(0.9, 1.0),
                                                                        rng.uniform(0, 0.06)]),
                             strict=True))  # fmt: skip
     capital = rng.choice([0.0, rng.uniform(0, 0.15)])
     class_totals |= dict(
-        zip(vocab.PUBLIC_CLASSES, split(public, [1.0 - capital, 0.0, capital, 0.0]), strict=True)
+        zip(vocab.PUBLIC_CLASSES, _split(public, [1.0 - capital, 0.0, capital, 0.0]), strict=True)
     )
     amounts: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -386,11 +432,16 @@ def _economic(rng: random.Random, basic: int) -> tuple[AccountRow, ...]:
         for code, name in segment:
             names[code] = name
     for parent, total in class_totals.items():
-        children = [code for code in names if len(code) == 5 and code.startswith(parent)]
+        pays_for = _THREE_PUBLIC_CODES.get(parent, {})
+        fixed = {code: three_public[item] for code, item in pays_for.items()}
+        if sum(fixed.values()) > total:
+            fixed = dict.fromkeys(fixed, 0)
+        amounts.update(fixed)
+        children = [c for c in names if len(c) == 5 and c.startswith(parent) and c not in fixed]
         weights = [rng.expovariate(1.0) if rng.random() < 0.45 else 0.0 for _ in children]
         weights[rng.randrange(len(children))] += 0.5
         amounts[parent] = total
-        amounts.update(zip(children, split(total, weights), strict=True))
+        amounts.update(zip(children, _split(total - sum(fixed.values()), weights), strict=True))
     rows = [
         AccountRow(code, None, name, {"final": _yuan(amounts[code])})
         for segment in vocab.ECONOMIC_SEGMENTS
@@ -438,7 +489,7 @@ def _line_items(
             side=side,
             code=row.code,
             item=row.item,
-            name=row.name,
+            name=unicodedata.normalize("NFKC", row.name),  # TABLES.md: names are NFKC
             measure=measure,
             amount_yuan=amount,
             published_unit=unit,
