@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.resources import JuesuanResource
 from juesuan.ingest import ingest
+from juesuan.parse_year import record_unidentified
 from juesuan.rawstore import RawStore
 
 
@@ -14,6 +15,7 @@ def source_documents(
     """Every source file, kept by its sha256 in the raw store, with its kind and fiscal year."""
     store = RawStore(juesuan.layout.raw_dir)
     summary = ingest(store, juesuan.source_paths)
+    unidentified = record_unidentified(juesuan.layout, store)
     for path, reason in summary.skipped:
         context.log.info(f"skipped {path}: {reason}")
     for doc in summary.added:
@@ -24,6 +26,7 @@ def source_documents(
             "added": len(summary.added),
             "already_stored": len(summary.known),
             "skipped": len(summary.skipped),
+            "unidentified": unidentified,
             "fiscal_years": dg.MetadataValue.json(summary.fiscal_years),
             "raw_store": dg.MetadataValue.path(str(store.root)),
         }

@@ -90,6 +90,10 @@ def build(
         )
     wh = summary.steps["warehouse"]
     table.add_row("warehouse", f"{wh['path']} ({wh.get('rows_line_items', 0)} line items)")
+    checks = ", ".join(
+        f"{name} {'passed' if ok else 'WARN'}" for name, ok in summary.checks.items()
+    )
+    table.add_row("checks", checks + "  (details: juesuan check --all, juesuan quarantine)")
     table.add_row("release", f"{summary.release_version}: {summary.release_path}")
     console.print(table)
     console.print(f"Warehouse: [bold]{wh['path']}[/]")
@@ -193,6 +197,141 @@ def survey(
     console.print(table)
     for note in notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+def _wan(yuan) -> str:
+    return f"{yuan / 10000:,.2f}"
+
+
+@app.command()
+def check(
+    file: Annotated[Path | None, typer.Argument(help="One disclosure document.")] = None,
+    all_documents: Annotated[
+        bool, typer.Option("--all", help="Every document in the warehouse.")
+    ] = False,
+    base_dir: Annotated[Path | None, typer.Option(help="The folder given to build.")] = None,
+) -> None:
+    """Print the quality scorecard of one document, or of every document in the warehouse."""
+    if all_documents:
+        _check_all(Layout.under(base_dir) if base_dir else Layout.from_env())
+        return
+    if file is None:
+        _fail("give a FILE to check, or --all for every document in the warehouse")
+        return
+    from juesuan.checks.identities import run_identities
+    from juesuan.checks.scorecard import score_document
+    from juesuan.parse import parse_source
+
+    if not file.is_file():
+        _fail(f"{file}: no such file")
+    try:
+        parsed = parse_source(read_document(file))
+    except UnreadableDocument as exc:
+        _fail(f"quarantined: {exc}")
+        return
+    if parsed.kind != "final_accounts":
+        _fail(f"{file}: a {parsed.kind} document, not final accounts (决算); not checked", code=2)
+    results = run_identities(parsed.line_items)
+    card = score_document(parsed, results)
+    refs = {item.key: item.source_ref for item in parsed.line_items}
+    console.print(f"[bold]{file.name}[/]: {parsed.department_name}, {parsed.fiscal_year}")
+    console.print(
+        f"tables: {card.tables_with_data} with data ({_listed(parsed, 'data')}), "
+        f"{card.tables_empty} printed empty ({_listed(parsed, 'empty')}), "
+        f"{card.tables_missing} missing ({_listed(parsed, 'missing')})"
+    )
+    console.print(
+        f"identities: {card.identities_evaluated} evaluated, {card.identities_passed} exact, "
+        f"{card.identities_rounding} within rounding, {card.identities_failed} failed"
+    )
+    console.print(
+        f"score: [bold]{card.score}[/] = 100 × completeness {card.completeness} "
+        f"× consistency {card.consistency}"
+    )
+    findings = sorted((r for r in results if r.status != "pass"), key=lambda r: r.status)
+    if findings:
+        table = Table(show_header=True, title="findings (万元)")
+        for column in (
+            "status",
+            "check",
+            "table",
+            "row",
+            "measure",
+            "expected",
+            "printed",
+            "diff",
+            "where",
+        ):
+            table.add_column(column)
+        for r in findings:
+            table.add_row(
+                r.status, r.check_id, r.table_no, r.row, r.measure, _wan(r.expected),
+                _wan(r.actual), _wan(r.difference), refs.get(r.total_key, ""),
+            )  # fmt: skip
+        console.print(table)
+
+
+def _listed(parsed, status: str) -> str:
+    return " ".join(parsed.tables_with_status(status)) or "-"
+
+
+def _check_all(layout: Layout) -> None:
+    from juesuan.warehouse import WarehouseError, connect_read_only
+
+    try:
+        con = connect_read_only(layout.warehouse_path)
+    except WarehouseError as exc:
+        _fail(str(exc))
+        return
+    with con:
+        rows = con.execute(
+            "SELECT d.file_name, d.fiscal_year, d.department_name, s.tables_with_data, "
+            "s.tables_empty, s.tables_missing, s.identities_evaluated, s.identities_passed, "
+            "s.identities_rounding, s.identities_failed, s.score "
+            "FROM scorecards s JOIN documents d USING (document_id) "
+            "ORDER BY s.score, d.file_name"
+        ).fetchall()
+        held = con.execute(
+            "SELECT file_name, status, status_reason FROM documents "
+            "WHERE status <> 'parsed' ORDER BY file_name"
+        ).fetchall()
+    table = Table(show_header=True, title=f"scorecards: {layout.warehouse_path}")
+    for column in ("document", "year", "department", "tables d/e/m", "identities ok/≈/✗", "score"):
+        table.add_column(column)
+    for name, year, dept, data, empty, missing, evaluated, exact, rounding, failed, score in rows:
+        table.add_row(
+            name, str(year), dept, f"{data}/{empty}/{missing}",
+            f"{exact}/{rounding}/{failed} of {evaluated}", str(score),
+        )  # fmt: skip
+    console.print(table)
+    for name, status, reason in held:
+        console.print(f"[yellow]{status}:[/] {name}: {reason}", highlight=False)
+
+
+@app.command()
+def quarantine(
+    base_dir: Annotated[Path | None, typer.Option(help="The folder given to build.")] = None,
+) -> None:
+    """List the documents that were quarantined or refused, with the reason."""
+    from juesuan.warehouse import WarehouseError, connect_read_only
+
+    layout = Layout.under(base_dir) if base_dir else Layout.from_env()
+    try:
+        con = connect_read_only(layout.warehouse_path)
+    except WarehouseError as exc:
+        _fail(str(exc))
+        return
+    with con:
+        rows = con.execute(
+            "SELECT status, file_name, sha256, status_reason FROM documents "
+            "WHERE status <> 'parsed' ORDER BY status, file_name"
+        ).fetchall()
+    if not rows:
+        console.print("nothing quarantined or refused")
+        return
+    for status, name, sha, reason in rows:
+        console.print(f"{status:11} {name} (sha256 {sha[:16]}…): {reason}", highlight=False)
+    console.print(f"the files are kept in the raw store: {layout.raw_dir}")
 
 
 @app.command()

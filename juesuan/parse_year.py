@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from juesuan import PARSER_VERSION
+from juesuan.checks.identities import run_identities
+from juesuan.checks.scorecard import score_document
 from juesuan.departments import department_id
 from juesuan.parse import parse_source
 from juesuan.paths import PARSED_RESOURCES, Layout
@@ -40,8 +42,10 @@ class DocumentOutcome:
     """The rows one document contributes to each parsed resource."""
 
     documents: list[dict[str, Any]]
-    document_tables: list[dict[str, Any]]
-    line_items: list[dict[str, Any]]
+    document_tables: list[dict[str, Any]] = field(default_factory=list)
+    line_items: list[dict[str, Any]] = field(default_factory=list)
+    check_results: list[dict[str, Any]] = field(default_factory=list)
+    scorecards: list[dict[str, Any]] = field(default_factory=list)
 
 
 def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
@@ -63,10 +67,10 @@ def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
         parsed = parse_source(read_document(store.object_path(doc)))
     except UnreadableDocument as exc:
         reason = str(exc).replace(doc.object_name, doc.file_name)
-        return DocumentOutcome([_quarantined(base, doc, reason)], [], [])
+        return DocumentOutcome([_quarantined(base, doc, reason)])
     except Exception as exc:  # a parser bug must not stop the year: keep the file, say why
         reason = f"{doc.file_name}: parser failed ({type(exc).__name__}: {exc}); please report it"
-        return DocumentOutcome([_quarantined(base, doc, reason)], [], [])
+        return DocumentOutcome([_quarantined(base, doc, reason)])
     return _outcome(base, doc, parsed)
 
 
@@ -96,11 +100,11 @@ def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) 
         }.get(parsed.kind, "not a final-accounts disclosure")
         row = _quarantined(base, doc, f"{doc.file_name}: {what}; not parsed as final accounts")
         row.update(kind=parsed.kind, status="refused", fiscal_year=parsed.fiscal_year)
-        return DocumentOutcome([row], [], [])
+        return DocumentOutcome([row])
     if not parsed.department_name or not parsed.fiscal_year:
         missing = "department name" if not parsed.department_name else "fiscal year"
         reason = f"{doc.file_name}: no {missing} found in the document"
-        return DocumentOutcome([_quarantined(base, doc, reason)], [], [])
+        return DocumentOutcome([_quarantined(base, doc, reason)])
 
     dept = department_id(parsed.department_name)
     findings = "; ".join(str(f) for f in parsed.findings) or None
@@ -149,7 +153,42 @@ def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) 
         }
         for li in parsed.line_items
     ]
-    return DocumentOutcome([document], tables, items)
+    results = run_identities(parsed.line_items)
+    refs = {li.key: li.source_ref for li in parsed.line_items}
+    findings = [
+        {
+            "document_id": doc.document_id,
+            "fiscal_year": parsed.fiscal_year,
+            "check_id": r.check_id,
+            "table_no": r.table_no,
+            "row": r.row,
+            "measure": r.measure,
+            "expected_yuan": r.expected,
+            "actual_yuan": r.actual,
+            "difference_yuan": r.difference,
+            "tolerance_yuan": r.tolerance,
+            "parts": r.parts,
+            "status": r.status,
+            "source_ref": refs.get(r.total_key),
+        }
+        for r in results
+        if r.status != "pass"
+    ]
+    card = score_document(parsed, results)
+    scorecard = {
+        "document_id": doc.document_id,
+        "fiscal_year": parsed.fiscal_year,
+        "department_id": dept,
+        **{name: getattr(card, name) for name in _SCORECARD_FIELDS},
+    }
+    return DocumentOutcome([document], tables, items, findings, [scorecard])
+
+
+_SCORECARD_FIELDS = (
+    "tables_with_data", "tables_empty", "tables_missing", "identities_evaluated",
+    "identities_passed", "identities_rounding", "identities_failed", "completeness",
+    "consistency", "score",
+)  # fmt: skip
 
 
 def parse_year(layout: Layout, fiscal_year: int) -> YearSummary:
@@ -172,6 +211,14 @@ def parse_year(layout: Layout, fiscal_year: int) -> YearSummary:
     for name in PARSED_RESOURCES:
         _write_parquet(layout.parsed_file(fiscal_year, name), rows[name], name)
     return summary
+
+
+def record_unidentified(layout: Layout, store: RawStore) -> int:
+    """Documents whose fiscal year could not be read go to the `unidentified` folder, so the
+    warehouse and the release list them as quarantined with their reason (nothing is lost)."""
+    rows = [parse_stored(store, doc).documents[0] for doc in store.all() if doc.fiscal_year is None]
+    _write_parquet(layout.unidentified_dir / "documents.parquet", rows, "documents")
+    return len(rows)
 
 
 def _write_parquet(target: Path, rows: list[dict[str, Any]], resource: str) -> None:

@@ -16,8 +16,17 @@ SCHEMAS_DIR = REPO_ROOT / "schemas"
 SAMPLES_DIR = REPO_ROOT / "samples"
 WAREHOUSE_SQL_DIR = REPO_ROOT / "warehouse"
 
+# Documents whose fiscal year could not be read (unreadable files) are recorded here.
+UNIDENTIFIED = "unidentified"
+
 # The published resources that come out of parsing, in the order they are loaded.
-PARSED_RESOURCES = ("documents", "document_tables", "line_items")
+PARSED_RESOURCES = (
+    "documents",
+    "document_tables",
+    "line_items",
+    "check_results",
+    "scorecards",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,10 @@ class Layout:
 
     def parsed_file(self, fiscal_year: int, resource: str) -> Path:
         return self.parsed_year_dir(fiscal_year) / f"{resource}.parquet"
+
+    @property
+    def unidentified_dir(self) -> Path:
+        return self.parsed_dir / UNIDENTIFIED
 
     @classmethod
     def from_env(cls, base: Path | None = None) -> Layout:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from juesuan import schema
-from juesuan.paths import PARSED_RESOURCES, WAREHOUSE_SQL_DIR, Layout
+from juesuan.paths import PARSED_RESOURCES, UNIDENTIFIED, WAREHOUSE_SQL_DIR, Layout
 
 DEPARTMENTS_SQL = "departments.sql"
 _YEAR_DIR = re.compile(r"fiscal_year=(\d{4})")
@@ -50,12 +50,12 @@ def parsed_files(layout: Layout) -> dict[str, list[tuple[int, Path]]]:
         return found
     for year_dir in sorted(layout.parsed_dir.iterdir()):
         m = _YEAR_DIR.fullmatch(year_dir.name)
-        if not (m and year_dir.is_dir()):
+        if not year_dir.is_dir() or not (m or year_dir.name == UNIDENTIFIED):
             continue
         for name in PARSED_RESOURCES:
             path = year_dir / f"{name}.parquet"
             if path.is_file():
-                found[name].append((int(m[1]), path))
+                found[name].append((int(m[1]) if m else 0, path))
     return found
 
 
@@ -77,6 +77,16 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None
         )
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot load {path} into {name}: {exc}") from exc
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Code lists that come from the library, not from documents: the catalogue of checks."""
+    from juesuan.checks.identities import CHECKS
+
+    con.executemany(
+        "INSERT INTO checks (check_id, description, severity) VALUES (?, ?, ?)",
+        [(c.id, c.description, c.severity) for c in CHECKS],
+    )
 
 
 def _run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -110,6 +120,7 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
             for name in PARSED_RESOURCES:
                 for _, path in files[name]:
                     _load_parquet(con, name, path)
+            _load_reference(con)
             _run_sql_file(con, sql_dir / DEPARTMENTS_SQL)
             for path in sorted(sql_dir.glob("*.sql")):
                 if path.name != DEPARTMENTS_SQL:
@@ -130,7 +141,7 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
         _remove(tmp)
         _remove(tmp.with_name(tmp.name + ".wal"))
         raise
-    years = sorted({year for entries in files.values() for year, _ in entries})
+    years = sorted({year for entries in files.values() for year, _ in entries if year})
     return WarehouseSummary(path=target, row_counts=row_counts, fiscal_years=tuple(years))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.checks import accounting_identities, quarantined_documents
 from assets.ingest import source_documents
 from assets.parse import parsed_documents
 from assets.release import release
@@ -22,6 +23,7 @@ from assets.warehouse import warehouse
 from juesuan.paths import Layout
 
 ALL_ASSETS = [source_documents, parsed_documents, warehouse, release]
+ALL_CHECKS = [accounting_identities, quarantined_documents]
 
 
 @dataclass
@@ -31,6 +33,7 @@ class BuildSummary:
     steps: dict[str, dict] = field(default_factory=dict)
     release_version: str | None = None
     release_path: Path | None = None
+    checks: dict[str, bool] = field(default_factory=dict)
 
 
 def persistent_instance(layout: Layout) -> dg.DagsterInstance:
@@ -60,7 +63,7 @@ def build(
 
     def run(selection: list, partition_key: str | None = None) -> dg.ExecuteInJobResult:
         result = dg.materialize(
-            ALL_ASSETS,
+            [*ALL_ASSETS, *ALL_CHECKS],
             selection=selection,
             partition_key=partition_key,
             resources=resources,
@@ -84,4 +87,8 @@ def build(
     summary.steps["release"] = released = _metadata(result, "release")
     summary.release_version = released.get("version")
     summary.release_path = Path(released["path"]) if released.get("path") else None
+    summary.checks = {
+        evaluation.check_name: evaluation.passed
+        for evaluation in result.get_asset_check_evaluations()
+    }
     return summary

@@ -44,8 +44,8 @@ def test_release_is_valid_for_frictionless(built):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     names = sorted(p.name for p in summary.release_path.iterdir())
     assert names == [
-        "datapackage.json", "departments.csv", "document_tables.csv", "documents.csv",
-        "line_items.csv",
+        "check_results.csv", "checks.csv", "datapackage.json", "departments.csv",
+        "document_tables.csv", "documents.csv", "line_items.csv", "scorecards.csv",
     ]  # fmt: skip
 
 
@@ -73,7 +73,6 @@ def test_warehouse_holds_the_seed(built):
 
 def test_a_broken_document_is_kept_and_recorded_not_fatal(built):
     layout, summary = built
-    # It has no readable cover, so no fiscal year: it stays in the raw store with its reason.
     from juesuan.rawstore import RawStore
 
     stored = {doc.file_name: doc for doc in RawStore(layout.raw_dir).all()}
@@ -81,10 +80,43 @@ def test_a_broken_document_is_kept_and_recorded_not_fatal(built):
         "scrambled-2023.txt",
         "zhengzhou-hitech-government-service-center-2023-final-accounts.txt",
     }
-    assert "scrambled-2023.txt" in stored["scrambled-2023.txt"].problem
     assert "neither UTF-8 nor GB18030" in stored["scrambled-2023.txt"].problem
     assert summary.steps["ingest"]["skipped"] == 1  # notes.md
+    assert summary.steps["ingest"]["unidentified"] == 1
     assert summary.fiscal_years == [2023]
+    # The asset checks of the run say so, as a warning; the seed's identities all hold.
+    assert summary.checks == {"accounting_identities": True, "quarantined_documents": False}
+    # It is in the warehouse and the release, quarantined with its reason.
+    with duckdb.connect(str(layout.warehouse_path), read_only=True) as con:
+        row = con.execute(
+            "select status, status_reason, fiscal_year from documents "
+            "where file_name = 'scrambled-2023.txt'"
+        ).fetchone()
+    assert row[0] == "quarantined" and row[2] is None
+    assert row[1].startswith("scrambled-2023.txt: text is neither UTF-8 nor GB18030")
+
+
+def test_seed_checks_and_scorecard_in_the_warehouse(built):
+    layout, _summary = built
+    with duckdb.connect(str(layout.warehouse_path), read_only=True) as con:
+        findings = con.execute(
+            "select check_id, table_no, row, measure, difference_yuan, status "
+            "from check_results order by all"
+        ).fetchall()
+        card = con.execute(
+            "select tables_with_data, tables_empty, tables_missing, identities_evaluated, "
+            "identities_passed, identities_rounding, identities_failed, score from scorecards"
+        ).fetchone()
+        checks = con.execute("select count(*) from checks").fetchone()[0]
+    # The seed's printed rounding (尾差): the items of 301 sum to 530.86 against 530.87, …
+    assert findings == [
+        ("06.parent_sum", "06", "301", "final", Decimal("100.00"), "rounding"),
+        ("06.parent_sum", "06", "302", "final", Decimal("100.00"), "rounding"),
+        ("06.personnel_total", "06", "personnel_total", "final", Decimal("-100.00"), "rounding"),
+        ("x.05_06_basic", "05", "total", "basic", Decimal("100.00"), "rounding"),
+    ]
+    assert card == (7, 2, 0, 87, 83, 4, 0, Decimal("100.0"))
+    assert checks >= 24
 
 
 def test_partitioned_parse_asset_materialises_one_year(tmp_path, seed_path):

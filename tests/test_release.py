@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from juesuan.checks.identities import CHECKS
 from juesuan.paths import Layout
 from juesuan.schema import arrow_schema
 from juesuan.warehouse import WarehouseMissingError, build_warehouse
@@ -121,14 +122,20 @@ def test_release_is_valid_and_exact(tmp_path: Path) -> None:
         "document_tables": 2,
         "departments": 1,
         "line_items": 3,
+        "checks": len(CHECKS),
+        "check_results": 0,
+        "scorecards": 0,
     }
     assert summary.path == layout.releases_dir / summary.version
     assert sorted(p.name for p in summary.path.iterdir()) == [
+        "check_results.csv",
+        "checks.csv",
         "datapackage.json",
         "departments.csv",
         "document_tables.csv",
         "documents.csv",
         "line_items.csv",
+        "scorecards.csv",
     ]
     rows = read_csv(summary.path / "line_items.csv")
     assert list(rows[0]) == arrow_schema("line_items").names
@@ -162,7 +169,10 @@ def test_datapackage_metadata_bytes_and_hashes(tmp_path: Path) -> None:
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert datetime.fromisoformat(descriptor["created"]).tzinfo is not None
     names = [r["name"] for r in descriptor["resources"]]
-    assert names == ["documents", "document_tables", "departments", "line_items"]
+    assert names == [
+        "documents", "document_tables", "departments", "line_items", "checks",
+        "check_results", "scorecards",
+    ]  # fmt: skip
     for resource in descriptor["resources"]:
         data = (summary.path / resource["path"]).read_bytes()
         assert resource["bytes"] == len(data)

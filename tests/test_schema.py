@@ -14,7 +14,10 @@ from juesuan.paths import PARSED_RESOURCES, SCHEMAS_DIR
 
 def test_resources_in_package_order_with_keys() -> None:
     names = [r.name for r in schema.resources()]
-    assert names == ["documents", "document_tables", "departments", "line_items"]
+    assert names == [
+        "documents", "document_tables", "departments", "line_items", "checks",
+        "check_results", "scorecards",
+    ]  # fmt: skip
     assert set(PARSED_RESOURCES) <= set(names)
     li = schema.resource("line_items")
     assert li.primary_key == ("document_id", "table_no", "side", "code", "item", "measure")

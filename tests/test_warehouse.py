@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from juesuan.checks.identities import CHECKS
 from juesuan.paths import Layout
 from juesuan.schema import arrow_schema
 from juesuan.warehouse import (
@@ -77,6 +78,9 @@ def test_empty_input_gives_empty_tables_and_views(tmp_path: Path) -> None:
         "document_tables": 0,
         "departments": 0,
         "line_items": 0,
+        "checks": len(CHECKS),  # the catalogue of checks comes from the library
+        "check_results": 0,
+        "scorecards": 0,
     }
     assert summary.fiscal_years == ()
     with connect_read_only(layout.warehouse_path) as con:

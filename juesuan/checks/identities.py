@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from juesuan.amounts import UNIT_FACTORS
@@ -35,6 +35,7 @@ class CheckResult:
     table_no: str
     row: str  # code or item of the total checked
     measure: str
+    total_key: Key  # the line item key of the printed total
     expected: Decimal  # the sum of the parts, in yuan
     actual: Decimal  # the printed total, in yuan
     parts: int
@@ -95,6 +96,7 @@ def _compare(
         table_no=total.table_no,
         row=total.code or total.item or "",
         measure=total.measure,
+        total_key=total.key,
         expected=sum((p.amount_yuan for p in present), Decimal(0)),
         actual=total.amount_yuan,
         parts=len(present),
@@ -367,9 +369,12 @@ CHECKS: tuple[Check, ...] = tuple(c for c, _ in REGISTRY)
 
 
 def run_identities(items: Iterable[LineItem]) -> list[CheckResult]:
-    """Every identity that the printed amounts allow to evaluate."""
+    """Every identity that the printed amounts allow to evaluate, under its registered id (the
+    table a result concerns is in its `table_no`)."""
     amounts = Amounts(items)
     results: list[CheckResult] = []
-    for _check, function in REGISTRY:
-        results.extend(r for r in function(amounts) if r is not None)
+    for registered, function in REGISTRY:
+        results.extend(
+            replace(r, check_id=registered.id) for r in function(amounts) if r is not None
+        )
     return results
