@@ -102,3 +102,45 @@ def test_a_budget_is_recognised_and_not_parsed(tmp_path):
     assert parsed.kind == "budget"
     assert parsed.fiscal_year == 2018
     assert parsed.line_items == []
+
+
+# Synthetic, made for these tests: wrapped row names as text extraction leaves them.
+WRAPPED = """SYNTHETIC TEST DOCUMENT
+2023 年度
+合成市甲区合成财务局部门决算
+一般公共预算财政拨款支出决算表
+单位：万元
+项目\t\t本年支出\t\t
+科目代码\t科目名称\t小计\t基本支出\t项目支出
+栏次\t\t1\t2\t3
+合计\t\t30.00\t30.00\t0.00
+2080505\t机关事业单位基本养老保险\t10.00\t10.00\t0.00
+\t缴费支出\t\t\t
+\t机关事业单位职业年金缴费\t\t\t
+2080506\t\t10.00\t10.00\t0.00
+2010301\t行政运行\t10.00\t10.00\t0.00
+收入支出决算总表
+单位：万元
+收入\t\t\t支出\t\t
+项目\t行次\t决算数\t项目\t行次\t决算数
+一、一般公共预算财政拨款收入\t1\t30.00\t七、文化旅游体育与传媒支\t38\t30.00
+\t\t\t出\t\t
+使用非财政拨款结余\t2\t\t结余分配\t39\t
+"""
+
+
+def test_wrapped_row_names_are_joined(tmp_path):
+    path = tmp_path / "synthetic-wrapped.txt"
+    path.write_text(WRAPPED, encoding="utf-8")
+    parsed = parse_source(read(path))
+    names = {(i.table_no, i.code or i.item): i.name for i in parsed.line_items}
+    # Continued below the numbers, and started above them:
+    assert names[("05", "2080505")] == "机关事业单位基本养老保险缴费支出"
+    assert names[("05", "2080506")] == "机关事业单位职业年金缴费"
+    # A class name wrapped in table 01 still finds its 类 code.
+    assert names[("01", "207")] == "文化旅游体育与传媒支出"
+    # A row printed with blank amounts is a row of its own (zeros), not a wrapped name.
+    amounts = {i.key: i.amount_yuan for i in parsed.line_items}
+    assert amounts[("01", "income", None, "non_appropriation_balance_used", "final")] == 0
+    assert amounts[("01", "expenditure", None, "surplus_distribution", "final")] == 0
+    assert parsed.findings == []

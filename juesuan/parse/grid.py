@@ -253,6 +253,18 @@ def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
                 named = _resolve(levels, col, lambda c: match_item_in_header(table_no, c))
                 if named:
                     item, name = named[0], label_key(named[1])
+                    if name == "小计":  # name the subtotal by its group: 公务用车购置及运行维护费
+                        groups = (_merged(levels, depth, col) for depth in range(len(levels)))
+                        name = next(
+                            (
+                                label_key(cell)
+                                for cell in groups
+                                if cell
+                                and label_key(cell) != "小计"
+                                and match_item_in_header(table_no, cell) == item
+                            ),
+                            name,
+                        )
             column = Column(col, kind.removeprefix("measure:"), item, name)
             # A blank column right of a merged header resolves to that header again: one
             # column per (measure, item) in a segment, the first.

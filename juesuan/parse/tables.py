@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from juesuan.amounts import AmountError, is_blank, parse_amount, to_yuan
 from juesuan.catalogue import function_class_codes, lookup_item, parent_items
@@ -15,6 +16,7 @@ def line_items(
     table_no: str, entries: Sequence[Entry], unit: str
 ) -> tuple[list[LineItem], list[Finding]]:
     """Every amount of the entries, keyed; a blank cell in a labelled row is a printed zero."""
+    entries = join_wrapped_names(table_no, entries)
     items: list[LineItem] = []
     findings: list[Finding] = []
     seen: set[tuple] = set()
@@ -69,6 +71,61 @@ def line_items(
 
 
 _ZERO = parse_amount("0")
+_TOTAL_LABELS = {"合计", "总计"}
+
+
+def _resolves(table_no: str, entry: Entry, label: str) -> bool:
+    probe = replace(entry, label=label, code=None)
+    return _keys(table_no, probe, None) is not None
+
+
+def _label_only(entry: Entry) -> bool:
+    return bool(entry.label) and not entry.code and not entry.printed
+
+
+def join_wrapped_names(table_no: str, entries: Sequence[Entry]) -> list[Entry]:
+    """Rejoin row names that text extraction wrapped onto a line of their own.
+
+    A line holding only a piece of a name (no code, no amount) continues the name above it
+    (`机关事业单位基本养老保险` / `缴费支出`) or, when the row below has no name, starts it. A
+    label-only line that names a row by itself (a balance printed blank) is left alone.
+    """
+    joined: list[Entry] = []
+    pending: Entry | None = None  # a name piece waiting for the numbers below it
+    for index, entry in enumerate(entries):
+        previous = next((e for e in reversed(joined) if e.segment is entry.segment), None)
+        following = next((e for e in entries[index + 1 :] if e.segment is entry.segment), None)
+        if _label_only(entry) and not _resolves(table_no, entry, entry.label or ""):
+            if label_key(entry.label or "") in _TOTAL_LABELS:
+                joined.append(entry)
+                continue
+            starts_next = (
+                following is not None
+                and not following.label
+                and bool(following.code or following.printed)
+            )
+            if (
+                not starts_next
+                and previous is not None
+                and previous.label
+                and (previous.code or not _resolves(table_no, previous, previous.label))
+            ):
+                joined[joined.index(previous)] = replace(
+                    previous, label=previous.label + (entry.label or "")
+                )
+                continue
+            pending = entry
+            continue
+        if pending is not None and pending.segment is entry.segment:
+            if not entry.label:
+                entry = replace(entry, label=pending.label)
+            elif not _resolves(table_no, entry, entry.label) and _resolves(
+                table_no, entry, (pending.label or "") + entry.label
+            ):
+                entry = replace(entry, label=(pending.label or "") + entry.label)
+            pending = None
+        joined.append(entry)
+    return joined
 
 
 def _keys(table_no: str, entry: Entry, parent: str | None) -> tuple[str | None, str | None] | None:
