@@ -150,7 +150,7 @@ def test_table_09_three_public(putuo):
                (None, None, "official_reception", "budget"): "0.95"}  # fmt: skip
     assert amounts(putuo, "09") == expect(printed, keys)
     # The printed label was 表7's place in this document; the canonical number is 09.
-    assert putuo.tables["09"].printed_title == "财政拨款 三公 经费支出决算表"
+    assert putuo.tables["09"].printed_title == "财政拨款“三公”经费支出决算表"
 
 
 def test_source_refs_name_page_and_row(putuo):

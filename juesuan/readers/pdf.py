@@ -46,7 +46,12 @@ def _page_rows(page, number: int) -> list[Row]:
     outside = page
     for table in tables:
         outside = outside.outside_bbox(table.bbox)
-    for line in outside.extract_text_lines(keep_blank_chars=False):
+    # Numbers in prose are often separate text runs set a few points lower than their sentence
+    # (STACK.md: "年初预算为 万元" with the figures on a line of their own): group characters
+    # into lines with a tolerance of half a character's height so they rejoin their sentence.
+    sizes = sorted(char["size"] for char in outside.chars) or [10.0]
+    tolerance = max(3.0, 0.5 * sizes[len(sizes) // 2])
+    for line in outside.extract_text_lines(keep_blank_chars=False, y_tolerance=tolerance):
         text = line["text"].strip()
         if text:
             placed.append(_Placed(line["top"], len(placed), (text,), "l"))
