@@ -66,3 +66,26 @@ def quarantined_documents(juesuan: JuesuanResource) -> dg.AssetCheckResult:
             ),
         },
     )
+
+
+@dg.asset_check(
+    asset=warehouse,
+    blocking=True,
+    description="Schema constraints (types, required, enums, patterns, keys) by SQL from schemas/",
+)
+def schema_constraints(juesuan: JuesuanResource) -> dg.AssetCheckResult:
+    """A broken constraint in the warehouse is a bug of ours: it blocks the release."""
+    from collections import Counter
+
+    from juesuan.checks.constraints import check_warehouse
+
+    findings = check_warehouse(juesuan.layout.warehouse_path)
+    return dg.AssetCheckResult(
+        passed=not findings,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "findings": len(findings),
+            "by_kind": dg.MetadataValue.json(dict(Counter(f.kind for f in findings))),
+            "first": dg.MetadataValue.json([str(f) for f in findings[:20]]),
+        },
+    )

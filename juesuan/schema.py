@@ -225,3 +225,13 @@ def create_table_sql(resource_name: str) -> str:
 def ddl() -> str:
     """DDL of every resource, in publication order."""
     return "\n".join(create_table_sql(r.name) for r in resources())
+
+
+def export_order(r: ResourceSchema) -> str:
+    """The row order of a release CSV: the primary key as publish/release.py exports it.
+
+    The remaining fields break ties (duplicate keys), so row numbers are deterministic.
+    """
+    first = list(r.primary_key) or r.field_names
+    rest = [c for c in r.field_names if c not in first]
+    return ", ".join(f"{quote_ident(c)} NULLS FIRST" for c in first + rest)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.checks import accounting_identities, quarantined_documents
+from assets.checks import accounting_identities, quarantined_documents, schema_constraints
 from assets.ingest import source_documents
 from assets.parse import parsed_documents
 from assets.release import release
@@ -25,7 +25,7 @@ publish_job = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=[source_documents, parsed_documents, warehouse, release],
-    asset_checks=[accounting_identities, quarantined_documents],
+    asset_checks=[accounting_identities, quarantined_documents, schema_constraints],
     resources={"juesuan": JuesuanResource()},
     jobs=[ingest_job, parse_job, publish_job],
 )

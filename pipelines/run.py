@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.checks import accounting_identities, quarantined_documents
+from assets.checks import accounting_identities, quarantined_documents, schema_constraints
 from assets.ingest import source_documents
 from assets.parse import parsed_documents
 from assets.release import release
@@ -23,7 +23,7 @@ from assets.warehouse import warehouse
 from juesuan.paths import Layout
 
 ALL_ASSETS = [source_documents, parsed_documents, warehouse, release]
-ALL_CHECKS = [accounting_identities, quarantined_documents]
+ALL_CHECKS = [accounting_identities, quarantined_documents, schema_constraints]
 
 
 @dataclass

@@ -85,7 +85,11 @@ def test_a_broken_document_is_kept_and_recorded_not_fatal(built):
     assert summary.steps["ingest"]["unidentified"] == 1
     assert summary.fiscal_years == [2023]
     # The asset checks of the run say so, as a warning; the seed's identities all hold.
-    assert summary.checks == {"accounting_identities": True, "quarantined_documents": False}
+    assert summary.checks == {
+        "accounting_identities": True,
+        "quarantined_documents": False,
+        "schema_constraints": True,
+    }
     # It is in the warehouse and the release, quarantined with its reason.
     with duckdb.connect(str(layout.warehouse_path), read_only=True) as con:
         row = con.execute(
@@ -151,3 +155,25 @@ def test_partitioned_parse_asset_materialises_one_year(tmp_path, seed_path):
         f"select count(*) from '{layout.parsed_file(2022, 'line_items')}'"
     ).fetchone()
     assert count == (0,)
+
+
+def test_a_constraint_broken_in_the_warehouse_blocks_the_release(tmp_path, seed_path, monkeypatch):
+    """A parser bug that writes an invalid row (table_no '10') is caught by the blocking asset
+    check on the warehouse; no release is published."""
+    import juesuan.parse_year as parse_year
+
+    original = parse_year._outcome
+
+    def buggy(*args, **kwargs):
+        outcome = original(*args, **kwargs)
+        if outcome.line_items:
+            outcome.line_items[0] = {**outcome.line_items[0], "table_no": "10"}
+        return outcome
+
+    monkeypatch.setattr(parse_year, "_outcome", buggy)
+    resource = JuesuanResource(base_dir=str(tmp_path), sources=[str(seed_path)])
+    with pytest.raises(Exception, match="schema_constraints"):
+        build(resource, instance=dg.DagsterInstance.ephemeral(), log_level="ERROR")
+    layout = Layout.under(tmp_path)
+    assert layout.warehouse_path.exists()
+    assert not layout.releases_dir.exists() or not any(layout.releases_dir.iterdir())

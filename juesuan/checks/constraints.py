@@ -1,0 +1,488 @@
+"""The constraints of the Table Schemas, checked in DuckDB by SQL generated from the schemas.
+
+frictionless-py validates about a million rows in 20 s, DuckDB checks them in well under a
+second (STACK.md). So the warehouse and the release CSVs are checked here, and frictionless
+stays the final gate of a release (publish/release.py). The two must give the same verdicts:
+a finding's kind is the frictionless error type (type-error, constraint-error, unique-error,
+primary-key, foreign-key) and its row the 1-based data row, frictionless' rowNumber - 1, so the
+findings of both engines compare as sets of (resource, row, field, kind).
+
+Every check reads a relation whose columns are all VARCHAR plus a `__row` column, so the same
+SQL checks the typed warehouse (its columns cast to text, rows numbered as in the release) and
+the raw CSVs of a release. How a cell is read (missing, well-typed, its value) is in `cells`.
+Internal columns are named `__…`; schema fields must not be.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import frictionless
+
+from juesuan import schema
+from juesuan.checks import cells
+from juesuan.checks.cells import CellField, literal
+from juesuan.schema import quote_ident
+from juesuan.warehouse import connect_read_only
+
+ROW = "__row"
+KINDS = ("type-error", "constraint-error", "unique-error", "primary-key", "foreign-key")
+_ROW = quote_ident(ROW)
+
+# Constraints frictionless checks cell by cell, per type (its fields' supported_constraints).
+_CELL_CONSTRAINTS = {
+    "string": ("required", "minLength", "maxLength", "pattern", "enum"),
+    "integer": ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
+    "number": ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
+    "boolean": ("required", "enum"),
+}
+_BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+
+
+class ConstraintCheckError(RuntimeError):
+    """The checks could not run (a relation is missing, a CSV is malformed); names the place."""
+
+
+@dataclass(frozen=True)
+class ConstraintQuery:
+    """One generated check: its SQL selects (row_number, field, value, check, message)."""
+
+    resource: str
+    kind: str
+    field: str
+    constraint: str | None
+    sql: str
+
+
+@dataclass(frozen=True)
+class ConstraintFinding:
+    """One violation: where (resource, data row, field) and what (kind, value, message)."""
+
+    resource: str | None
+    row: int | None
+    field: str | None
+    kind: str
+    value: str | None
+    message: str
+
+    @property
+    def key(self) -> tuple[str | None, int | None, str | None, str]:
+        """What both engines must agree on."""
+        return (self.resource, self.row, self.field, self.kind)
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            str(p) for p in (self.resource, self.row and f"row {self.row}", self.field) if p
+        )
+        return f"{where}: {self.kind}: {self.message} ({self.value!r})"
+
+
+def _order(f: ConstraintFinding) -> tuple[Any, ...]:
+    return (f.resource or "", f.row or 0, f.field or "", f.kind, f.value or "", f.message)
+
+
+@dataclass(frozen=True)
+class _ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
+def _names(value: str | Sequence[str]) -> tuple[str, ...]:
+    """Keys may name one field as a string or several as a list."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A resource's Table Schema, read for checking."""
+
+    name: str
+    fields: tuple[CellField, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[_ForeignKey, ...]
+
+    @classmethod
+    def from_descriptor(cls, name: str, descriptor: Mapping[str, Any]) -> _Table:
+        missing = tuple(descriptor.get("missingValues", ("",)))
+        fks = [
+            _ForeignKey(
+                _names(fk["fields"]),
+                fk["reference"].get("resource") or name,  # "" refers to the resource itself
+                _names(fk["reference"]["fields"]),
+            )
+            for fk in descriptor.get("foreignKeys") or []
+        ]
+        return cls(
+            name=name,
+            fields=tuple(CellField.from_descriptor(f, missing) for f in descriptor["fields"]),
+            primary_key=_names(descriptor.get("primaryKey") or []),
+            foreign_keys=tuple(fks),
+        )
+
+    def field(self, name: str) -> CellField:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise ValueError(f"{self.name}: no field {name!r} in its schema")
+
+
+def _schema_table(name: str) -> _Table:
+    return _Table.from_descriptor(name, schema.table_schema_descriptor(name))
+
+
+def _select(row: str, field: str, value: str, kind: str, message: str) -> str:
+    return (
+        f"SELECT {row} AS row_number, {literal(field)} AS field, {value} AS value, "
+        f'{literal(kind)} AS "check", {message} AS message'
+    )
+
+
+def _cell_queries(t: _Table, f: CellField, rel: str) -> list[ConstraintQuery]:
+    col = quote_ident(f.name)
+    missing, typed = cells.missing(f, col), cells.well_typed(f, col)
+    out = []
+    if f.type != "string":
+        note = literal(f'type is "{f.type}/default"')
+        sql = f"{_select(_ROW, f.name, col, 'type-error', note)} FROM {rel} "
+        sql += f"WHERE NOT {missing} AND NOT ({typed})"
+        out.append(ConstraintQuery(t.name, "type-error", f.name, None, sql))
+    for name in _CELL_CONSTRAINTS[f.type]:
+        c = f.constraints.get(name)
+        if c is None or (name == "required" and not c):
+            continue
+        if name == "required":
+            where = missing
+        else:
+            if name == "pattern":
+                holds = cells.matches(c, col)
+            elif name == "enum":
+                holds = cells.in_enum(f, col, c)
+            elif name in _BOUNDS:
+                holds = cells.compare(f, col, _BOUNDS[name], c)
+            else:  # minLength, maxLength: Python len() and DuckDB length() count code points
+                holds = f"length({col}) {'>=' if name == 'minLength' else '<='} {int(c)}"
+            where = f"NOT {missing} AND ({typed}) AND NOT coalesce({holds}, FALSE)"
+        note = literal(f'constraint "{name}" is "{c}"')
+        sql = f"{_select(_ROW, f.name, col, 'constraint-error', note)} FROM {rel} WHERE {where}"
+        out.append(ConstraintQuery(t.name, "constraint-error", f.name, name, sql))
+    return out
+
+
+def _parts(t: _Table, names: Sequence[str], prefix: str = "") -> str:
+    """Select list of the parsed parts of a key, named __k0, __k1, …"""
+    return ", ".join(
+        f"{cells.value(t.field(n), prefix + quote_ident(n))} AS __k{i}" for i, n in enumerate(names)
+    )
+
+
+def _shown(names: Sequence[str], prefix: str = "") -> str:
+    """The raw cells of a key, joined for display."""
+    return (
+        "concat_ws(', ', "
+        + ", ".join(f"coalesce({prefix}{quote_ident(n)}, '')" for n in names)
+        + ")"
+    )
+
+
+def _all_none(n: int, prefix: str = "") -> str:
+    return "(" + " AND ".join(f"{prefix}__k{i} IS NULL" for i in range(n)) + ")"
+
+
+def _repeats(t: _Table, names: Sequence[str], rel: str, kind: str, what: str) -> str:
+    """Rows whose parsed key repeats an earlier row's, each naming the previous occurrence.
+
+    frictionless remembers the last row of every key and reports each later one. Ordering all
+    rows by key is the costly part, so keys are first counted by hash (one integer per row, a
+    cheap aggregate) and only the rows of repeated hashes are ordered; there the real parts
+    decide, so a hash collision reports nothing. All-None keys never repeat.
+    """
+    n = len(names)
+    ks = ", ".join(f"__k{i}" for i in range(n))
+    message = f"'the same {what} as in data row ' || __prev"
+    return (
+        f"WITH keyed AS (SELECT *, hash({ks}) AS __h FROM ("
+        f"SELECT {_ROW}, {', '.join(quote_ident(c) for c in names)}, {_parts(t, names)} "
+        f"FROM {rel}) WHERE NOT {_all_none(n)}), "
+        "repeated AS (SELECT __h FROM keyed GROUP BY __h HAVING count(*) > 1) "
+        f"{_select(_ROW, ', '.join(names), _shown(names), kind, message)} FROM ("
+        f"SELECT *, lag({_ROW}) OVER (PARTITION BY {ks} ORDER BY {_ROW}) AS __prev "
+        "FROM keyed SEMI JOIN repeated USING (__h)) WHERE __prev IS NOT NULL"
+    )
+
+
+def _unique_query(t: _Table, f: CellField, rel: str) -> ConstraintQuery:
+    """A unique field: every row repeating a value of an earlier row."""
+    sql = _repeats(t, [f.name], rel, "unique-error", "value")
+    return ConstraintQuery(t.name, "unique-error", f.name, None, sql)
+
+
+def _primary_key_query(t: _Table, rel: str) -> ConstraintQuery:
+    """Repeated keys, None parts equal to each other; an all-None key is itself an error.
+
+    As frictionless 5.21's TableResource row stream does: a tuple of parsed cells is compared
+    (an empty part, or an ill-typed one, is None and equals another None), and a key whose
+    parts are all None is reported on its own and not remembered.
+    """
+    names = t.primary_key
+    label = ", ".join(names)
+    message = literal('cells composing the primary keys are all "None"')
+    sql = (
+        f"{_repeats(t, names, rel, 'primary-key', 'key')} UNION ALL "
+        f"{_select(_ROW, label, _shown(names), 'primary-key', message)} FROM ("
+        f"SELECT *, {_parts(t, names)} FROM {rel}) WHERE {_all_none(len(names))}"
+    )
+    return ConstraintQuery(t.name, "primary-key", label, None, sql)
+
+
+def _same(source: CellField, target: CellField, a: str, b: str) -> str:
+    """Python equality of two parsed values: numbers across integer/number, else same type."""
+    if source.type == target.type or (source.numeric and target.numeric):
+        return f"{a} IS NOT DISTINCT FROM {b}"
+    return "FALSE"
+
+
+def _foreign_key_query(
+    t: _Table, fk: _ForeignKey, rel: str, ref: _Table, ref_rel: str
+) -> ConstraintQuery:
+    """Values with no match among the referenced rows; an all-None tuple is skipped.
+
+    The referenced values are parsed like the referencing ones (frictionless builds its lookup
+    from the parsed rows of the referenced resource).
+    """
+    match = " AND ".join(
+        _same(t.field(s), ref.field(r), f"t.__k{i}", f"s.__k{i}")
+        for i, (s, r) in enumerate(zip(fk.fields, fk.reference_fields, strict=True))
+    )
+    fields = ", ".join(fk.fields)
+    message = literal(
+        f'for "{fields}": values not found in the lookup table "{fk.resource}" as '
+        f'"{", ".join(fk.reference_fields)}": '
+    )
+    shown = _shown(fk.fields, "s.")
+    sql = (
+        f"{_select('s.' + _ROW, fields, shown, 'foreign-key', f'{message} || {shown}')} "
+        f"FROM (SELECT *, {_parts(t, fk.fields)} FROM {rel}) AS s "
+        f"WHERE NOT {_all_none(len(fk.fields), 's.')} AND NOT EXISTS ("
+        f"SELECT 1 FROM (SELECT {_parts(ref, fk.reference_fields)} FROM {ref_rel}) AS t "
+        f"WHERE {match})"
+    )
+    return ConstraintQuery(t.name, "foreign-key", fields, None, sql)
+
+
+def _queries(
+    t: _Table, relation: str, references: Mapping[str, tuple[_Table, str]]
+) -> list[ConstraintQuery]:
+    out: list[ConstraintQuery] = []
+    for f in t.fields:
+        out += _cell_queries(t, f, relation)
+    for f in t.fields:
+        if f.constraints.get("unique"):
+            out.append(_unique_query(t, f, relation))
+    if t.primary_key:
+        out.append(_primary_key_query(t, relation))
+    for fk in t.foreign_keys:
+        if fk.resource == t.name:
+            out.append(_foreign_key_query(t, fk, relation, t, relation))
+        elif fk.resource in references:
+            ref, ref_rel = references[fk.resource]
+            out.append(_foreign_key_query(t, fk, relation, ref, ref_rel))
+    return out
+
+
+def constraint_sql(
+    resource_name: str,
+    relation: str,
+    references: Mapping[str, str] | None = None,
+    *,
+    descriptor: Mapping[str, Any] | None = None,
+) -> list[ConstraintQuery]:
+    """The checks of one resource over `relation`, one query per constraint kind and field.
+
+    `relation` is SQL naming a relation (used verbatim: a quoted view name, say) with the
+    schema's columns as VARCHAR and a 1-based `__row`. Foreign keys are checked against the
+    relations of the referenced resources given in `references` (resource name -> relation);
+    a foreign key to a resource not given there gets no query, one to itself always does.
+    `descriptor` replaces the resource's Table Schema from schemas/ (an older release's, say).
+    """
+    table = (
+        _Table.from_descriptor(resource_name, descriptor)
+        if descriptor is not None
+        else _schema_table(resource_name)
+    )
+    refs = {name: (_schema_table(name), rel) for name, rel in (references or {}).items()}
+    return _queries(table, relation, refs)
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    tables: Mapping[str, _Table],
+    relations: Mapping[str, str],
+    only: Sequence[str] | None = None,
+) -> list[ConstraintFinding]:
+    """Run the checks of the resources in `only` (default: all), references across all."""
+    refs = {name: (tables[name], rel) for name, rel in relations.items()}
+    findings = []
+    for name in relations if only is None else only:
+        t = tables[name]
+        for fk in t.foreign_keys:
+            if fk.resource not in refs:
+                raise ConstraintCheckError(
+                    f"{name} refers to {fk.resource}, which is not among the relations checked"
+                )
+        for q in _queries(t, relations[name], refs):
+            try:
+                rows = con.execute(q.sql).fetchall()
+            except duckdb.Error as exc:
+                raise ConstraintCheckError(f"{q.resource} {q.kind} {q.field}: {exc}") from exc
+            findings += [ConstraintFinding(name, r[0], r[1], r[3], r[2], r[4]) for r in rows]
+    return sorted(findings, key=_order)
+
+
+def check_relation_set(
+    con: duckdb.DuckDBPyConnection, relations: Mapping[str, str]
+) -> list[ConstraintFinding]:
+    """Run every check of every resource in `relations` (resource name -> relation SQL)."""
+    return _run(con, {name: _schema_table(name) for name in relations}, relations)
+
+
+def _as_text(r: schema.ResourceSchema) -> str:
+    return ", ".join(
+        f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in r.field_names
+    )
+
+
+def check_warehouse(path: Path) -> list[ConstraintFinding]:
+    """Check every table of the warehouse, rows numbered as in the release CSVs.
+
+    Columns are cast to VARCHAR (DECIMAL(18,2) prints 24135200.00, as in the CSV). Numbering
+    rows in release order takes a sort, which would cost more than all the checks together, so
+    a first pass numbers them by storage order (rowid), and only a table with findings is
+    numbered in release order, into a temporary table, and checked again. Temporary objects
+    are allowed on the read-only connection; the warehouse file is never written.
+    """
+    con = connect_read_only(Path(path))
+    try:
+        tables, relations = {}, {}
+        for r in schema.resources():
+            tables[r.name] = _schema_table(r.name)
+            relations[r.name] = quote_ident(f"__check_{r.name}")
+            con.execute(
+                f"CREATE TEMP VIEW {relations[r.name]} AS SELECT rowid + 1 AS {_ROW}, "
+                f"{_as_text(r)} FROM main.{quote_ident(r.name)}"
+            )
+        dirty = sorted({f.resource for f in _run(con, tables, relations) if f.resource})
+        for name in dirty:
+            r = schema.resource(name)
+            relations[name] = quote_ident(f"__check_{name}_ordered")
+            con.execute(
+                f"CREATE TEMP TABLE {relations[name]} AS SELECT row_number() OVER (ORDER BY "
+                f"{schema.export_order(r)}) AS {_ROW}, {_as_text(r)} FROM main.{quote_ident(name)}"
+            )
+        return _run(con, tables, relations, only=dirty) if dirty else []
+    finally:
+        con.close()
+
+
+def _csv_path(folder: Path, resource: Mapping[str, Any]) -> Path:
+    path = resource.get("path")
+    target = (folder / str(path)).resolve()
+    if not isinstance(path, str) or folder.resolve() not in target.parents:
+        raise ConstraintCheckError(f"{folder}: resource {resource['name']}: bad path {path!r}")
+    if resource.get("encoding", "utf-8").lower() not in ("utf-8", "utf8"):
+        raise ConstraintCheckError(f"{target}: only UTF-8 CSVs are checked")
+    return target
+
+
+def _load_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, t: _Table, dialect: Mapping[str, Any]
+) -> str:
+    """Load one CSV as text in file order; the header must name the schema's fields."""
+    delimiter, quote = dialect.get("delimiter", ","), dialect.get("quoteChar", '"')
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f, delimiter=delimiter, quotechar=quote), [])
+    names = [f.name for f in t.fields]
+    if header != names:
+        raise ConstraintCheckError(f"{path}: header {header} is not the schema's fields {names}")
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+    table = quote_ident(f"__csv_{t.name}")
+    try:
+        # Insertion order is preserved (DuckDB's default), so rowid is the file's row order.
+        con.execute(
+            f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({literal(str(path))}, "
+            f"columns = {columns}, header = true, auto_detect = false, "
+            f"delim = {literal(delimiter)}, quote = {literal(quote)}, escape = {literal(quote)})"
+        )
+    except duckdb.Error as exc:
+        raise ConstraintCheckError(f"{path}: cannot read as CSV: {exc}") from exc
+    view = quote_ident(f"__check_{t.name}")
+    con.execute(f"CREATE TEMP VIEW {view} AS SELECT rowid + 1 AS {_ROW}, * FROM {table}")
+    return view
+
+
+def check_release(folder: Path) -> list[ConstraintFinding]:
+    """Check the CSVs of a release folder against the schemas its datapackage.json declares.
+
+    Like frictionless, the embedded schemas are the contract, and foreign keys are resolved
+    across the release's own CSVs.
+    """
+    folder = Path(folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    con = duckdb.connect()
+    try:
+        tables, relations = {}, {}
+        for res in descriptor["resources"]:
+            t = _Table.from_descriptor(res["name"], res["schema"])
+            tables[t.name] = t
+            relations[t.name] = _load_csv(con, _csv_path(folder, res), t, res.get("dialect", {}))
+        return _run(con, tables, relations)
+    finally:
+        con.close()
+
+
+def _frictionless_finding(
+    resource: frictionless.Resource, error: frictionless.Error
+) -> ConstraintFinding:
+    names = resource.schema.field_names
+    row_number = getattr(error, "row_number", None)
+    field = getattr(error, "field_name", None)
+    value = getattr(error, "cell", None)
+    if error.type == "primary-key":
+        keys = list(resource.schema.primary_key)
+    elif error.type == "foreign-key":
+        keys = list(error.field_names)
+    else:
+        keys = []
+    if keys:
+        field = ", ".join(keys)
+        row_cells = list(error.cells) + [""] * len(names)
+        value = ", ".join(row_cells[names.index(k)] for k in keys)
+    return ConstraintFinding(
+        resource=resource.name,
+        row=row_number - 1 if row_number is not None else None,
+        field=field,
+        kind=error.type,
+        value=value,
+        message=error.note or error.message,
+    )
+
+
+def frictionless_findings(folder: Path) -> list[ConstraintFinding]:
+    """The frictionless verdict on a release, in the same terms as the SQL checks.
+
+    Every error of the package is kept (hash, bytes and header errors too, without a row), and
+    no error limit applies, so the two engines can be compared row for row.
+    """
+    package = frictionless.Package(str(Path(folder) / "datapackage.json"))
+    report = package.validate(limit_errors=2**62)
+    findings = [ConstraintFinding(None, None, None, e.type, None, e.message) for e in report.errors]
+    for task in report.tasks:
+        resource = package.get_resource(task.name)
+        findings += [_frictionless_finding(resource, e) for e in task.errors]
+    return sorted(findings, key=_order)
