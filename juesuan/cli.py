@@ -78,7 +78,8 @@ def build(
     table.add_row(
         "ingest",
         f"{ingest['added']} new, {ingest['already_stored']} already stored, "
-        f"{ingest['skipped']} skipped (not documents)",
+        f"{ingest['skipped']} skipped (not documents), "
+        f"{ingest.get('unidentified', 0)} unreadable (quarantined)",
     )
     for year in summary.fiscal_years:
         step = summary.steps[f"parse {year}"]
