@@ -22,6 +22,8 @@ def parsed_documents(
     return dg.MaterializeResult(
         metadata={
             "documents": summary.documents,
+            "unchanged": summary.unchanged,
+            "parsed_now": summary.parsed_now,
             "parsed": summary.statuses.get("parsed", 0),
             "quarantined": summary.statuses.get("quarantined", 0),
             "refused": summary.statuses.get("refused", 0),

@@ -83,12 +83,15 @@ def build(
     )
     for year in summary.fiscal_years:
         step = summary.steps[f"parse {year}"]
-        table.add_row(
-            f"parse {year}",
-            f"{step['documents']} documents: {step['parsed']} parsed, "
-            f"{step['refused']} refused, {step['quarantined']} quarantined; "
-            f"{step['line_items']} amounts",
-        )
+        if step.get("unchanged"):
+            result = f"{step['documents']} documents, unchanged since the last run: nothing parsed"
+        else:
+            result = (
+                f"{step['documents']} documents ({step.get('parsed_now', 0)} parsed now, the "
+                f"others unchanged): {step['parsed']} parsed, {step['refused']} refused, "
+                f"{step['quarantined']} quarantined; {step['line_items']} amounts"
+            )
+        table.add_row(f"parse {year}", result)
     wh = summary.steps["warehouse"]
     table.add_row("warehouse", f"{wh['path']} ({wh.get('rows_line_items', 0)} line items)")
     checks = ", ".join(

@@ -6,9 +6,14 @@ seconds each (STACK.md). A document that fails is recorded with its reason and t
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +25,9 @@ from juesuan import PARSER_VERSION
 from juesuan.checks.identities import run_identities
 from juesuan.checks.scorecard import score_document
 from juesuan.departments import department_id
+from juesuan.outcome_cache import BatchWriter, OutcomeCache
 from juesuan.parse import parse_source
-from juesuan.paths import PARSED_RESOURCES, Layout
+from juesuan.paths import DATA_DIR, PARSED_RESOURCES, Layout
 from juesuan.rawstore import RawStore, StoredDocument
 from juesuan.readers import UnreadableDocument, read_document
 from juesuan.records import ParsedDocument
@@ -31,6 +37,8 @@ from juesuan.schema import arrow_schema
 @dataclass
 class YearSummary:
     fiscal_year: int
+    unchanged: bool = False  # nothing new since the last run: nothing was read or written
+    parsed_now: int = 0  # documents parsed in this run (the others came from the cache)
     documents: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     line_items: int = 0
@@ -191,26 +199,94 @@ _SCORECARD_FIELDS = (
 )  # fmt: skip
 
 
-def parse_year(layout: Layout, fiscal_year: int) -> YearSummary:
-    """Parse every stored document of the year and replace that year's Parquet files."""
+def cache_key() -> str:
+    """What a parse depends on besides the file's bytes: the parser's version and its reference
+    data (titles, labels, aliases, code lists in juesuan/data). Changing either re-parses."""
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for path in sorted(DATA_DIR.glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{PARSER_VERSION}-{digest.hexdigest()[:12]}"
+
+
+def _parse_one(raw_root: str, doc: StoredDocument) -> DocumentOutcome:
+    """A worker's task: top-level so that a process pool can pickle it."""
+    return parse_stored(RawStore(Path(raw_root)), doc)
+
+
+def _outcomes(
+    layout: Layout, store: RawStore, docs: list[StoredDocument], workers: int
+) -> Iterator[tuple[StoredDocument, DocumentOutcome, bool]]:
+    """(document, outcome, parsed now) for each document: from the cache when its bytes and the
+    cache key are unchanged, else parsed — in a process pool using every core when there are
+    several documents to parse."""
+    cache = OutcomeCache(layout.parsed_dir / "cache" / cache_key())
+    todo = [doc for doc in docs if not cache.has(doc.sha256)]
+    fresh: dict[str, DocumentOutcome] = {}
+    if len(todo) >= max(2, workers) and workers > 1:
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded Dagster process
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            done = pool.map(_parse_one, [str(store.root)] * len(todo), todo, chunksize=4)
+            for doc, outcome in zip(todo, done, strict=True):
+                cache.put(doc.sha256, outcome)
+                fresh[doc.sha256] = outcome
+    for doc in docs:
+        if doc.sha256 in fresh:
+            yield doc, fresh.pop(doc.sha256), True
+        elif cache.has(doc.sha256):
+            yield doc, cache.get(doc.sha256), False
+        else:
+            outcome = parse_stored(store, doc)
+            cache.put(doc.sha256, outcome)
+            yield doc, outcome, True
+
+
+def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> YearSummary:
+    """Parse the stored documents of a year and replace that year's Parquet files.
+
+    Parse once: when the year's documents and the cache key are those of the last run, nothing
+    is read or written (`unchanged`); otherwise only the documents not parsed before are parsed,
+    and the year's files are rewritten, streamed in batches so memory does not grow with the
+    number of documents.
+    """
     store = RawStore(layout.raw_dir)
+    docs = store.for_year(fiscal_year)
     summary = YearSummary(fiscal_year)
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in PARSED_RESOURCES}
-    for doc in store.for_year(fiscal_year):
-        outcome = parse_stored(store, doc)
-        for name in PARSED_RESOURCES:
-            rows[name].extend(getattr(outcome, name))
-        document = outcome.documents[0]
-        summary.documents += 1
-        summary.statuses[document["status"]] += 1
-        summary.line_items += len(outcome.line_items)
-        if document["status"] != "parsed" or document["status_reason"]:
-            summary.problems.append(
-                f"{doc.file_name}: {document['status']}: {document['status_reason']}"
-            )
-    for name in PARSED_RESOURCES:
-        _write_parquet(layout.parsed_file(fiscal_year, name), rows[name], name)
+    inputs = {"cache_key": cache_key(), "documents": sorted(doc.sha256 for doc in docs)}
+    stamp = layout.parsed_year_dir(fiscal_year) / "_inputs.json"
+    complete = all(layout.parsed_file(fiscal_year, n).exists() for n in PARSED_RESOURCES)
+    if complete and stamp.exists() and json.loads(stamp.read_text()) == inputs:
+        summary.unchanged = True
+        summary.documents = len(docs)
+        return summary
+    writers = {
+        name: BatchWriter(layout.parsed_file(fiscal_year, name), arrow_schema(name))
+        for name in PARSED_RESOURCES
+    }
+    try:
+        for doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or _cores()):
+            for name in PARSED_RESOURCES:
+                writers[name].add(getattr(outcome, name))
+            document = outcome.documents[0]
+            summary.documents += 1
+            summary.parsed_now += parsed_now
+            summary.statuses[document["status"]] += 1
+            summary.line_items += len(outcome.line_items)
+            if document["status"] != "parsed" or document["status_reason"]:
+                summary.problems.append(
+                    f"{doc.file_name}: {document['status']}: {document['status_reason']}"
+                )
+        for writer in writers.values():
+            writer.commit()
+    finally:
+        for writer in writers.values():
+            writer.discard()
+    stamp.write_text(json.dumps(inputs))
     return summary
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def record_unidentified(layout: Layout, store: RawStore) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS_DIR = REPO_ROOT / "schemas"
+DATA_DIR = Path(__file__).resolve().parent / "data"  # the parser's reference tables
 SAMPLES_DIR = REPO_ROOT / "samples"
 WAREHOUSE_SQL_DIR = REPO_ROOT / "warehouse"
 

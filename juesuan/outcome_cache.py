@@ -1,0 +1,86 @@
+"""Parse once: each document's parsed rows kept by its sha256 and the parser's cache key, and
+the Parquet files of a year written in batches.
+
+The cache is internal (pickles of our own rows, never published or read from elsewhere) and can
+be deleted at any time: it only saves re-parsing.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+BATCH_ROWS = 50_000
+
+
+class OutcomeCache:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}.pickle"
+
+    def has(self, sha256: str) -> bool:
+        return self._path(sha256).exists()
+
+    def get(self, sha256: str) -> Any:
+        with self._path(sha256).open("rb") as handle:
+            return pickle.load(handle)
+
+    def put(self, sha256: str, outcome: Any) -> None:
+        target = self._path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class BatchWriter:
+    """Rows to one Parquet file in batches, through a temporary file renamed on commit: readers
+    see the old file or the new one, and memory holds one batch at a time."""
+
+    def __init__(self, target: Path, schema: pa.Schema) -> None:
+        self.target = Path(target)
+        self.schema = schema
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(dir=self.target.parent, prefix=".tmp-", suffix=".parquet")
+        os.close(fd)
+        self.writer: pq.ParquetWriter | None = pq.ParquetWriter(
+            self.tmp, schema, compression="zstd"
+        )
+        self.batch: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.batch.extend(rows)
+        if len(self.batch) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch and self.writer is not None:
+            self.writer.write_table(pa.Table.from_pylist(self.batch, schema=self.schema))
+            self.batch = []
+
+    def commit(self) -> None:
+        self._flush()
+        assert self.writer is not None
+        self.writer.close()
+        self.writer = None
+        os.replace(self.tmp, self.target)
+
+    def discard(self) -> None:
+        """After commit, nothing; after a failure, remove the temporary file."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        Path(self.tmp).unlink(missing_ok=True)
