@@ -4,13 +4,15 @@ import dagster as dg
 
 from assets.parse import parsed_documents
 from assets.resources import JuesuanResource
+from juesuan.locks import exclusive
 from juesuan.warehouse import build_warehouse
 
 
 @dg.asset(group_name="warehouse", deps=[parsed_documents], kinds={"duckdb"})
 def warehouse(juesuan: JuesuanResource) -> dg.MaterializeResult:
     """Tables documents, document_tables, departments, line_items and their views."""
-    summary = build_warehouse(juesuan.layout)
+    with exclusive(juesuan.layout.data_dir, "warehouse"):  # one writer, whoever else builds
+        summary = build_warehouse(juesuan.layout)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(summary.path)),

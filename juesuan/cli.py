@@ -365,9 +365,9 @@ def ui(
     from juesuan.paths import REPO_ROOT
 
     layout = Layout.from_env()
-    home = Path(os.environ.get("DAGSTER_HOME", layout.data_dir / "dagster"))
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()
+    from pipelines.run import prepare_home
+
+    home = prepare_home(Path(os.environ.get("DAGSTER_HOME", layout.data_dir / "dagster")))
     env = {**os.environ, "DAGSTER_HOME": str(home)}
     dagster = Path(sys.executable).with_name("dagster")
     command = [str(dagster), "dev", "-m", "pipelines.definitions", "-p", str(port)]

@@ -75,10 +75,8 @@ def ingest(store: RawStore, sources: Iterable[Path]) -> IngestSummary:
         if skip_reason:
             summary.skipped.append((path, skip_reason))
             continue
-        doc, is_new = store.add(path)
+        doc, is_new = store.add(path, describe=identify)
         if is_new:
-            doc = identify(store, doc)
-            store.save(doc)
             summary.added.append(doc)
         else:
             summary.known.append(doc)

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,8 +74,17 @@ class RawStore:
     def object_path(self, doc: StoredDocument) -> Path:
         return self.root / "objects" / doc.sha256[:2] / doc.object_name
 
-    def add(self, path: Path, source_uri: str | None = None) -> tuple[StoredDocument, bool]:
-        """Store a file; returns its record and whether its bytes were new to the store."""
+    def add(
+        self,
+        path: Path,
+        source_uri: str | None = None,
+        describe: Callable[[RawStore, StoredDocument], StoredDocument] | None = None,
+    ) -> tuple[StoredDocument, bool]:
+        """Store a file; returns its record and whether its bytes were new to the store.
+
+        `describe` completes a new record (kind, year, department) before it is saved: a
+        record becomes visible to other processes only once it is complete.
+        """
         path = Path(path)
         sha = sha256_of(path)
         uri = source_uri or _local_uri(path)
@@ -105,6 +115,8 @@ class RawStore:
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             object_name=object_name,
         )
+        if describe is not None:
+            doc = describe(self, doc)
         self.save(doc)
         return doc, True
 

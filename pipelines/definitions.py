@@ -8,6 +8,7 @@ from assets.parse import parsed_documents
 from assets.release import release
 from assets.resources import JuesuanResource
 from assets.warehouse import warehouse
+from pipelines.automation import annual_run, ingest_only_job, new_documents, update_year_job
 
 ingest_job = dg.define_asset_job(
     "ingest", selection=[source_documents], description="Copy new source files into the raw store."
@@ -27,5 +28,7 @@ defs = dg.Definitions(
     assets=[source_documents, parsed_documents, warehouse, release],
     asset_checks=[accounting_identities, quarantined_documents, schema_constraints],
     resources={"juesuan": JuesuanResource()},
-    jobs=[ingest_job, parse_job, publish_job],
+    jobs=[ingest_job, parse_job, publish_job, update_year_job, ingest_only_job],
+    sensors=[new_documents],
+    schedules=[annual_run],
 )

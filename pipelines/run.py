@@ -8,6 +8,7 @@ the data folder (or $DAGSTER_HOME), so `dagster dev` shows them afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from assets.parse import parsed_documents
 from assets.release import release
 from assets.resources import JuesuanResource
 from assets.warehouse import warehouse
+from juesuan.locks import exclusive
 from juesuan.paths import Layout
 
 ALL_ASSETS = [source_documents, parsed_documents, warehouse, release]
@@ -38,9 +40,18 @@ class BuildSummary:
 
 def persistent_instance(layout: Layout) -> dg.DagsterInstance:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(layout.data_dir / "dagster")))
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()  # defaults are right; the file only silences a warning
+    prepare_home(home)
     return dg.DagsterInstance.get()
+
+
+def prepare_home(home: Path) -> Path:
+    """A DAGSTER_HOME with the project's instance settings (a run queue of one), unless the
+    operator has put a dagster.yaml of their own there."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(Path(__file__).with_name("dagster.yaml"), config)
+    return home
 
 
 def _metadata(result: dg.ExecuteInJobResult, node: str) -> dict:
@@ -82,7 +93,8 @@ def build(
         parsed = _metadata(run([parsed_documents], partition_key=str(year)), "parsed_documents")
         summary.steps[f"parse {year}"] = parsed
     on_step("building the warehouse and the release")
-    result = run([warehouse, release])
+    with exclusive(layout.data_dir, "publish"):  # a second build waits: one release at a time
+        result = run([warehouse, release])
     summary.steps["warehouse"] = _metadata(result, "warehouse")
     summary.steps["release"] = released = _metadata(result, "release")
     summary.release_version = released.get("version")
