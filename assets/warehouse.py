@@ -10,7 +10,9 @@ from juesuan.warehouse import build_warehouse
 
 @dg.asset(group_name="warehouse", deps=[parsed_documents], kinds={"duckdb"})
 def warehouse(juesuan: JuesuanResource) -> dg.MaterializeResult:
-    """Tables documents, document_tables, departments, line_items and their views."""
+    """Every resource of schemas/ and its views, from all years: the cross-year work (department
+    registry, current versions, code lists, panel, prior-year check) happens here, unpartitioned,
+    so a new year's documents re-parse that year only."""
     with exclusive(juesuan.layout.data_dir, "warehouse"):  # one writer, whoever else builds
         summary = build_warehouse(juesuan.layout)
     return dg.MaterializeResult(

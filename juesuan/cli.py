@@ -17,6 +17,7 @@ from rich.table import Table
 
 from juesuan import PARSER_VERSION, __version__
 from juesuan.catalogue import usual_titles
+from juesuan.cli_analysis import compare, query
 from juesuan.paths import SAMPLES_DIR, Layout
 from juesuan.readers import UnreadableDocument, read_document
 
@@ -342,7 +343,7 @@ def quarantine(
 def releases(
     base_dir: Annotated[Path | None, typer.Option(help="The folder given to build.")] = None,
 ) -> None:
-    """List the published releases."""
+    """List the published releases: version, created, documents, rows, folder."""
     from publish.release import list_releases
 
     layout = Layout.under(base_dir) if base_dir else Layout.from_env()
@@ -350,8 +351,53 @@ def releases(
     if not found:
         console.print(f"no releases under {layout.releases_dir}; run `juesuan build`")
         return
+    table = Table(show_header=True, title=f"releases: {layout.releases_dir}")
+    for column in ("version", "created", "documents", "rows", "path"):
+        table.add_column(column, overflow="fold")
     for info in found:
-        console.print(f"{info.version}  {info.path}")
+        table.add_row(
+            info.version,
+            info.created or "",
+            "" if info.documents is None else f"{info.documents:,}",
+            "" if info.rows is None else f"{info.rows:,}",
+            str(info.path),
+        )
+    console.print(table)
+
+
+@app.command()
+def publish(
+    version: Annotated[
+        str | None, typer.Option(help="Release version (default: the next YYYY.MM.N).")
+    ] = None,
+    base_dir: Annotated[Path | None, typer.Option(help="The folder given to build.")] = None,
+) -> None:
+    """Build a release from the current warehouse; print its version and folder."""
+    from juesuan.warehouse import WarehouseError
+    from publish.release import ReleaseError, build_release
+    from publish.staging import ReleaseBusyError
+
+    layout = Layout.under(base_dir) if base_dir else Layout.from_env()
+    try:
+        summary = build_release(layout, version=version)
+    except (ReleaseError, ReleaseBusyError, WarehouseError) as exc:
+        _fail(str(exc))
+        return
+    if not summary.valid:
+        for issue in summary.errors[:20]:
+            err.print(f"  {issue}", highlight=False)
+        _fail(f"release {summary.version} refused: {len(summary.errors)} validation errors")
+        return
+    since = f" (changes since {summary.previous})" if summary.previous else " (first release)"
+    console.print(f"Release {summary.version}{since}: [bold]{summary.path}[/]", highlight=False)
+    rows = ", ".join(f"{name} {n:,}" for name, n in summary.resources.items())
+    console.print(f"rows: {rows}", highlight=False)
+    console.print(f"open {summary.path}/index.html; download {summary.archive}", highlight=False)
+
+
+# The analysts' commands live in cli_analysis.py.
+app.command()(query)
+app.command()(compare)
 
 
 @app.command()

@@ -6,6 +6,7 @@ seconds each (STACK.md). A document that fails is recorded with its reason and t
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import multiprocessing
@@ -15,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +25,20 @@ import pyarrow.parquet as pq
 
 from juesuan import PARSER_VERSION
 from juesuan.checks.identities import run_identities
+from juesuan.checks.narrative import run_narrative_checks
 from juesuan.checks.scorecard import score_document
 from juesuan.departments import department_id
+from juesuan.narrative import extract_narrative
+from juesuan.narrative.records import NarrativeResult
+from juesuan.narrative.tabulate import NARRATIVE_RESOURCES, narrative_rows
 from juesuan.outcome_cache import BatchWriter, OutcomeCache
 from juesuan.parse import parse_source
+from juesuan.parse.dates import printed_date
 from juesuan.paths import DATA_DIR, PARSED_RESOURCES, Layout
 from juesuan.rawstore import RawStore, StoredDocument
 from juesuan.readers import UnreadableDocument, read_document
-from juesuan.records import ParsedDocument
+from juesuan.records import Finding, ParsedDocument
+from juesuan.registry import REGISTRY_DATA_FILES
 from juesuan.schema import arrow_schema
 
 
@@ -54,6 +62,12 @@ class DocumentOutcome:
     line_items: list[dict[str, Any]] = field(default_factory=list)
     check_results: list[dict[str, Any]] = field(default_factory=list)
     scorecards: list[dict[str, Any]] = field(default_factory=list)
+    narrative: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def rows(self, resource: str) -> list[dict[str, Any]]:
+        if resource in NARRATIVE_RESOURCES:
+            return self.narrative.get(resource, [])
+        return getattr(self, resource)
 
 
 def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
@@ -65,6 +79,7 @@ def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
         "source_uri": doc.source_uri,
         "format": doc.format,
         "parser_version": PARSER_VERSION,
+        "ingested_at": doc.ingested_at,
     }
     if doc.kind in ("budget", "template"):
         # Identified from its cover at ingest: refused without reading its tables.
@@ -72,14 +87,33 @@ def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
             base, doc, ParsedDocument(doc.kind, doc.fiscal_year, doc.department_name, None, 0)
         )
     try:
-        parsed = parse_source(read_document(store.object_path(doc)))
+        source = read_document(store.object_path(doc))
+        parsed = parse_source(source)
+        narrative = _narrative(source, parsed)
+        base["document_date"] = printed_date(source.rows)  # orders re-publications
     except UnreadableDocument as exc:
         reason = str(exc).replace(doc.object_name, doc.file_name)
         return DocumentOutcome([_quarantined(base, doc, reason)])
     except Exception as exc:  # a parser bug must not stop the year: keep the file, say why
         reason = f"{doc.file_name}: parser failed ({type(exc).__name__}: {exc}); please report it"
         return DocumentOutcome([_quarantined(base, doc, reason)])
-    return _outcome(base, doc, parsed)
+    return _outcome(base, doc, parsed, narrative)
+
+
+def _narrative(source, parsed: ParsedDocument) -> NarrativeResult | None:
+    """The prose and annexes; a failure there costs the narrative, not the document's tables."""
+    if parsed.kind != "final_accounts":
+        return None
+    try:
+        return extract_narrative(source.rows)
+    except Exception as exc:  # a bug of the narrative reader: keep the tables, say why
+        parsed.findings.append(Finding("", f"narrative not read ({type(exc).__name__}: {exc})"))
+        return None
+
+
+def _q(value: Decimal) -> Decimal:
+    """Four decimals: exact for yuan (two) and for recomputed percentages to a ten-thousandth."""
+    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
 
 
 def _quarantined(base: dict[str, Any], doc: StoredDocument, reason: str) -> dict[str, Any]:
@@ -100,7 +134,12 @@ def _quarantined(base: dict[str, Any], doc: StoredDocument, reason: str) -> dict
     }
 
 
-def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) -> DocumentOutcome:
+def _outcome(
+    base: dict[str, Any],
+    doc: StoredDocument,
+    parsed: ParsedDocument,
+    narrative: NarrativeResult | None = None,
+) -> DocumentOutcome:
     if parsed.kind != "final_accounts":
         what = {
             "budget": "a budget (预算)",
@@ -162,6 +201,7 @@ def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) 
         for li in parsed.line_items
     ]
     results = run_identities(parsed.line_items)
+    prose_results = run_narrative_checks(narrative, parsed.line_items) if narrative else []
     refs = {li.key: li.source_ref for li in parsed.line_items}
     findings = [
         {
@@ -171,15 +211,16 @@ def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) 
             "table_no": r.table_no,
             "row": r.row,
             "measure": r.measure,
-            "expected_yuan": r.expected,
-            "actual_yuan": r.actual,
-            "difference_yuan": r.difference,
-            "tolerance_yuan": r.tolerance,
+            "unit": r.unit,
+            "expected": _q(r.expected),
+            "actual": _q(r.actual),
+            "difference": _q(r.difference),
+            "tolerance": _q(r.tolerance),
             "parts": r.parts,
             "status": r.status,
-            "source_ref": refs.get(r.total_key),
+            "source_ref": r.source_ref or refs.get(r.total_key) or "",
         }
-        for r in results
+        for r in [*results, *prose_results]
         if r.status != "pass"
     ]
     card = score_document(parsed, results)
@@ -189,7 +230,13 @@ def _outcome(base: dict[str, Any], doc: StoredDocument, parsed: ParsedDocument) 
         "department_id": dept,
         **{name: getattr(card, name) for name in _SCORECARD_FIELDS},
     }
-    return DocumentOutcome([document], tables, items, findings, [scorecard])
+    codes = {
+        li.name: li.code for li in parsed.line_items if li.table_no in ("05", "03") and li.code
+    }
+    prose = (
+        narrative_rows(narrative, doc.document_id, parsed.fiscal_year, codes) if narrative else {}
+    )
+    return DocumentOutcome([document], tables, items, findings, [scorecard], prose)
 
 
 _SCORECARD_FIELDS = (
@@ -204,9 +251,25 @@ def cache_key() -> str:
     data (titles, labels, aliases, code lists in juesuan/data). Changing either re-parses."""
     digest = hashlib.sha256(PARSER_VERSION.encode())
     for path in sorted(DATA_DIR.glob("*.csv")):
+        if path.name in REGISTRY_DATA_FILES:
+            continue  # applied again by the warehouse: curating them never re-parses
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{PARSER_VERSION}-{digest.hexdigest()[:12]}"
+
+
+# Starting worker processes costs seconds (spawn re-imports the library): a pool is worth it only
+# for enough documents, and it is kept for the next year of the same run.
+MIN_POOL_DOCUMENTS = 8
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    if workers not in _POOLS:
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded Dagster process
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        atexit.register(_POOLS[workers].shutdown, wait=False, cancel_futures=True)
+    return _POOLS[workers]
 
 
 def _parse_one(raw_root: str, doc: StoredDocument) -> DocumentOutcome:
@@ -223,13 +286,11 @@ def _outcomes(
     cache = OutcomeCache(layout.parsed_dir / "cache" / cache_key())
     todo = [doc for doc in docs if not cache.has(doc.sha256)]
     fresh: dict[str, DocumentOutcome] = {}
-    if len(todo) >= max(2, workers) and workers > 1:
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded Dagster process
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            done = pool.map(_parse_one, [str(store.root)] * len(todo), todo, chunksize=4)
-            for doc, outcome in zip(todo, done, strict=True):
-                cache.put(doc.sha256, outcome)
-                fresh[doc.sha256] = outcome
+    if len(todo) >= MIN_POOL_DOCUMENTS and workers > 1:
+        done = _pool(workers).map(_parse_one, [str(store.root)] * len(todo), todo, chunksize=4)
+        for doc, outcome in zip(todo, done, strict=True):
+            cache.put(doc.sha256, outcome)
+            fresh[doc.sha256] = outcome
     for doc in docs:
         if doc.sha256 in fresh:
             yield doc, fresh.pop(doc.sha256), True
@@ -266,7 +327,7 @@ def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> 
     try:
         for doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or _cores()):
             for name in PARSED_RESOURCES:
-                writers[name].add(getattr(outcome, name))
+                writers[name].add(outcome.rows(name))
             document = outcome.documents[0]
             summary.documents += 1
             summary.parsed_now += parsed_now

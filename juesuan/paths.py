@@ -27,6 +27,14 @@ PARSED_RESOURCES = (
     "line_items",
     "check_results",
     "scorecards",
+    "narrative_facts",
+    "narrative_reasons",
+    "narrative_lists",
+    "budget_execution",
+    "performance_evaluations",
+    "performance_funding",
+    "performance_indicators",
+    "narrative_unparsed",
 )
 
 

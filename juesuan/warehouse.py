@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from juesuan import schema
+from juesuan.compare.prepare import prepare_comparisons
 from juesuan.paths import PARSED_RESOURCES, UNIDENTIFIED, WAREHOUSE_SQL_DIR, Layout
 
 DEPARTMENTS_SQL = "departments.sql"
@@ -81,11 +82,11 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None
 
 def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Code lists that come from the library, not from documents: the catalogue of checks."""
-    from juesuan.checks.identities import CHECKS
+    from juesuan.checks.catalogue import ALL_CHECKS
 
     con.executemany(
         "INSERT INTO checks (check_id, description, severity) VALUES (?, ?, ?)",
-        [(c.id, c.description, c.severity) for c in CHECKS],
+        [(c.id, c.description, c.severity) for c in ALL_CHECKS],
     )
 
 
@@ -103,9 +104,11 @@ def _remove(path: Path) -> None:
 def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> WarehouseSummary:
     """Build the warehouse from every Parquet file under `layout.parsed_dir`, atomically.
 
-    Tables come from the schemas' DDL; `departments` is derived by `departments.sql`; every other
-    `*.sql` file of `sql_dir` (views) runs afterwards in name order. With no Parquet files at all
-    the tables exist and are empty, so readers and releases always find the same shape.
+    Tables come from the schemas' DDL; the department registry and the inputs of the comparison
+    tables are prepared (juesuan.compare); `departments` is derived by `departments.sql`; every
+    other `*.sql` file of `sql_dir` (current versions, code lists, panel, views) runs afterwards
+    in name order. With no Parquet files at all the tables exist and are empty, so readers and
+    releases always find the same shape.
     """
     target = layout.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +124,8 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
                 for _, path in files[name]:
                     _load_parquet(con, name, path)
             _load_reference(con)
+            # Cross-year: department ids resolved again, ref_* tables, stated facts.
+            prepare_comparisons(con, layout)
             _run_sql_file(con, sql_dir / DEPARTMENTS_SQL)
             for path in sorted(sql_dir.glob("*.sql")):
                 if path.name != DEPARTMENTS_SQL:

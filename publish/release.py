@@ -1,33 +1,49 @@
-"""Release building: CSV per resource plus datapackage.json, validated before it exists.
+"""Release building: the order of the steps, and the guarantees around them.
 
-A release is assembled in a hidden temporary folder beside the others, validated as a whole by
-frictionless (schemas, keys, references, bytes and hashes), and only then renamed into place.
-So a published version either exists complete and valid, or not at all (DESIGN.md: a run never
-half-writes a release), and a version, once published, is never overwritten.
+A release (calendar version YYYY.MM.N) is assembled in a hidden staging folder beside the others
+(publish.staging), from one snapshot of the warehouse: data files (publish.export), then
+datapackage.json (publish.descriptor), validated as a whole by frictionless (schemas, keys,
+references, bytes and hashes), then the documents for readers (README, data dictionary, change
+log, index.html), checksums and the zip (publish.archive). Only then is it renamed into place and
+made read-only. So a published version either exists complete and valid, or not at all
+(DESIGN.md: a run never half-writes a release), and a version, once published, is never
+overwritten.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import frictionless
 
 from juesuan import schema
 from juesuan.paths import Layout
-from juesuan.warehouse import connect_read_only
+from juesuan.warehouse import WarehouseMissingError, connect_read_only
+from publish.archive import archive_name, write_sums, write_zip
+from publish.changes import compare_releases, write_changes
+from publish.descriptor import build_descriptor, checksum_mismatches, write_descriptor
+from publish.dictionary import dictionary_html, dictionary_markdown
+from publish.export import copy_warehouse, export_all
+from publish.facts import read_facts
+from publish.page import index_html
+from publish.readme import citation_cff, readme_markdown
+from publish.staging import (
+    build_lock,
+    force_rmtree,
+    pause_point,
+    remove_stale,
+    seal,
+    seal_top,
+    staging_dir,
+)
 
 # A version is a folder name: no separators, not hidden.
 _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]*")
-_CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
 
 
 class ReleaseError(RuntimeError):
@@ -57,6 +73,8 @@ class ReleaseSummary:
     resources: dict[str, int] = field(default_factory=dict)
     valid: bool = True
     errors: tuple[ReleaseIssue, ...] = ()
+    previous: str | None = None  # the release the change log compares with
+    archive: str | None = None  # the zip's file name inside the release folder
 
     def raise_if_invalid(self) -> ReleaseSummary:
         """Raise a ReleaseError listing the first findings; for callers that must not go on."""
@@ -77,6 +95,8 @@ class ReleaseInfo:
     version: str
     path: Path
     created: str | None
+    documents: int | None = None  # None for releases older than the x-coverage property
+    rows: int | None = None  # data rows over every resource
 
 
 def _version_order(version: str) -> tuple[bool, tuple[int, ...], str]:
@@ -106,62 +126,18 @@ def list_releases(layout: Layout) -> list[ReleaseInfo]:
         descriptor = path / "datapackage.json"
         if path.name.startswith(".") or not descriptor.is_file():
             continue
-        created = json.loads(descriptor.read_text(encoding="utf-8")).get("created")
-        found.append(ReleaseInfo(version=path.name, path=path, created=created))
-    return sorted(found, key=lambda r: _version_order(r.version))
-
-
-def _file_stats(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return path.stat().st_size, f"sha256:{digest.hexdigest()}"
-
-
-def _export_csv(con: duckdb.DuckDBPyConnection, r: schema.ResourceSchema, path: Path) -> int:
-    """COPY one table to CSV in schema column order, ordered by its key for stable hashes.
-
-    DECIMAL(18,2) prints as plain digits with two places (24135200.00); NULL is an empty field.
-    """
-    columns = ", ".join(schema.quote_ident(c) for c in r.field_names)
-    order = schema.export_order(r)  # ties broken by every field: stable bytes, stable rows
-    target = "'" + str(path).replace("'", "''") + "'"
-    (rows,) = con.execute(
-        f"COPY (SELECT {columns} FROM {schema.quote_ident(r.name)} ORDER BY {order}) TO {target} "
-        "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '')"
-    ).fetchone()
-    return rows  # COPY reports the rows it wrote
-
-
-def _descriptor(version: str, folder: Path) -> dict[str, Any]:
-    package = schema.package_metadata()
-    resources = []
-    for r in schema.resources():
-        size, digest = _file_stats(folder / f"{r.name}.csv")
-        resources.append(
-            {
-                "name": r.name,
-                "title": r.title,
-                "description": r.description,
-                "profile": "tabular-data-resource",
-                "path": f"{r.name}.csv",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "dialect": dict(_CSV_DIALECT),
-                "bytes": size,
-                "hash": digest,
-                "schema": schema.table_schema_descriptor(r.name),
-            }
+        meta = json.loads(descriptor.read_text(encoding="utf-8"))
+        counts = [r.get("x-rows") for r in meta.get("resources", [])]
+        found.append(
+            ReleaseInfo(
+                version=path.name,
+                path=path,
+                created=meta.get("created"),
+                documents=(meta.get("x-coverage") or {}).get("documents"),
+                rows=sum(counts) if counts and None not in counts else None,
+            )
         )
-    return {
-        "profile": "tabular-data-package",
-        **package,
-        "version": version,
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "resources": resources,
-    }
+    return sorted(found, key=lambda r: _version_order(r.version))
 
 
 def _issues(report: frictionless.Report) -> tuple[ReleaseIssue, ...]:
@@ -185,46 +161,102 @@ def validate_release(folder: Path) -> tuple[ReleaseIssue, ...]:
     return _issues(package.validate(limit_errors=2**62))  # every finding, not the first 1000
 
 
-def build_release(layout: Layout, version: str | None = None) -> ReleaseSummary:
-    """Export the warehouse as a validated data package under `releases_dir/<version>`.
+def _previous(layout: Layout, version: str) -> ReleaseInfo | None:
+    """The latest published release ordered before `version` (the change log's baseline)."""
+    order = _version_order(version)
+    earlier = [r for r in list_releases(layout) if _version_order(r.version) < order]
+    return earlier[-1] if earlier else None
 
-    Invalid data leaves no release folder and returns a summary with `valid=False` and the
-    findings (call `raise_if_invalid()` to turn that into an exception). An existing version
-    is never overwritten.
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _assemble(layout: Layout, version: str, folder: Path) -> ReleaseSummary:
+    """Write every file of the release into `folder`; stop at validation if the data are invalid.
+
+    Everything is read from the warehouse copy shipped in the release, so the CSVs, the Parquet
+    files, the DuckDB file and the documents describe one and the same snapshot.
     """
-    version = version or next_version(layout)
-    if not _VERSION.fullmatch(version):
-        raise ReleaseError(f"invalid release version {version!r}: use e.g. 2026.01.0")
-    final = layout.releases_dir / version
-    if final.exists():
-        raise ReleaseError(f"release {version} already exists at {final}; versions are immutable")
-
-    layout.releases_dir.mkdir(parents=True, exist_ok=True)
-    tmp = layout.releases_dir / f".tmp-{version}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    snapshot = copy_warehouse(layout.warehouse_path, folder)
+    pause_point("snapshot")
+    con = connect_read_only(snapshot)
     try:
-        con = connect_read_only(layout.warehouse_path)
-        try:
-            counts = {
-                r.name: _export_csv(con, r, tmp / f"{r.name}.csv") for r in schema.resources()
-            }
-        finally:
-            con.close()
-        descriptor = _descriptor(version, tmp)
-        (tmp / "datapackage.json").write_text(
-            json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        files = export_all(con, folder)
+        rows = {f.name: f.rows for f in files}
+        facts = read_facts(con, rows)
+    finally:
+        con.close()
+    pause_point("export")
+    descriptor = build_descriptor(folder, version, created, files, facts)
+    write_descriptor(folder, descriptor)
+    pause_point("datapackage")
+    errors = validate_release(folder)
+    if errors:
+        return ReleaseSummary(version, None, rows, valid=False, errors=errors)
+    mismatches = checksum_mismatches(folder)
+    if mismatches:  # a bug of ours, not of the data: never publish it
+        raise ReleaseError(f"release {version}: files differ from datapackage.json: {mismatches}")
+    pause_point("validated")
+
+    previous = _previous(layout, version)
+    log = compare_releases(
+        previous.path if previous else None, folder, previous.version if previous else None
+    )
+    write_changes(folder, log)
+    package = schema.package_metadata()
+    archive = archive_name(str(package.get("name", "juesuan")), version)
+    _write(folder / "README.md", readme_markdown(descriptor, facts, log, package, archive))
+    _write(folder / "CITATION.cff", citation_cff(package, version, created))
+    _write(folder / "DICTIONARY.md", dictionary_markdown(version))
+    _write(folder / "dictionary.html", dictionary_html(version))
+    _write(folder / "index.html", index_html(descriptor, facts, log, package, archive))
+    pause_point("documents")
+    write_sums(folder, exclude={archive, f"{archive}.sha256"})
+    write_zip(folder, archive, top=f"{package.get('name', 'juesuan')}-{version}")
+    pause_point("archive")
+    return ReleaseSummary(
+        version, folder, rows, previous=previous.version if previous else None, archive=archive
+    )
+
+
+def build_release(layout: Layout, version: str | None = None) -> ReleaseSummary:
+    """Build the release `version` (default: the next calendar version) from the warehouse.
+
+    The release is assembled in a hidden staging folder and renamed into place only when it is
+    complete and valid; its files are then read-only. Invalid data leave no folder and return a
+    summary with `valid=False` and the findings (`raise_if_invalid()` turns that into an error).
+    An existing version is never overwritten. Builds in the same releases folder take turns, and
+    each removes what a killed build left behind.
+    """
+    if version is not None and not _VERSION.fullmatch(version):
+        raise ReleaseError(f"invalid release version {version!r}: use e.g. 2026.01.0")
+    layout.releases_dir.mkdir(parents=True, exist_ok=True)
+    if not layout.warehouse_path.is_file():
+        raise WarehouseMissingError(
+            f"no warehouse at {layout.warehouse_path}: build it first with `juesuan build`"
         )
-        errors = validate_release(tmp)
-        if errors:
-            shutil.rmtree(tmp)
-            return ReleaseSummary(version, None, counts, valid=False, errors=errors)
-        if final.exists():  # published by someone else meanwhile
+    with build_lock(layout.releases_dir):
+        remove_stale(layout.releases_dir)
+        version = version or next_version(layout)
+        final = layout.releases_dir / version
+        if final.exists():
             raise ReleaseError(
-                f"release {version} appeared at {final} while building; not replaced"
+                f"release {version} already exists at {final}; versions are immutable"
             )
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return ReleaseSummary(version, final, counts)
+        tmp = staging_dir(layout.releases_dir, version)
+        tmp.mkdir()
+        try:
+            summary = _assemble(layout, version, tmp)
+            if not summary.valid:
+                force_rmtree(tmp)
+                return summary
+            seal(tmp)
+            pause_point("sealed")
+            os.rename(tmp, final)
+            seal_top(final)
+        except BaseException:
+            force_rmtree(tmp)
+            raise
+    return replace(summary, path=final)

@@ -114,7 +114,7 @@ def _rehash(folder: Path) -> None:
 
 def corrupt(release: Path, folder: Path) -> set[Key]:
     """Copy a valid release, break it in known ways; returns the findings expected."""
-    shutil.copytree(release, folder)
+    shutil.copytree(release, folder, copy_function=shutil.copyfile)  # published files are 0444
     expected: set[Key] = set()
     _, items = _read(folder / "line_items.csv")
     base = next(r for r in items if r["code"] == "2010301")
@@ -254,7 +254,7 @@ def test_release_csv_not_matching_its_schema_is_an_error(
     clean: tuple[Layout, Path], tmp_path: Path
 ) -> None:
     folder = tmp_path / "renamed"
-    shutil.copytree(clean[1], folder)
+    shutil.copytree(clean[1], folder, copy_function=shutil.copyfile)
     path = folder / "departments.csv"
     path.write_text(path.read_text("utf-8").replace("department_id", "dept_id", 1), "utf-8")
     with pytest.raises(ConstraintCheckError, match=r"departments\.csv: header"):

@@ -11,6 +11,7 @@ import frictionless
 import pytest
 
 from assets.resources import JuesuanResource
+from juesuan import schema
 from juesuan.paths import Layout
 from pipelines.definitions import defs
 from pipelines.run import build
@@ -42,11 +43,9 @@ def test_release_is_valid_for_frictionless(built):
     assert summary.release_path.parent == layout.releases_dir
     report = frictionless.validate(str(summary.release_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    names = sorted(p.name for p in summary.release_path.iterdir())
-    assert names == [
-        "check_results.csv", "checks.csv", "datapackage.json", "departments.csv",
-        "document_tables.csv", "documents.csv", "line_items.csv", "scorecards.csv",
-    ]  # fmt: skip
+    names = {p.name for p in summary.release_path.iterdir()}
+    # One CSV per resource of the schemas, and the package descriptor.
+    assert {f"{r.name}.csv" for r in schema.resources()} | {"datapackage.json"} <= names
 
 
 def test_warehouse_holds_the_seed(built):
@@ -104,9 +103,15 @@ def test_seed_checks_and_scorecard_in_the_warehouse(built):
     layout, _summary = built
     with duckdb.connect(str(layout.warehouse_path), read_only=True) as con:
         findings = con.execute(
-            "select check_id, table_no, row, measure, difference_yuan, status "
-            "from check_results order by all"
+            "select check_id, table_no, row, measure, difference, status "
+            "from check_results where check_id not like 'narrative.%' order by all"
         ).fetchall()
+        prose_errors = con.execute(
+            "select check_id, row, unit, expected, actual, source_ref from check_results "
+            "where check_id like 'narrative.%' and status = 'error' order by all"
+        ).fetchall()
+        facts = con.execute("select count(*) from narrative_facts").fetchone()[0]
+        indicators = con.execute("select count(*) from performance_indicators").fetchone()[0]
         card = con.execute(
             "select tables_with_data, tables_empty, tables_missing, identities_evaluated, "
             "identities_passed, identities_rounding, identities_failed, score from scorecards"
@@ -114,12 +119,21 @@ def test_seed_checks_and_scorecard_in_the_warehouse(built):
         checks = con.execute("select count(*) from checks").fetchone()[0]
     # The seed's printed rounding (尾差): the items of 301 sum to 530.86 against 530.87, …
     assert findings == [
-        ("06.parent_sum", "06", "301", "final", Decimal("100.00"), "rounding"),
-        ("06.parent_sum", "06", "302", "final", Decimal("100.00"), "rounding"),
-        ("06.personnel_total", "06", "personnel_total", "final", Decimal("-100.00"), "rounding"),
-        ("x.05_06_basic", "05", "total", "basic", Decimal("100.00"), "rounding"),
+        ("06.parent_sum", "06", "301", "final", Decimal("100.0000"), "rounding"),
+        ("06.parent_sum", "06", "302", "final", Decimal("100.0000"), "rounding"),
+        ("06.personnel_total", "06", "personnel_total", "final", Decimal("-100.0000"), "rounding"),
+        ("x.05_06_basic", "05", "total", "basic", Decimal("100.0000"), "rounding"),
     ]
     assert card == (7, 2, 0, 87, 83, 4, 0, Decimal("100.0"))
+    # The prose contradicts itself twice: 完成年初预算的 79.88% where 2,413.52 / 2,763.5 is
+    # 87.34%, and the items' initial budgets (577.4 + 2,181.1) do not add up to 2,763.5.
+    assert prose_errors == [
+        ("narrative.completion_rate", "一般公共预算财政拨款支出", "%", Decimal("87.3356"),
+         Decimal("79.8800"), "L354"),
+        ("narrative.items_initial_budget", "一般公共预算财政拨款支出", "元",
+         Decimal("27585000.0000"), Decimal("27635000.0000"), "L354"),
+    ]  # fmt: skip
+    assert facts > 90 and indicators == 32
     assert checks >= 24
 
 

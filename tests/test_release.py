@@ -16,9 +16,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from juesuan.checks.identities import CHECKS
+from juesuan.checks.catalogue import ALL_CHECKS
 from juesuan.paths import Layout
-from juesuan.schema import arrow_schema
+from juesuan.registry import department_id
+from juesuan.schema import arrow_schema, resources
 from juesuan.warehouse import WarehouseMissingError, build_warehouse
 from publish.release import ReleaseError, build_release, list_releases, next_version
 
@@ -117,26 +118,30 @@ def test_release_is_valid_and_exact(tmp_path: Path) -> None:
     layout = warehouse(tmp_path)
     summary = build_release(layout)
     assert summary.valid and summary.errors == ()
-    assert summary.resources == {
+    known = ["documents", "document_tables", "departments", "line_items", "checks"]
+    known += ["check_results", "scorecards"]
+    assert list(summary.resources) == [r.name for r in resources()]
+    assert {name: summary.resources[name] for name in known} == {
         "documents": 1,
         "document_tables": 2,
         "departments": 1,
         "line_items": 3,
-        "checks": len(CHECKS),
+        "checks": len(ALL_CHECKS),
         "check_results": 0,
         "scorecards": 0,
     }
     assert summary.path == layout.releases_dir / summary.version
-    assert sorted(p.name for p in summary.path.iterdir()) == [
-        "check_results.csv",
-        "checks.csv",
-        "datapackage.json",
-        "departments.csv",
-        "document_tables.csv",
-        "documents.csv",
-        "line_items.csv",
-        "scorecards.csv",
-    ]
+    documents = ["CHANGES.md", "CITATION.cff", "DICTIONARY.md", "README.md", "SHA256SUMS"]
+    documents += ["changes.json", "datapackage.json", "dictionary.html", "index.html"]
+    archive = f"juesuan-{summary.version}.zip"
+    assert sorted(p.name for p in summary.path.iterdir()) == sorted(
+        [f"{r.name}.csv" for r in resources()]
+        + documents
+        + [archive, f"{archive}.sha256", "excel", "juesuan.duckdb", "parquet"]
+    )
+    for sub in ("parquet", "excel"):
+        expected = [f"{r.name}.{'parquet' if sub == 'parquet' else 'csv'}" for r in resources()]
+        assert sorted(p.name for p in (summary.path / sub).iterdir()) == sorted(expected)
     rows = read_csv(summary.path / "line_items.csv")
     assert list(rows[0]) == arrow_schema("line_items").names
     amounts = {r["source_ref"]: r["amount_yuan"] for r in rows}
@@ -146,11 +151,15 @@ def test_release_is_valid_and_exact(tmp_path: Path) -> None:
     departments = read_csv(summary.path / "departments.csv")
     assert departments == [
         {
-            "department_id": DEPT,
+            "department_id": department_id("某市财政局"),  # resolved by the registry
             "name": "某市财政局",
             "region": "",
             "admin_level": "",
             "printed_names": "某市财政局",
+            "province": "",
+            "city": "",
+            "county": "",
+            "adcode": "",
         }
     ]
     # Independent check: frictionless reads the published package as valid, amounts exact.
@@ -169,10 +178,9 @@ def test_datapackage_metadata_bytes_and_hashes(tmp_path: Path) -> None:
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert datetime.fromisoformat(descriptor["created"]).tzinfo is not None
     names = [r["name"] for r in descriptor["resources"]]
-    assert names == [
-        "documents", "document_tables", "departments", "line_items", "checks",
-        "check_results", "scorecards",
-    ]  # fmt: skip
+    assert names == [r.name for r in resources()]
+    first = ["documents", "document_tables", "departments", "line_items", "checks"]
+    assert [n for n in names if n in first] == first
     for resource in descriptor["resources"]:
         data = (summary.path / resource["path"]).read_bytes()
         assert resource["bytes"] == len(data)
@@ -184,7 +192,11 @@ def test_datapackage_metadata_bytes_and_hashes(tmp_path: Path) -> None:
         )
         assert resource["schema"]["fields"]
     amount = next(
-        f for f in descriptor["resources"][3]["schema"]["fields"] if f["name"] == "amount_yuan"
+        f
+        for r in descriptor["resources"]
+        if r["name"] == "line_items"
+        for f in r["schema"]["fields"]
+        if f["name"] == "amount_yuan"
     )
     assert amount["type"] == "number"
 
@@ -205,8 +217,10 @@ def test_invalid_release_is_refused_and_leaves_no_folder(
     assert not summary.valid
     assert summary.path is None
     assert summary.errors
-    assert [(e.resource, e.row) for e in summary.errors] == [("line_items", row)]
-    assert finding in summary.errors[0].message
+    # Tables derived from line_items (comparison panels) may repeat the finding downstream.
+    found = [e for e in summary.errors if e.resource == "line_items"]
+    assert [(e.resource, e.row) for e in found] == [("line_items", row)]
+    assert finding in found[0].message
     assert list(layout.releases_dir.iterdir()) == []
     assert list_releases(layout) == []
     with pytest.raises(ReleaseError, match=rf"(?s)2024\.01\.0 refused.*line_items, row {row}"):

@@ -11,8 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from juesuan.checks.identities import CHECKS
+from juesuan import schema
+from juesuan.checks.catalogue import ALL_CHECKS
 from juesuan.paths import Layout
+from juesuan.registry import ALIASES_ENV, department_id
 from juesuan.schema import arrow_schema
 from juesuan.warehouse import (
     WarehouseError,
@@ -73,15 +75,13 @@ def test_empty_input_gives_empty_tables_and_views(tmp_path: Path) -> None:
     layout = Layout.under(tmp_path)
     summary = build_warehouse(layout)
     assert summary.path == layout.warehouse_path
+    # Every resource exists, empty; the catalogue of checks comes from the library.
     assert summary.row_counts == {
-        "documents": 0,
-        "document_tables": 0,
-        "departments": 0,
-        "line_items": 0,
-        "checks": len(CHECKS),  # the catalogue of checks comes from the library
-        "check_results": 0,
-        "scorecards": 0,
+        r.name: len(ALL_CHECKS) if r.name == "checks" else 0 for r in schema.resources()
     }
+    assert {"department_years", "department_year_changes", "functional_codes"} <= set(
+        summary.row_counts
+    )
     assert summary.fiscal_years == ()
     with connect_read_only(layout.warehouse_path) as con:
         assert con.execute("SELECT count(*) FROM v_line_items_wan").fetchone() == (0,)
@@ -102,9 +102,17 @@ def test_decimal_round_trip_is_exact(tmp_path: Path) -> None:
     assert wan == (Decimal("1113.69"), "财政局")
 
 
-def test_departments_latest_name_wins_and_aliases_are_kept(tmp_path: Path) -> None:
+def test_departments_latest_name_wins_and_aliases_are_kept(tmp_path: Path, monkeypatch) -> None:
+    """The registry resolves every printed name again: 旧名局 and 新名局 are one department by a
+    curated alias, 乙局（本级） and 乙局 by normalisation, whatever ids the parser wrote."""
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text(
+        f"department_id,name,note\n{DEPT},旧名局,renamed\n{DEPT},新名局,renamed\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(ALIASES_ENV, str(aliases))
     layout = Layout.under(tmp_path)
-    other = "dept-00000000000b"
+    other = department_id("乙局")
     write(
         layout,
         2022,
@@ -116,7 +124,7 @@ def test_departments_latest_name_wins_and_aliases_are_kept(tmp_path: Path) -> No
         2023,
         "documents",
         [
-            document("b", 2023, DEPT, "新名局"),
+            document("b", 2023, "dept-00000000000b", "新名局"),  # parsed before the alias
             # Same year, two printings: the lexicographically smallest name wins.
             document("d", 2023, other, "乙局（本级）"),
             document("e", 2023, other, "乙局"),
@@ -124,14 +132,30 @@ def test_departments_latest_name_wins_and_aliases_are_kept(tmp_path: Path) -> No
             document("f", None, None, None, status="refused", kind="unknown"),
         ],
     )
+    write(
+        layout,
+        2023,
+        "line_items",
+        [line_item("b", 2023, "1.00", department_id="dept-00000000000b")],
+    )
     summary = build_warehouse(layout)
     assert summary.fiscal_years == (2022, 2023)
     assert summary.row_counts["documents"] == 6
     with connect_read_only(layout.warehouse_path) as con:
-        rows = con.execute("SELECT * FROM departments ORDER BY department_id").fetchall()
-    assert rows == [
-        (other, "乙局", None, None, "乙局 | 乙局（本级）"),
-        (DEPT, "新名局", None, None, "新名局 | 旧名局"),
+        rows = con.execute(
+            "SELECT department_id, name, printed_names FROM departments ORDER BY name"
+        ).fetchall()
+        moved = con.execute("SELECT DISTINCT department_id FROM line_items").fetchall()
+        names = con.execute(
+            "SELECT name, department_id, match FROM department_names ORDER BY name"
+        ).fetchall()
+    assert rows == [(other, "乙局", "乙局 | 乙局（本级）"), (DEPT, "新名局", "新名局 | 旧名局")]
+    assert moved == [(DEPT,)]  # a document's rows follow it to its department
+    assert names == [
+        ("乙局", other, "automatic"),
+        ("乙局（本级）", other, "automatic"),
+        ("新名局", DEPT, "curated"),
+        ("旧名局", DEPT, "curated"),
     ]
 
 

@@ -1,7 +1,8 @@
 -- Views for analysts. They are rebuilt with the warehouse; the tables come from schemas/.
 
--- Every line item with the department's canonical name and the amount in 万元 (exact, six
--- places: an amount printed in 元 keeps its fen), the unit most tables are printed in.
+-- Every line item of the current version of each disclosure (a superseded version would count
+-- twice; line_items keeps them all) with the department's canonical name and the amount in 万元
+-- (exact, six places: an amount printed in 元 keeps its fen), the unit most tables are printed in.
 CREATE OR REPLACE VIEW v_line_items_wan AS
 SELECT
     li.fiscal_year,
@@ -18,7 +19,7 @@ SELECT
     li.published_unit,
     li.document_id,
     li.source_ref
-FROM line_items AS li
+FROM v_current_line_items AS li
 LEFT JOIN departments AS d USING (department_id);
 
 -- Coverage: per department and fiscal year, the documents received, how many were parsed, and the

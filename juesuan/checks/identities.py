@@ -32,14 +32,16 @@ class Check:
 @dataclass(frozen=True)
 class CheckResult:
     check_id: str
-    table_no: str
+    table_no: str | None
     row: str  # code or item of the total checked
     measure: str
-    total_key: Key  # the line item key of the printed total
+    total_key: Key | None  # the line item key of the printed total (None: a prose statement)
     expected: Decimal  # the sum of the parts, in yuan
     actual: Decimal  # the printed total, in yuan
     parts: int
     tolerance: Decimal
+    unit: str = "元"
+    source_ref: str | None = None  # where the checked value stands, when not a line item
 
     @property
     def difference(self) -> Decimal:

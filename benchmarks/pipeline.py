@@ -1,0 +1,219 @@
+"""Benchmark of the pipeline against the floor of reading the same documents.
+
+    uv run python benchmarks/pipeline.py --documents 200 [--formats pdf,txt,xlsx] [--json out.json]
+
+Generates a corpus of synthetic disclosures (marked synthetic in name and content), then times
+each stage of the pipeline — read, parse, ingest + parse by year (process pool), load, check,
+publish — and a rebuild with nothing new, and side by side the floors: extracting only the text
+layer of the same PDFs with pypdfium2 and pdfplumber, and a plain DuckDB load of the same rows.
+Reports wall time, documents per second and peak memory (RSS, this process and its workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from juesuan.synthetic.__main__ import document
+from juesuan.synthetic.render import file_name, render
+
+
+def peak_mb() -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_rss_mb": round(own, 1), "peak_worker_rss_mb": round(children, 1)}
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.stages: dict[str, dict] = {}
+
+    def run(self, name: str, documents: int, function, *args, **kwargs):
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        seconds = time.perf_counter() - started
+        self.stages[name] = {
+            "seconds": round(seconds, 3),
+            "documents": documents,
+            "documents_per_second": round(documents / seconds, 1) if seconds else None,
+            **peak_mb(),
+        }
+        print(f"  {name:<28} {seconds:8.2f} s  {documents / seconds if seconds else 0:8.1f} doc/s",
+              flush=True)  # fmt: skip
+        return result
+
+
+def generate(folder: Path, count: int, formats: list[str], seed: int) -> list[Path]:
+    paths = []
+    for n in range(count):
+        accounts, layout = document(seed, n)
+        fmt = formats[n % len(formats)]
+        path = folder / file_name(accounts, layout, fmt)
+        render(accounts, layout, fmt, path)
+        paths.append(path)
+    return paths
+
+
+def pdfium_text(paths: list[Path]) -> int:
+    import pypdfium2 as pdfium
+
+    pages = 0
+    for path in paths:
+        pdf = pdfium.PdfDocument(str(path))
+        for page in pdf:
+            page.get_textpage().get_text_range()
+            pages += 1
+        pdf.close()
+    return pages
+
+
+def pdfplumber_text(paths: list[Path]) -> None:
+    import pdfplumber
+
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+
+
+def read_all(paths: list[Path]):
+    from juesuan.readers import read_document
+
+    return [read_document(path) for path in paths]
+
+
+def parse_all(sources) -> int:
+    from juesuan.checks.identities import run_identities
+    from juesuan.narrative import extract_narrative
+    from juesuan.parse import parse_source
+
+    items = 0
+    for source in sources:
+        parsed = parse_source(source)
+        extract_narrative(source.rows)
+        run_identities(parsed.line_items)
+        items += len(parsed.line_items)
+    return items
+
+
+def pipeline(layout, corpus: Path, timer: Timer, count: int, label: str) -> None:
+    from juesuan.checks.constraints import check_warehouse
+    from juesuan.ingest import ingest
+    from juesuan.parse_year import parse_year
+    from juesuan.rawstore import RawStore
+    from juesuan.warehouse import build_warehouse
+    from publish.release import build_release
+
+    store = RawStore(layout.raw_dir)
+    summary = timer.run(f"{label}ingest", count, ingest, store, [corpus])
+
+    def parse_years():
+        return [parse_year(layout, year) for year in summary.fiscal_years]
+
+    years = timer.run(f"{label}parse (pool, by year)", count, parse_years)
+    parsed_now = sum(y.parsed_now for y in years)
+    print(f"    parsed now: {parsed_now}; years unchanged: {sum(y.unchanged for y in years)}")
+    timer.run(f"{label}load (warehouse)", count, build_warehouse, layout)
+    findings = timer.run(
+        f"{label}check (constraints)", count, check_warehouse, layout.warehouse_path
+    )
+    print(f"    constraint findings: {len(findings)}")
+    timer.run(f"{label}publish (release)", count, build_release, layout)
+
+
+def plain_load(layout) -> int:
+    import duckdb
+
+    files = sorted(str(p) for p in layout.parsed_dir.glob("fiscal_year=*/line_items.parquet"))
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"CREATE TABLE t AS SELECT * FROM read_parquet({files!r})")
+        return con.execute("SELECT count(*) FROM t").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--formats", default="pdf,txt,xlsx,docx,html")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    formats = args.formats.split(",")
+
+    from juesuan.paths import Layout
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="juesuan-bench-"))
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    layout = Layout.under(work / "run")
+    timer = Timer()
+    print(f"corpus of {args.documents} synthetic documents ({args.formats}) in {work}")
+    paths = timer.run("generate corpus", args.documents, generate, corpus, args.documents,
+                      formats, args.seed)  # fmt: skip
+    pdfs = [p for p in paths if p.suffix == ".pdf"]
+    by_format = Counter(p.suffix.lstrip(".") for p in paths)
+
+    print("floors")
+    pages = timer.run("floor: pypdfium2 text (pdf)", len(pdfs), pdfium_text, pdfs)
+    timer.run("floor: pdfplumber text (pdf)", len(pdfs), pdfplumber_text, pdfs)
+    print("stages, one document after the other")
+    sources = timer.run("read (all formats)", len(paths), read_all, paths)
+    pdf_sources = timer.run("read (pdf only)", len(pdfs), read_all, pdfs)
+    items = timer.run("parse (from rows)", len(paths), parse_all, sources)
+    timer.run("parse (pdf only)", len(pdfs), parse_all, pdf_sources)
+    del sources, pdf_sources
+    print("the pipeline")
+    pipeline(layout, corpus, timer, len(paths), "")
+    rows = timer.run("floor: plain DuckDB load", len(paths), plain_load, layout)
+    print("a rebuild with nothing new")
+    pipeline(layout, corpus, timer, len(paths), "rebuild: ")
+
+    s = timer.stages
+    full = sum(
+        s[k]["seconds"]
+        for k in s
+        if not k.startswith(("rebuild", "floor", "generate", "read", "parse ("))
+    )
+    rebuild = sum(s[k]["seconds"] for k in s if k.startswith("rebuild"))
+    floor = s["floor: pypdfium2 text (pdf)"]["seconds"] + s["floor: plain DuckDB load"]["seconds"]
+    pdf_pipeline = s["read (pdf only)"]["seconds"] + s["parse (pdf only)"]["seconds"]
+    ratios = {
+        "pdf_read_and_parse_over_pypdfium2_text": round(
+            pdf_pipeline / s["floor: pypdfium2 text (pdf)"]["seconds"], 2
+        )
+        if pdfs
+        else None,
+        "pdf_read_and_parse_over_pdfplumber_text": round(
+            pdf_pipeline / s["floor: pdfplumber text (pdf)"]["seconds"], 2
+        )
+        if pdfs
+        else None,
+        "end_to_end_over_sum_of_floors": round(full / floor, 2) if floor else None,
+        "rebuild_over_full_build": round(rebuild / full, 4) if full else None,
+    }
+    report = {
+        "documents": len(paths),
+        "formats": dict(by_format),
+        "pdf_pages": pages,
+        "line_items": items,
+        "warehouse_rows_line_items": rows,
+        "stages": s,
+        "end_to_end_seconds": round(full, 3),
+        "rebuild_seconds": round(rebuild, 3),
+        "ratios": ratios,
+    }
+    print(json.dumps(ratios, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The warehouse hook run before its SQL: everything the comparison SQL reads that SQL cannot make.
+
+Called by juesuan.warehouse.build_warehouse once the parsed files are loaded. The work is
+cross-year (a department's names over all years, every year's stated facts), which is why it
+belongs to the unpartitioned warehouse stage and never to the parsing of one year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from juesuan.compare.reference import load_reference
+from juesuan.compare.stated import load_stated_facts
+from juesuan.paths import Layout
+from juesuan.registry.warehouse import RegistrySummary, apply_registry
+
+
+@dataclass(frozen=True)
+class Prepared:
+    registry: RegistrySummary
+    stated_facts: int
+
+
+def prepare_comparisons(con: duckdb.DuckDBPyConnection, layout: Layout) -> Prepared:
+    """Resolve department ids, load the ref_* tables and the stated facts."""
+    registry = apply_registry(con)
+    load_reference(con)
+    stated = load_stated_facts(con, layout)
+    return Prepared(registry, stated)

@@ -1,0 +1,509 @@
+"""Releases researchers can trust: complete, verifiable, immutable, atomic, documented, offline.
+
+Small warehouses are written as parsed Parquet files (the helpers of test_release) and built
+for real; every release is then checked from the outside: frictionless, sha256sum-style sums,
+the zip, the change log against known differences, and builds killed midway.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import frictionless
+import pyarrow.parquet as pq
+import pytest
+from test_release import DEPT, DOC, item, warehouse, write
+from typer.testing import CliRunner
+
+from juesuan import schema
+from juesuan.checks.identities import CHECKS
+from juesuan.cli import app
+from juesuan.paths import Layout
+from juesuan.warehouse import build_warehouse
+from publish.descriptor import checksum_mismatches, file_stats, listed_files
+from publish.export import UTF8_BOM
+from publish.facts import execution_source
+from publish.page import _execution_chart
+from publish.release import ReleaseError, build_release, list_releases
+from publish.staging import PAUSE_ENV, TMP_PREFIX
+
+TESTS = Path(__file__).resolve().parent
+DEPT2 = "dept-bbbbbbbbbbbb"
+DOC2, DOC3 = "b" * 16, "c" * 16
+
+
+def document(doc: str, dept: str, year: int, name: str, **kw: Any) -> dict[str, Any]:
+    row = {
+        "document_id": doc,
+        "sha256": doc * 4,
+        "file_name": f"{name}{year}年度部门决算.pdf",
+        "source_uri": f"https://example.gov.cn/{doc}.pdf",
+        "format": "pdf",
+        "kind": "final_accounts",
+        "fiscal_year": year,
+        "department_id": dept,
+        "department_name": name,
+        "published_unit": "万元",
+        "page_count": 20,
+        "line_item_count": 3,
+        "parser_version": "1.0",
+        "status": "parsed",
+    }
+    return row | kw
+
+
+def finding(doc: str, check: str, row: str, status: str, **kw: Any) -> dict[str, Any]:
+    """A check_results row, with the amount fields under their old and new names."""
+    values = {
+        "expected": Decimal("10.00"),
+        "actual": Decimal("10.02"),
+        "difference": Decimal("0.02"),
+    }
+    return {
+        "document_id": doc,
+        "fiscal_year": 2023,
+        "check_id": check,
+        "table_no": "05",
+        "row": row,
+        "measure": "total",
+        "unit": "元",
+        **values,
+        **{f"{k}_yuan": v for k, v in values.items()},
+        "tolerance": Decimal("0.01"),
+        "tolerance_yuan": Decimal("0.01"),
+        "parts": 2,
+        "status": status,
+        "source_ref": f"p1 r{row}",
+        **kw,
+    }
+
+
+def spending(doc: str, dept: str, year: int, basic: str, project: str) -> list[dict[str, Any]]:
+    """Table 03 totals and table 09 budget/final, as the charts read them."""
+    common = {"document_id": doc, "department_id": dept, "fiscal_year": year, "side": None}
+    total = Decimal(basic) + Decimal(project)
+    rows = [
+        item(**common, table_no="03", item="total", name="合计", measure=m, amount_yuan=a,
+             source_ref=f"p3 r{i}")
+        for i, (m, a) in enumerate(
+            [("total", total), ("basic", Decimal(basic)), ("project", Decimal(project))]
+        )
+    ]  # fmt: skip
+    rows += [
+        item(**common, table_no="09", item="total", name="合计", measure=m, amount_yuan=a,
+             source_ref=f"p9 r{i}")
+        for i, (m, a) in enumerate([("budget", Decimal("95000.00")), ("final", Decimal("41000"))])
+    ]  # fmt: skip
+    return rows
+
+
+def multi_year(base: Path) -> Layout:
+    """One department over two fiscal years, with expenditure and 三公 totals."""
+    layout = Layout.under(base)
+    for year, doc in ((2022, DOC2), (2023, DOC)):
+        write(layout, year, "documents", [document(doc, DEPT, year, "某市财政局")])
+        write(
+            layout,
+            year,
+            "line_items",
+            spending(doc, DEPT, year, "20844800.00", "3290400.00" if year == 2023 else "0.00"),
+        )
+    build_warehouse(layout)
+    return layout
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    layout = multi_year(tmp_path_factory.mktemp("multi"))
+    summary = build_release(layout, version="2025.01.0").raise_if_invalid()
+    assert summary.path is not None
+    return summary.path
+
+
+def test_frictionless_validates_the_release(released: Path) -> None:
+    report = frictionless.Package(str(released / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_every_checksum_matches(released: Path) -> None:
+    descriptor = json.loads((released / "datapackage.json").read_text("utf-8"))
+    entries = listed_files(descriptor)
+    # Every resource's CSV, Parquet and Excel copy, and the warehouse, are listed ...
+    assert len(entries) == 3 * len(schema.resources()) + 1
+    for entry in entries:
+        data = (released / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(data), entry["path"]
+        assert entry["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), entry["path"]
+    assert checksum_mismatches(released) == []
+    # ... SHA256SUMS covers every file but itself and the zip, in `sha256sum -c` format ...
+    listed = {}
+    for line in (released / "SHA256SUMS").read_text("utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+        assert hashlib.sha256((released / name).read_bytes()).hexdigest() == digest
+    files = {p.relative_to(released).as_posix() for p in released.rglob("*") if p.is_file()}
+    zip_name = "juesuan-2025.01.0.zip"
+    assert set(listed) == files - {"SHA256SUMS", zip_name, f"{zip_name}.sha256"}
+    # ... and the zip holds everything else, byte for byte, in sorted order, with its checksum.
+    digest, name = (released / f"{zip_name}.sha256").read_text("utf-8").split()
+    assert (name, digest) == (zip_name, file_stats(released / zip_name)[1].split(":")[1])
+    with zipfile.ZipFile(released / zip_name) as zf:
+        names = zf.namelist()
+        assert names == sorted(names)
+        assert {n.removeprefix("juesuan-2025.01.0/") for n in names} == files - {
+            zip_name,
+            f"{zip_name}.sha256",
+        }
+        inside = zf.read("juesuan-2025.01.0/line_items.csv")
+        assert inside == (released / "line_items.csv").read_bytes()
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_descriptor_is_complete(released: Path) -> None:
+    d = json.loads((released / "datapackage.json").read_text("utf-8"))
+    for key in ("name", "title", "description", "version", "created", "licenses", "contributors"):
+        assert d[key], key
+    assert d["licenses"][0]["name"] == "CC-BY-4.0" and d["x-license-rationale"]
+    assert {(s["title"], s["path"], s["sha256"]) for s in d["sources"]} == {
+        ("某市财政局2022年度部门决算.pdf", f"https://example.gov.cn/{DOC2}.pdf", DOC2 * 4),
+        ("某市财政局2023年度部门决算.pdf", f"https://example.gov.cn/{DOC}.pdf", DOC * 4),
+    }
+    assert d["x-coverage"] == {
+        "documents": 2,
+        "documents_by_status": {"parsed": 2},
+        "departments": 1,
+        "fiscal_years": [2022, 2023],
+    }
+    assert [r["name"] for r in d["resources"]] == [r.name for r in schema.resources()]
+    items = next(r for r in d["resources"] if r["name"] == "line_items")
+    assert items["x-rows"] == 10
+    assert items["x-fiscal"]["currency"] == "CNY"
+    assert items["x-fiscal"]["phase"] == {
+        "default": "executed",
+        "byMeasure": {"budget": "approved"},
+    }
+    assert "x-fiscal" not in items["schema"]  # moved from the Table Schema to the resource
+    fields = {f["name"]: f for f in items["schema"]["fields"]}
+    assert fields["code"]["x-fiscal"]["classificationType"] == {
+        "default": "functional",
+        "byTable": {"06": "economic"},
+    }
+    assert fields["amount_yuan"]["x-fiscal"] == {
+        "columnType": "value",
+        "currency": "CNY",
+        "factor": 1,
+    }
+    assert fields["amount_yuan"]["title_zh"] == "金额（元）"
+    assert [a["format"] for a in items["x-alternates"]] == ["parquet", "csv"]
+
+
+CORE = ("documents", "document_tables", "departments", "line_items", "checks", "check_results")
+
+
+def test_field_titles_in_both_languages() -> None:
+    """Every field of the core resources has English and Chinese titles and descriptions; any
+    schema that gives Chinese titles gives them to all its fields."""
+    for r in schema.resources():
+        if r.name in (*CORE, "scorecards"):
+            missing = [
+                f.name
+                for f in r.fields
+                if not all(
+                    (f.title, f.description, f.descriptor.get("title_zh"),
+                     f.descriptor.get("description_zh"))
+                )
+            ]  # fmt: skip
+            assert missing == [], f"{r.name}: fields without both languages: {missing}"
+        titled = [bool(f.descriptor.get("title_zh")) for f in r.fields]
+        assert all(titled) or not any(titled), f"{r.name}: some fields lack title_zh"
+
+
+def test_parquet_and_excel_copies(released: Path) -> None:
+    table = pq.read_table(released / "parquet" / "line_items.parquet")
+    assert str(table.schema.field("amount_yuan").type) == "decimal128(18, 2)"
+    assert table.num_rows == 10
+    assert (
+        pq.ParquetFile(released / "parquet" / "line_items.parquet")
+        .metadata.row_group(0)
+        .column(0)
+        .compression
+        == "ZSTD"
+    )
+    csv_bytes = (released / "line_items.csv").read_bytes()
+    assert not csv_bytes.startswith(UTF8_BOM)
+    assert (released / "excel" / "line_items.csv").read_bytes() == UTF8_BOM + csv_bytes
+    assert "某市财政局" in (released / "excel" / "documents.csv").read_text("utf-8-sig")
+
+
+def test_release_is_read_only_and_never_overwritten(released: Path) -> None:
+    for path in [released, *released.rglob("*")]:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o555 if path.is_dir() else 0o444), path
+    layout = Layout.under(released.parent.parent)
+    with pytest.raises(ReleaseError, match="already exists"):
+        build_release(layout, version="2025.01.0")
+
+
+def test_html_page_is_offline_and_has_the_charts(released: Path) -> None:
+    html = (released / "index.html").read_text("utf-8")
+    for page in (html, (released / "dictionary.html").read_text("utf-8")):
+        assert "://" not in page  # no external URL of any kind: nothing to fetch, nothing to follow
+        assert not re.search(r"<script|<link|<img|<iframe|@import|url\(", page, re.I)
+        hrefs = re.findall(r'href="([^"]*)"', page)
+        assert all(h.startswith("#") or (released / h).is_file() for h in hrefs), hrefs
+    assert html.count("<svg") == 3  # documents per year, expenditure, 三公
+    assert "Expenditure 支出决算 (table 03)" in html and "三公" in html
+    # exact amounts in 万元 in the tooltips: 20844800.00 yuan is 2,084.48 万元
+    assert "2022 basic 基本支出: 2,084.48 万元" in html
+    assert "2023 project 项目支出: 329.04 万元" in html
+    assert "2023 final 决算数: 4.10 万元" in html
+    # No execution stated in these documents: said, not drawn.
+    if execution_source() is None:
+        assert "Execution against budget (预算执行): not available" in html
+    else:
+        assert "Execution against budget (预算执行): not stated for this department" in html
+
+
+def test_execution_chart_draws_completion_against_100_percent() -> None:
+    svg = _execution_chart({2022: {"completion": Decimal("79.88")}, 2023: {}})
+    assert svg.startswith("<svg") and "2022 final / initial budget 完成年初预算: 79.88 %" in svg
+    assert 'stroke-dasharray="4 3"' in svg  # the 100 % line
+    amounts = _execution_chart({2023: {"budget": Decimal("100000"), "final": Decimal("90000")}})
+    assert "2023 budget 预算数: 10.00 万元" in amounts and "2023 final 决算数: 9.00 万元" in amounts
+
+
+def test_readme_and_dictionary(released: Path) -> None:
+    readme = (released / "README.md").read_text("utf-8")
+    assert "version 2025.01.0, released" in readme
+    assert "CC-BY-4.0" in readme and "attribution" in readme
+    assert re.search(r"\| 某市财政局 \(`dept-[0-9a-f]{12}`\) \| 1 \| 1 \|", readme)
+    for language in ("```python", "```r"):
+        assert language in readme
+    dictionary = (released / "DICTIONARY.md").read_text("utf-8")
+    for r in schema.resources():
+        assert f"## {r.name}" in dictionary
+        for f in r.fields:
+            assert f"`{f.name}`" in dictionary
+    assert "| `amount_yuan` | number | yes |" in dictionary and "金额（元）" in dictionary
+    cff = (released / "CITATION.cff").read_text("utf-8")
+    assert "version: 2025.01.0" in cff and "type: dataset" in cff
+
+
+def test_readme_python_snippets_run(released: Path, monkeypatch, capsys) -> None:
+    readme = (released / "README.md").read_text("utf-8")
+    snippets = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(snippets) == 2
+    monkeypatch.chdir(released)
+    for code in snippets:
+        exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "20844800.00" in out and "line_items" in out
+
+
+def _csv(folder: Path, name: str) -> tuple[list[str], list[dict[str, str]]]:
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    key = resource["schema"].get("primaryKey") or []
+    with (folder / resource["path"]).open(encoding="utf-8", newline="") as f:
+        return ([key] if isinstance(key, str) else list(key)), list(csv.DictReader(f))
+
+
+def differences(before: Path, after: Path, name: str) -> tuple[int, int, int]:
+    """(added, removed, changed) rows of a resource between two releases, by primary key."""
+    key, old = _csv(before, name)
+    _, new = _csv(after, name)
+    if not key:
+        a, b = Counter(tuple(r.items()) for r in old), Counter(tuple(r.items()) for r in new)
+        return sum((b - a).values()), sum((a - b).values()), 0
+    by_key_old = {tuple(r[k] for k in key): r for r in old}
+    by_key_new = {tuple(r[k] for k in key): r for r in new}
+    added = len(by_key_new.keys() - by_key_old.keys())
+    removed = len(by_key_old.keys() - by_key_new.keys())
+    changed = sum(by_key_old[k] != by_key_new[k] for k in by_key_old.keys() & by_key_new.keys())
+    return added, removed, changed
+
+
+def _warehouse(layout: Layout, documents: list, items: list, findings: list, tables: list) -> None:
+    for path in layout.parsed_dir.rglob("*.parquet"):
+        path.unlink()
+    for year in (2023, 2024):
+        write(layout, year, "documents", [d for d in documents if d["fiscal_year"] == year])
+        write(layout, year, "line_items", [i for i in items if i["fiscal_year"] == year])
+        write(layout, year, "check_results", [f for f in findings if f["fiscal_year"] == year])
+        docs = {d["document_id"] for d in documents if d["fiscal_year"] == year}
+        write(layout, year, "document_tables", [t for t in tables if t["document_id"] in docs])
+    build_warehouse(layout)
+
+
+def test_change_log_lists_exactly_the_differences(tmp_path: Path) -> None:
+    layout = Layout.under(tmp_path)
+    c1, c2 = CHECKS[0].id, CHECKS[1].id
+    doc1 = document(DOC, DEPT, 2023, "某市财政局")
+    i1, i3 = item(), item(table_no="05", side=None, item="total", name="合计", measure="total",
+                          amount_yuan=Decimal("300.00"), source_ref="p12 r3")  # fmt: skip
+    i2 = item(table_no="05", side=None, item=None, code="2010301", name="行政运行",
+              measure="basic", amount_yuan=Decimal("200.00"), source_ref="p12 r4")  # fmt: skip
+    i4 = item(document_id=DOC2, department_id=DEPT2, table_no="03", side=None, item="total",
+              name="合计", measure="total", amount_yuan=Decimal("50.00"))  # fmt: skip
+    table = {"document_id": DOC, "table_no": "05", "status": "data", "row_count": 2}
+    _warehouse(
+        layout,
+        [doc1, document(DOC2, DEPT2, 2023, "某市教育局")],
+        [i1, i2, i3, i4],
+        [finding(DOC, c1, "1", "error"), finding(DOC, c2, "2", "rounding")],
+        [table],
+    )
+    before = build_release(layout, version="2024.01.0").raise_if_invalid()
+
+    i5 = item(table_no="05", side=None, item=None, code="2010302", name="一般行政管理事务",
+              measure="project", amount_yuan=Decimal("10.00"), source_ref="p12 r5")  # fmt: skip
+    i6 = item(document_id=DOC3, fiscal_year=2024, table_no="03", side=None, item="total",
+              name="合计", measure="total", amount_yuan=Decimal("70.00"))  # fmt: skip
+    _warehouse(
+        layout,
+        [doc1 | {"parser_version": "2.0"}, document(DOC3, DEPT, 2024, "某市财政局")],
+        [i1, i2 | {"amount_yuan": Decimal("250.00")}, i5, i6],
+        [
+            finding(DOC, c2, "2", "error"),
+            finding(DOC3, c1, "3", "error", fiscal_year=2024),
+        ],
+        [table, {"document_id": DOC3, "table_no": "03", "status": "data", "row_count": 1}],
+    )
+    after = build_release(layout, version="2024.01.1").raise_if_invalid()
+    assert after.previous == "2024.01.0"
+    log = json.loads((after.path / "changes.json").read_text("utf-8"))
+    assert (log["from"], log["to"]) == ("2024.01.0", "2024.01.1")
+    docs = log["documents"]
+    assert [d["document_id"] for d in docs["added"]] == [DOC3]
+    assert [d["document_id"] for d in docs["removed"]] == [DOC2]
+    assert docs["reparsed"] == [
+        {
+            "document_id": DOC,
+            "file_name": "某市财政局2023年度部门决算.pdf",
+            "sha256": DOC * 4,
+            "parser_version_before": "1.0",
+            "parser_version_after": "2.0",
+        }
+    ]
+    counts = {n: (r["added"], r["removed"], r["changed"]) for n, r in log["resources"].items()}
+    # Every resource, derived ones included, against a comparison of the CSVs in Python ...
+    assert counts == {
+        r.name: differences(before.path, after.path, r.name) for r in schema.resources()
+    }
+    # ... and the resources written above exactly as they were changed.
+    assert {n: counts[n] for n in ("documents", "departments", "line_items")} == {
+        "documents": (1, 1, 1),
+        "departments": (0, 1, 0),  # 某市教育局 left with its only document
+        "line_items": (2, 2, 1),
+    }
+    assert counts["document_tables"] == (1, 0, 0) and counts["check_results"] == (1, 1, 1)
+    items = log["resources"]["line_items"]
+    assert [(r["document_id"], r["code"] or r["item"]) for r in items["added_rows"]] == [
+        (DOC, "2010302"),
+        (DOC3, "total"),
+    ]
+    assert [(r["document_id"], r["table_no"], r["item"]) for r in items["removed_rows"]] == [
+        (DOC, "05", "total"),
+        (DOC2, "03", "total"),
+    ]
+    assert items["changed_rows"] == [
+        {
+            "key": {
+                "document_id": DOC,
+                "table_no": "05",
+                "side": None,
+                "code": "2010301",
+                "item": None,
+                "measure": "basic",
+            },
+            "changes": {"amount_yuan": ["200.00", "250.00"]},
+        }
+    ]
+    assert log["resources"]["documents"]["changed_rows"][0]["changes"] == {
+        "parser_version": ["1.0", "2.0"]
+    }
+    checks = log["checks"]
+    assert [
+        (f["document_id"], f["check_id"], f["new_document"]) for f in checks["newly_failing"]
+    ] == [
+        (DOC, c2, False),
+        (DOC3, c1, True),
+    ]
+    assert [(f["document_id"], f["check_id"]) for f in checks["fixed"]] == [(DOC, c1)]
+    md = (after.path / "CHANGES.md").read_text("utf-8")
+    assert "# Changes in 2024.01.1 since 2024.01.0" in md
+    assert "| line_items | 4 | 4 | 2 | 2 | 1 |" in md
+    assert "amount_yuan: 200.00 → 250.00" in md
+    first = json.loads((before.path / "changes.json").read_text("utf-8"))
+    assert first["from"] is None and "first release" in (before.path / "CHANGES.md").read_text()
+
+
+KILL_POINTS = ["snapshot", "export", "validated", "archive", "sealed"]
+
+
+def test_a_build_killed_midway_leaves_no_partial_release(tmp_path: Path) -> None:
+    layout = warehouse(tmp_path)
+    first = build_release(layout, version="2024.01.0").raise_if_invalid()
+    code = (
+        "import sys; from pathlib import Path; from juesuan.paths import Layout; "
+        "from publish.release import build_release; "
+        f"build_release(Layout.under(Path({str(tmp_path)!r})), version='2024.01.1')"
+    )
+    for step in KILL_POINTS:
+        child = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env={**os.environ, PAUSE_ENV: step},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert child.stderr is not None
+            said = [child.stderr.readline()]
+            while said[-1] and not said[-1].startswith("paused after"):
+                said.append(child.stderr.readline())  # warnings may come first
+            assert said[-1].strip() == f"paused after {step}", "".join(said)
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            child.stderr.close()
+        names = sorted(p.name for p in layout.releases_dir.iterdir())
+        assert [n for n in names if not n.startswith(".")] == ["2024.01.0"], step
+        assert any(n.startswith(TMP_PREFIX) for n in names), step  # killed mid-build indeed
+        assert [r.version for r in list_releases(layout)] == ["2024.01.0"]
+    # The release published before is untouched, and the next build cleans up and succeeds.
+    assert checksum_mismatches(first.path) == []
+    summary = build_release(layout).raise_if_invalid()
+    assert summary.previous == "2024.01.0"
+    assert not list(layout.releases_dir.glob(f"{TMP_PREFIX}*"))
+    assert checksum_mismatches(summary.path) == []
+
+
+def test_publish_and_releases_commands(tmp_path: Path) -> None:
+    warehouse(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["publish", "--base-dir", str(tmp_path), "--version", "2024.02.0"])
+    assert result.exit_code == 0, result.output
+    assert "Release 2024.02.0 (first release)" in result.output
+    assert str(tmp_path / "releases" / "2024.02.0") in result.output.replace("\n", "")
+    again = runner.invoke(app, ["publish", "--base-dir", str(tmp_path), "--version", "2024.02.0"])
+    assert again.exit_code == 1 and "already exists" in again.output
+    listed = runner.invoke(app, ["releases", "--base-dir", str(tmp_path)])
+    assert listed.exit_code == 0, listed.output
+    (info,) = list_releases(Layout.under(tmp_path))
+    assert (info.version, info.documents) == ("2024.02.0", 1)
+    descriptor = json.loads((info.path / "datapackage.json").read_text("utf-8"))
+    assert info.rows == sum(r["x-rows"] for r in descriptor["resources"]) > 0
+    line = next(x for x in listed.output.splitlines() if "2024.02.0" in x)
+    assert f"{info.rows:,}" in line and (info.created or "")[:10] in listed.output
