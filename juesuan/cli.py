@@ -94,12 +94,15 @@ def build(
             )
         table.add_row(f"parse {year}", result)
     wh = summary.steps["warehouse"]
-    table.add_row("warehouse", f"{wh['path']} ({wh.get('rows_line_items', 0)} line items)")
+    same = " — unchanged, not rebuilt" if wh.get("unchanged") else ""
+    table.add_row("warehouse", f"{wh['path']} ({wh.get('rows_line_items', 0)} line items){same}")
     checks = ", ".join(
         f"{name} {'passed' if ok else 'WARN'}" for name, ok in summary.checks.items()
     )
     table.add_row("checks", checks + "  (details: juesuan check --all, juesuan quarantine)")
-    table.add_row("release", f"{summary.release_version}: {summary.release_path}")
+    released = summary.steps.get("release", {})
+    note = " — nothing new since this release" if released.get("unchanged") else ""
+    table.add_row("release", f"{summary.release_version}: {summary.release_path}{note}")
     console.print(table)
     console.print(f"Warehouse: [bold]{wh['path']}[/]")
     console.print(f"Release:   [bold]{summary.release_path}[/]")

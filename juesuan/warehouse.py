@@ -8,6 +8,7 @@ they opened while new readers see the new one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,15 @@ import duckdb
 
 from juesuan import schema
 from juesuan.compare.prepare import prepare_comparisons
-from juesuan.paths import PARSED_RESOURCES, UNIDENTIFIED, WAREHOUSE_SQL_DIR, Layout
+from juesuan.paths import (
+    DATA_DIR,
+    PARSED_RESOURCES,
+    REPO_ROOT,
+    SCHEMAS_DIR,
+    UNIDENTIFIED,
+    WAREHOUSE_SQL_DIR,
+    Layout,
+)
 
 DEPARTMENTS_SQL = "departments.sql"
 _YEAR_DIR = re.compile(r"fiscal_year=(\d{4})")
@@ -101,6 +110,50 @@ def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
+def inputs_fingerprint(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> str:
+    """What the warehouse is built from: every parsed year's inputs (documents and parser key,
+    juesuan/parse_year.py writes them), the unidentified documents, the schemas, the SQL and the
+    reference data. The same fingerprint means the same warehouse: a rebuild can be skipped."""
+    digest = hashlib.sha256()
+    parts = (
+        sorted(layout.parsed_dir.glob("fiscal_year=*/_inputs.json"))
+        if layout.parsed_dir.is_dir()
+        else []
+    )
+    unidentified = layout.unidentified_dir / "documents.parquet"
+    parts += [unidentified] if unidentified.exists() else []
+    parts += sorted(SCHEMAS_DIR.glob("*.yaml")) + sorted(sql_dir.glob("*.sql"))
+    parts += sorted(DATA_DIR.glob("*.csv")) + sorted(
+        (REPO_ROOT / "juesuan" / "compare").glob("*.csv")
+    )
+    for path in parts:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint_file(layout: Layout) -> Path:
+    return layout.warehouse_path.with_name(layout.warehouse_path.name + ".inputs")
+
+
+def is_current(layout: Layout) -> bool:
+    """The warehouse exists and was built from exactly the inputs there are now."""
+    marker = fingerprint_file(layout)
+    return (
+        layout.warehouse_path.exists()
+        and marker.exists()
+        and marker.read_text().strip() == inputs_fingerprint(layout)
+    )
+
+
+def count_rows(path: Path) -> dict[str, int]:
+    with connect_read_only(path) as con:
+        return {
+            r.name: con.execute(f"SELECT count(*) FROM {schema.quote_ident(r.name)}").fetchone()[0]
+            for r in schema.resources()
+        }
+
+
 def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> WarehouseSummary:
     """Build the warehouse from every Parquet file under `layout.parsed_dir`, atomically.
 
@@ -147,6 +200,7 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
         _remove(tmp.with_name(tmp.name + ".wal"))
         raise
     years = sorted({year for entries in files.values() for year, _ in entries if year})
+    fingerprint_file(layout).write_text(inputs_fingerprint(layout, sql_dir))
     return WarehouseSummary(path=target, row_counts=row_counts, fiscal_years=tuple(years))
 
 

@@ -191,3 +191,17 @@ def test_a_constraint_broken_in_the_warehouse_blocks_the_release(tmp_path, seed_
     layout = Layout.under(tmp_path)
     assert layout.warehouse_path.exists()
     assert not layout.releases_dir.exists() or not any(layout.releases_dir.iterdir())
+
+
+def test_a_second_build_with_nothing_new_does_nothing(tmp_path, seed_path):
+    resource = JuesuanResource(base_dir=str(tmp_path), sources=[str(seed_path)])
+    first = build(resource, instance=dg.DagsterInstance.ephemeral(), log_level="ERROR")
+    warehouse_file = Layout.under(tmp_path).warehouse_path
+    built = warehouse_file.stat().st_mtime_ns
+    second = build(resource, instance=dg.DagsterInstance.ephemeral(), log_level="ERROR")
+    assert second.steps["parse 2023"]["unchanged"] is True
+    assert second.steps["parse 2023"]["parsed_now"] == 0
+    assert second.steps["warehouse"]["unchanged"] is True
+    assert second.steps["release"]["unchanged"] is True
+    assert second.release_version == first.release_version
+    assert warehouse_file.stat().st_mtime_ns == built
