@@ -45,8 +45,11 @@ def version() -> None:
 @app.command()
 def build(
     sources: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files or folders of disclosures (default: the bundled samples)."),
+        list[str] | None,
+        typer.Argument(
+            help="Files, folders, URLs or manifests (.yaml) of disclosures "
+            "(default: the bundled samples)."
+        ),
     ] = None,
     base_dir: Annotated[
         Path | None,
@@ -57,10 +60,8 @@ def build(
     from assets.resources import JuesuanResource
     from pipelines.run import build as run_build
 
-    paths = [Path(s) for s in (sources or [SAMPLES_DIR])]
-    for path in paths:
-        if not path.exists():
-            _fail(f"{path}: no such file or folder")
+    layout = Layout.under(base_dir.resolve()) if base_dir else Layout.from_env()
+    paths = _local_sources(sources or [str(SAMPLES_DIR)], layout)
     resource = JuesuanResource(
         base_dir=str(base_dir.resolve()) if base_dir else "",
         sources=[str(p.resolve()) for p in paths],
@@ -106,6 +107,64 @@ def build(
     console.print(table)
     console.print(f"Warehouse: [bold]{wh['path']}[/]")
     console.print(f"Release:   [bold]{summary.release_path}[/]")
+
+
+def _local_sources(sources: list[str], layout: Layout) -> list[Path]:
+    """Local paths for the given sources: URLs and manifests' URLs downloaded (with progress)
+    into the data folder's downloads/, paths checked to exist."""
+    from rich.progress import Progress
+
+    from juesuan.sources import SourceError, resolve
+
+    paths: list[Path] = []
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("sources", total=len(sources))
+        for source in sources:
+            progress.update(task, description=f"fetching {source[:60]}")
+            try:
+                for local, _entry in resolve([source], layout.data_dir / "downloads"):
+                    if not local.exists():
+                        _fail(f"{local}: no such file or folder")
+                    paths.append(local)
+            except SourceError as exc:
+                _fail(str(exc))
+            progress.advance(task)
+    return paths
+
+
+@app.command()
+def ingest(
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, folders, URLs or manifests (.yaml) of disclosures.")
+    ],
+    base_dir: Annotated[
+        Path | None, typer.Option(help="Keep data under this folder instead.")
+    ] = None,
+) -> None:
+    """Bring documents into the raw store (downloading URLs) without parsing them yet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from juesuan.ingest import ingest_files, iter_source_files
+    from juesuan.rawstore import RawStore
+
+    layout = Layout.under(base_dir.resolve()) if base_dir else Layout.from_env()
+    files = list(iter_source_files(_local_sources(sources, layout)))
+    store = RawStore(layout.raw_dir)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        summary = ingest_files(store, files, on_file=lambda _path: progress.advance(task))
+    console.print(
+        f"{len(summary.added)} new, {len(summary.known)} already stored, "
+        f"{len(summary.skipped)} skipped; fiscal years: "
+        f"{' '.join(map(str, summary.fiscal_years)) or '-'}"
+    )
+    for doc in summary.added:
+        if doc.problem:
+            console.print(
+                f"[yellow]quarantined:[/] {doc.file_name}: {doc.problem}", highlight=False
+            )
+    console.print(f"raw store: {store.root}; run `juesuan build` to parse and publish")
 
 
 @app.command()

@@ -6,7 +6,7 @@ work can be split by fiscal year before any table is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -70,8 +70,18 @@ def identify(store: RawStore, doc: StoredDocument) -> StoredDocument:
 
 
 def ingest(store: RawStore, sources: Iterable[Path]) -> IngestSummary:
+    return ingest_files(store, iter_source_files(sources))
+
+
+def ingest_files(
+    store: RawStore,
+    files: Iterable[tuple[Path, str | None]],
+    on_file: Callable[[Path], None] = lambda _path: None,
+) -> IngestSummary:
+    """Store each file (with the reason it is skipped, if any), calling `on_file` after each."""
     summary = IngestSummary()
-    for path, skip_reason in iter_source_files(sources):
+    for path, skip_reason in files:
+        on_file(path)
         if skip_reason:
             summary.skipped.append((path, skip_reason))
             continue

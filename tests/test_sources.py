@@ -146,3 +146,27 @@ def test_manifest(tmp_path):
     manifest.write_text("documents:\n  - fiscal_year: 2023\n", encoding="utf-8")
     with pytest.raises(SourceError, match="document 1 needs a 'url' or a 'path'"):
         read_manifest(manifest)
+
+
+def test_ingest_command_downloads_urls_into_the_raw_store(server, tmp_path, seed_path):
+    from typer.testing import CliRunner
+
+    from juesuan.cli import app
+    from juesuan.paths import Layout
+    from juesuan.rawstore import RawStore
+
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(
+        f"documents:\n  - url: {server}/ok.pdf\n  - path: {seed_path}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["ingest", str(manifest), "--base-dir", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.output
+    stored = {doc.sha256 for doc in RawStore(Layout.under(tmp_path / "b").raw_dir).all()}
+    assert hashlib.sha256(BODY).hexdigest() in stored
+    failed = CliRunner().invoke(
+        app, ["ingest", f"{server}/missing.pdf", "--base-dir", str(tmp_path)]
+    )
+    assert (
+        failed.exit_code == 1 and "HTTP 404" in failed.output and "Traceback" not in failed.output
+    )
