@@ -16,6 +16,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from juesuan.storage import local_temp, publish
+
 BATCH_ROWS = 50_000
 
 
@@ -50,12 +52,10 @@ class BatchWriter:
     """Rows to one Parquet file in batches, through a temporary file renamed on commit: readers
     see the old file or the new one, and memory holds one batch at a time."""
 
-    def __init__(self, target: Path, schema: pa.Schema) -> None:
-        self.target = Path(target)
+    def __init__(self, target, schema: pa.Schema) -> None:
+        self.target = target  # a Path, or a UPath on object storage (juesuan/storage.py)
         self.schema = schema
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=self.target.parent, prefix=".tmp-", suffix=".parquet")
-        os.close(fd)
+        self.tmp = local_temp(target, suffix=".parquet")
         self.writer: pq.ParquetWriter | None = pq.ParquetWriter(
             self.tmp, schema, compression="zstd"
         )
@@ -76,7 +76,7 @@ class BatchWriter:
         assert self.writer is not None
         self.writer.close()
         self.writer = None
-        os.replace(self.tmp, self.target)
+        publish(self.tmp, self.target)
 
     def discard(self) -> None:
         """After commit, nothing; after a failure, remove the temporary file."""

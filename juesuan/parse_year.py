@@ -11,7 +11,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -19,9 +18,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from juesuan import PARSER_VERSION
 from juesuan.checks.identities import run_identities
@@ -283,7 +279,7 @@ def _outcomes(
     """(document, outcome, parsed now) for each document: from the cache when its bytes and the
     cache key are unchanged, else parsed — in a process pool using every core when there are
     several documents to parse."""
-    cache = OutcomeCache(layout.parsed_dir / "cache" / cache_key())
+    cache = OutcomeCache(layout.cache_dir / cache_key())
     todo = [doc for doc in docs if not cache.has(doc.sha256)]
     fresh: dict[str, DocumentOutcome] = {}
     if len(todo) >= MIN_POOL_DOCUMENTS and workers > 1:
@@ -358,15 +354,11 @@ def record_unidentified(layout: Layout, store: RawStore) -> int:
     return len(rows)
 
 
-def _write_parquet(target: Path, rows: list[dict[str, Any]], resource: str) -> None:
-    """Write through a temporary file and a rename: readers see the old file or the new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pylist(rows, schema=arrow_schema(resource))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
-    os.close(fd)
+def _write_parquet(target, rows: list[dict[str, Any]], resource: str) -> None:
+    """Write through a temporary file and a move: readers see the old file or the new one."""
+    writer = BatchWriter(target, arrow_schema(resource))
     try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        writer.add(rows)
+        writer.commit()
+    finally:
+        writer.discard()

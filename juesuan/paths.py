@@ -45,6 +45,9 @@ class Layout:
     data_dir: Path
     warehouse_path: Path
     releases_dir: Path
+    # Where the parsed Parquet files go when not under data_dir: any fsspec URL (s3://…),
+    # from JUESUAN_PARSED_URL. The files exchanged between the year runs and the warehouse.
+    parsed_url: str = ""
 
     @property
     def raw_dir(self) -> Path:
@@ -53,8 +56,17 @@ class Layout:
 
     @property
     def parsed_dir(self) -> Path:
-        """Parsed records as Parquet, one folder per fiscal year."""
+        """Parsed records as Parquet, one folder per fiscal year (a UPath when remote)."""
+        if self.parsed_url:
+            from juesuan.storage import location
+
+            return location(self.parsed_url)
         return self.data_dir / "parsed"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Parsed outcomes by document, to parse each document once; always local."""
+        return self.data_dir / "cache"
 
     def parsed_year_dir(self, fiscal_year: int) -> Path:
         return self.parsed_dir / f"fiscal_year={fiscal_year}"
@@ -77,6 +89,7 @@ class Layout:
                 env.get("JUESUAN_WAREHOUSE", root / "warehouse" / "juesuan.duckdb")
             ),
             releases_dir=Path(env.get("JUESUAN_RELEASES", root / "publish" / "releases")),
+            parsed_url=env.get("JUESUAN_PARSED_URL", ""),
         )
 
     @classmethod

@@ -27,6 +27,7 @@ from juesuan.paths import (
     WAREHOUSE_SQL_DIR,
     Layout,
 )
+from juesuan.storage import duckdb_path, register
 
 DEPARTMENTS_SQL = "departments.sql"
 _YEAR_DIR = re.compile(r"fiscal_year=(\d{4})")
@@ -83,7 +84,7 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None
     try:
         con.execute(
             f"INSERT INTO {schema.quote_ident(name)} BY NAME SELECT {columns} "
-            f"FROM read_parquet({_sql_literal(str(path))}, hive_partitioning = false)"
+            f"FROM read_parquet({_sql_literal(duckdb_path(path))}, hive_partitioning = false)"
         )
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot load {path} into {name}: {exc}") from exc
@@ -173,6 +174,7 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
         con = duckdb.connect(str(tmp))
         try:
             con.execute(schema.ddl())
+            register(con, [path for entries in files.values() for _, path in entries])
             for name in PARSED_RESOURCES:
                 for _, path in files[name]:
                     _load_parquet(con, name, path)

@@ -182,7 +182,8 @@ def test_rebuild_replaces_atomically_and_readers_keep_their_file(tmp_path: Path)
     reader.close()
     with connect_read_only(layout.warehouse_path) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
-    assert sorted(p.name for p in layout.warehouse_path.parent.iterdir()) == ["juesuan.duckdb"]
+    names = sorted(p.name for p in layout.warehouse_path.parent.iterdir())
+    assert names == ["juesuan.duckdb", "juesuan.duckdb.inputs"]  # no temporary left
 
 
 def test_bad_parquet_names_the_file_and_keeps_the_old_warehouse(tmp_path: Path) -> None:
@@ -194,7 +195,8 @@ def test_bad_parquet_names_the_file_and_keeps_the_old_warehouse(tmp_path: Path) 
     pq.write_table(pa.table({"document_id": ["b" * 16]}), bad)  # most columns missing
     with pytest.raises(WarehouseError, match=r"fiscal_year=2023/line_items\.parquet"):
         build_warehouse(layout)
-    assert sorted(p.name for p in layout.warehouse_path.parent.iterdir()) == ["juesuan.duckdb"]
+    names = sorted(p.name for p in layout.warehouse_path.parent.iterdir())
+    assert names == ["juesuan.duckdb", "juesuan.duckdb.inputs"]  # no temporary left
     with connect_read_only(layout.warehouse_path) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
 

@@ -28,6 +28,7 @@ import duckdb
 import pyarrow as pa
 
 from juesuan.paths import Layout
+from juesuan.storage import duckdb_path, register
 
 KINDS = ("amount", "change", "completion_rate")
 FILE_NAME = "stated_facts.parquet"
@@ -85,8 +86,9 @@ def create_table(con: duckdb.DuckDBPyConnection) -> None:
 def _load_files(con: duckdb.DuckDBPyConnection, layout: Layout) -> int:
     files = sorted(layout.parsed_dir.glob(f"fiscal_year=*/{FILE_NAME}"))
     names = ", ".join(name for name, _, _ in COLUMNS)
+    register(con, files)
     for path in files:
-        literal = "'" + str(path).replace("'", "''") + "'"
+        literal = "'" + duckdb_path(path).replace("'", "''") + "'"
         con.execute(
             f"INSERT INTO stated_facts BY NAME SELECT {names} "
             f"FROM read_parquet({literal}, hive_partitioning = false)"
