@@ -23,13 +23,18 @@ from juesuan.watch import UNKNOWN_YEAR, changes, unstored_years
 # September, when the past year's final accounts appear: every Monday at 03:00 (server time).
 ANNUAL_CRON = os.environ.get("JUESUAN_SCHEDULE", "0 3 * 9 1")
 
+# Runs that write the warehouse carry this tag; the instance lets one such run at a time.
+WAREHOUSE_WRITER = {"juesuan/warehouse-writer": "true"}
+
 update_year_job = dg.define_asset_job(
     "update_year",
     selection=[source_documents, parsed_documents, warehouse, release],
+    tags=WAREHOUSE_WRITER,
     description="Ingest the sources, parse one fiscal year, rebuild the warehouse, publish.",
 )
 ingest_only_job = dg.define_asset_job(
     "ingest_sources",
+    tags={"juesuan/raw-store-writer": "true"},
     selection=[source_documents],
     description="Ingest sources whose fiscal year is not known before reading them.",
 )

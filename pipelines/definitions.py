@@ -8,7 +8,13 @@ from assets.parse import parsed_documents
 from assets.release import release
 from assets.resources import JuesuanResource
 from assets.warehouse import warehouse
-from pipelines.automation import annual_run, ingest_only_job, new_documents, update_year_job
+from pipelines.automation import (
+    WAREHOUSE_WRITER,
+    annual_run,
+    ingest_only_job,
+    new_documents,
+    update_year_job,
+)
 
 ingest_job = dg.define_asset_job(
     "ingest", selection=[source_documents], description="Copy new source files into the raw store."
@@ -20,6 +26,7 @@ parse_job = dg.define_asset_job(
 )
 publish_job = dg.define_asset_job(
     "publish",
+    tags=WAREHOUSE_WRITER,
     selection=[warehouse, release],
     description="Rebuild the warehouse from all years and publish a validated release.",
 )

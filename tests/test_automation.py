@@ -77,3 +77,18 @@ def test_definitions_hold_the_sensor_schedule_and_jobs():
     assert repo.has_schedule_def("annual_run")
     assert repo.get_schedule_def("annual_run").cron_schedule == "0 3 * 9 1"
     assert {"update_year", "ingest_sources", "publish"} <= {j.name for j in repo.get_all_jobs()}
+
+
+def test_the_instance_queues_warehouse_writers_one_at_a_time(tmp_path, monkeypatch):
+    from pipelines.run import prepare_home
+
+    monkeypatch.setenv("DAGSTER_HOME", str(prepare_home(tmp_path / "home")))
+    instance = dg.DagsterInstance.get()
+    coordinator = instance.run_coordinator
+    assert type(coordinator).__name__ == "QueuedRunCoordinator"
+    limits = coordinator.get_run_queue_config().tag_concurrency_limits
+    assert {"key": "juesuan/warehouse-writer", "limit": 1} in limits
+    assert coordinator.get_run_queue_config().max_concurrent_runs > 1  # years parse side by side
+    repo = defs.get_repository_def()
+    tagged = {j.name for j in repo.get_all_jobs() if "juesuan/warehouse-writer" in (j.tags or {})}
+    assert {"update_year", "publish"} <= tagged and "parse_year" not in tagged
