@@ -5,7 +5,7 @@ import dagster as dg
 from assets.resources import JuesuanResource
 from juesuan.ingest import ingest
 from juesuan.parse_year import record_unidentified
-from juesuan.rawstore import RawStore
+from juesuan.rawstore import RawStore, display_name
 
 
 @dg.asset(group_name="ingest", kinds={"python"})
@@ -20,7 +20,9 @@ def source_documents(
         context.log.info(f"skipped {path}: {reason}")
     for doc in summary.added:
         if doc.problem:
-            context.log.warning(f"{doc.file_name}: {doc.problem}")
+            name = display_name(doc.file_name)  # problems of a reader start with the name
+            problem = doc.problem if doc.problem.startswith(name) else f"{name}: {doc.problem}"
+            context.log.warning(problem)
     return dg.MaterializeResult(
         metadata={
             "added": len(summary.added),

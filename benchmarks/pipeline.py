@@ -121,12 +121,20 @@ def pipeline(layout, corpus: Path, timer: Timer, count: int, label: str) -> None
     years = timer.run(f"{label}parse (pool, by year)", count, parse_years)
     parsed_now = sum(y.parsed_now for y in years)
     print(f"    parsed now: {parsed_now}; years unchanged: {sum(y.unchanged for y in years)}")
+    from pipelines.run import last_release_for_current_warehouse
+
+    if timer.run(f"{label}up to date?", count, last_release_for_current_warehouse, layout):
+        print("    warehouse and release up to date: nothing to load, check or publish")
+        return  # what juesuan build does when nothing is new
     timer.run(f"{label}load (warehouse)", count, build_warehouse, layout)
     findings = timer.run(
         f"{label}check (constraints)", count, check_warehouse, layout.warehouse_path
     )
     print(f"    constraint findings: {len(findings)}")
-    timer.run(f"{label}publish (release)", count, build_release, layout)
+    release = timer.run(f"{label}publish (release)", count, build_release, layout)
+    marker = layout.releases_dir / ".published-inputs.json"
+    inputs = (layout.warehouse_path.parent / (layout.warehouse_path.name + ".inputs")).read_text()
+    marker.write_text(json.dumps({"inputs": inputs.strip(), "version": release.version}))
 
 
 def plain_load(layout) -> int:
@@ -180,7 +188,7 @@ def main() -> None:
     full = sum(
         s[k]["seconds"]
         for k in s
-        if not k.startswith(("rebuild", "floor", "generate", "read", "parse ("))
+        if not k.startswith(("rebuild", "floor", "generate", "read", "parse (", "up to date"))
     )
     rebuild = sum(s[k]["seconds"] for k in s if k.startswith("rebuild"))
     floor = s["floor: pypdfium2 text (pdf)"]["seconds"] + s["floor: plain DuckDB load"]["seconds"]

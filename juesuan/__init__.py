@@ -7,4 +7,4 @@ records and checking them. It knows nothing of Dagster; see assets/ and pipeline
 __version__ = "0.1.0"
 
 # Bumped whenever parsing output may change, so that cached parses are redone (DESIGN: parse once).
-PARSER_VERSION = "2.1"
+PARSER_VERSION = "2.2"

@@ -6,12 +6,16 @@ Money never passes through a float: a printed `2,413.52` in a 万元 table is De
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 
 from juesuan.textnorm import compact
 
 UNIT_FACTORS: dict[str, Decimal] = {"万元": Decimal(10000), "元": Decimal(1)}
 CENT = Decimal("0.01")
+# The largest amount the schemas hold (DECIMAL(18,2)): ten thousand trillion yuan, far above any
+# budget; a larger number is a misread (cells run together), not an amount.
+MAX_YUAN = Decimal("9999999999999999.99")
+_EXACT = Context(prec=64, traps=[Inexact, InvalidOperation])
 
 # Zero printed as a dash of some kind (GUIDE: "Zero printed as 0.00, -, or a blank cell").
 _ZERO_DASHES = {"-", "—", "——", "–", "−", "－", "/"}
@@ -65,10 +69,13 @@ def to_yuan(value: Decimal, unit: str) -> Decimal:
         raise AmountError(
             f"unknown unit {unit!r}; expected one of {sorted(UNIT_FACTORS)}"
         ) from None
-    yuan = value * factor
-    cents = yuan.quantize(CENT)
-    if cents != yuan:
-        raise AmountError(f"{value} {unit} is not a whole number of fen (分)")
+    if abs(value) * factor > MAX_YUAN:
+        raise AmountError(f"{value} {unit} is too large to be an amount (cells run together?)")
+    try:
+        with localcontext(_EXACT):  # never rounded silently: a digit beyond the fen is an error
+            cents = (value * factor).quantize(CENT)
+    except (Inexact, InvalidOperation):
+        raise AmountError(f"{value} {unit} is not a whole number of fen (分)") from None
     return cents
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from juesuan import PARSER_VERSION, __version__
@@ -31,8 +32,15 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _shown(name: str) -> str:
+    """A file name as printed: control characters escaped, brackets not read as markup."""
+    from juesuan.rawstore import display_name
+
+    return escape(display_name(name))
+
+
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -162,7 +170,8 @@ def ingest(
     for doc in summary.added:
         if doc.problem:
             console.print(
-                f"[yellow]quarantined:[/] {doc.file_name}: {doc.problem}", highlight=False
+                f"[yellow]quarantined:[/] {_shown(doc.file_name)}: {escape(doc.problem)}",
+                highlight=False,
             )
     console.print(f"raw store: {store.root}; run `juesuan build` to parse and publish")
 
@@ -208,7 +217,7 @@ def parse(
         }
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return
-    console.print(f"[bold]{file.name}[/]")
+    console.print(f"[bold]{_shown(file.name)}[/]")
     console.print(
         f"kind: {parsed.kind}  fiscal year: {parsed.fiscal_year}  "
         f"department: {parsed.department_name}  unit: {parsed.published_unit}"
@@ -301,7 +310,10 @@ def check(
     results = run_identities(parsed.line_items)
     card = score_document(parsed, results)
     refs = {item.key: item.source_ref for item in parsed.line_items}
-    console.print(f"[bold]{file.name}[/]: {parsed.department_name}, {parsed.fiscal_year}")
+    console.print(
+        f"[bold]{_shown(file.name)}[/]: {escape(parsed.department_name or '')}, "
+        f"{parsed.fiscal_year}"
+    )
     console.print(
         f"tables: {card.tables_with_data} with data ({_listed(parsed, 'data')}), "
         f"{card.tables_empty} printed empty ({_listed(parsed, 'empty')}), "
@@ -367,12 +379,14 @@ def _check_all(layout: Layout) -> None:
         table.add_column(column)
     for name, year, dept, data, empty, missing, evaluated, exact, rounding, failed, score in rows:
         table.add_row(
-            name, str(year), dept, f"{data}/{empty}/{missing}",
+            _shown(name), str(year), escape(dept or ""), f"{data}/{empty}/{missing}",
             f"{exact}/{rounding}/{failed} of {evaluated}", str(score),
         )  # fmt: skip
     console.print(table)
     for name, status, reason in held:
-        console.print(f"[yellow]{status}:[/] {name}: {reason}", highlight=False)
+        console.print(
+            f"[yellow]{status}:[/] {_shown(name)}: {escape(reason or '')}", highlight=False
+        )
 
 
 @app.command()
@@ -397,7 +411,11 @@ def quarantine(
         console.print("nothing quarantined or refused")
         return
     for status, name, sha, reason in rows:
-        console.print(f"{status:11} {name} (sha256 {sha[:16]}…): {reason}", highlight=False)
+        console.print(  # one line per document, however long: grep finds it whole
+            f"{status:11} {_shown(name)} (sha256 {sha[:16]}…): {escape(reason or '')}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(f"the files are kept in the raw store: {layout.raw_dir}")
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from juesuan.paths import Layout
@@ -24,7 +25,7 @@ _WAN = Decimal(10000)
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -79,9 +80,9 @@ def query(
         return
     table = Table(show_header=True)
     for column in result.columns:
-        table.add_column(column, overflow="fold")
-    for row in result.rows:
-        table.add_row(*(_text(v) for v in row))
+        table.add_column(escape(column), overflow="fold")
+    for row in result.rows:  # values are data, never markup: "[/]" prints as it is
+        table.add_row(*(escape(_text(v)) for v in row))
     console.print(table)
     console.print(f"{len(result.rows)} rows", highlight=False)
 
@@ -130,10 +131,12 @@ def compare(
             return
         panel = read_panel(con, found)
     d = panel.department
-    console.print(f"[bold]{d.name}[/]  {d.department_id}", highlight=False)
+    console.print(f"[bold]{escape(d.name)}[/]  {d.department_id}", highlight=False)
     console.print(
-        f"region: {d.region or '-'}  level: {d.admin_level or '-'}  "
-        f"printed as: {d.printed_names or '-'}",
+        escape(
+            f"region: {d.region or '-'}  level: {d.admin_level or '-'}  "
+            f"printed as: {d.printed_names or '-'}"
+        ),
         highlight=False,
     )
     if not panel.years:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from juesuan.parse.metadata import read_cover
-from juesuan.rawstore import RawStore, StoredDocument
+from juesuan.rawstore import RawStore, StoredDocument, display_name
 from juesuan.readers import UnreadableDocument, detect_format, read_document
 
 # Pages read to identify a document: the cover, and the title page after a blank one.
@@ -45,7 +45,11 @@ def iter_source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, str | Non
             continue
         paths = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
         for path in paths:
-            if any(part.startswith(".") for part in path.relative_to(source.parent).parts):
+            inside = path.relative_to(source).parts if source.is_dir() else ()
+            if any(part.startswith(".") for part in inside[:-1]):
+                continue  # in a hidden folder (.git, .cache): not part of the sources
+            if inside and inside[-1].startswith("."):
+                yield path, "hidden file (its name starts with a dot)"
                 continue
             if detect_format(path) not in DOCUMENT_FORMATS:
                 yield path, f"not a document format ({path.suffix or 'no extension'})"
@@ -58,7 +62,7 @@ def identify(store: RawStore, doc: StoredDocument) -> StoredDocument:
     try:
         source = read_document(store.object_path(doc), max_pages=COVER_PAGES)
     except UnreadableDocument as exc:
-        return replace(doc, problem=str(exc).replace(doc.object_name, doc.file_name))
+        return replace(doc, problem=str(exc).replace(doc.object_name, display_name(doc.file_name)))
     cover = read_cover(source.rows)
     return replace(
         doc,
@@ -80,6 +84,7 @@ def ingest_files(
 ) -> IngestSummary:
     """Store each file (with the reason it is skipped, if any), calling `on_file` after each."""
     summary = IngestSummary()
+    store.remove_stale_temporaries()  # what an ingest killed midway left
     for path, skip_reason in files:
         on_file(path)
         if skip_reason:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,3 +48,49 @@ def exclusive(
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+# --- what a process that died left behind ----------------------------------------------------
+#
+# Files are written under a temporary name and renamed into place, so a process killed midway
+# leaves only its temporary file. Temporary names carry their writer (host and process id), so
+# the next writer can tell a dead process's leftovers from a live writer's file, on this host
+# or (over a shared filesystem) another one, and removes only the former.
+
+TMP_PREFIX = ".tmp-"
+
+
+def owner_tag() -> str:
+    """`host-pid` of this process, for the names of its temporary files."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def temporary_prefix() -> str:
+    """The prefix of this process's temporary files: `.tmp-<host>-<pid>~`."""
+    return f"{TMP_PREFIX}{owner_tag()}~"
+
+
+def process_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def is_stale(tag: str) -> bool:
+    """Whether the writer `host-pid` is a process of this host that is gone."""
+    host, _, pid = tag.rpartition("-")
+    return host == socket.gethostname() and pid.isdigit() and not process_running(int(pid))
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the `.tmp-<host>-<pid>~…` files of dead processes in `folder`."""
+    removed = []
+    for path in Path(folder).glob(f"{TMP_PREFIX}*~*"):
+        if is_stale(path.name[len(TMP_PREFIX) :].split("~", 1)[0]) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

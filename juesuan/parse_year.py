@@ -19,11 +19,15 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from juesuan import PARSER_VERSION
 from juesuan.checks.identities import run_identities
 from juesuan.checks.narrative import run_narrative_checks
 from juesuan.checks.scorecard import score_document
 from juesuan.departments import department_id
+from juesuan.faults import pause_point
+from juesuan.locks import remove_stale_temporaries
 from juesuan.narrative import extract_narrative
 from juesuan.narrative.records import NarrativeResult
 from juesuan.narrative.tabulate import NARRATIVE_RESOURCES, narrative_rows
@@ -31,11 +35,13 @@ from juesuan.outcome_cache import BatchWriter, OutcomeCache
 from juesuan.parse import parse_source
 from juesuan.parse.dates import printed_date
 from juesuan.paths import DATA_DIR, PARSED_RESOURCES, Layout
-from juesuan.rawstore import RawStore, StoredDocument
+from juesuan.rawstore import RawStore, StoredDocument, display_name
 from juesuan.readers import UnreadableDocument, read_document
+from juesuan.readers.limits import LimitExceeded
 from juesuan.records import Finding, ParsedDocument
 from juesuan.registry import REGISTRY_DATA_FILES
 from juesuan.schema import arrow_schema
+from juesuan.storage import is_local, local_temp, publish
 
 
 @dataclass
@@ -59,6 +65,9 @@ class DocumentOutcome:
     check_results: list[dict[str, Any]] = field(default_factory=list)
     scorecards: list[dict[str, Any]] = field(default_factory=list)
     narrative: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Not the document's final outcome (refused for time, which depends on the machine): not
+    # cached, and its year is parsed again by the next build.
+    retry: bool = False
 
     def rows(self, resource: str) -> list[dict[str, Any]]:
         if resource in NARRATIVE_RESOURCES:
@@ -88,12 +97,55 @@ def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
         narrative = _narrative(source, parsed)
         base["document_date"] = printed_date(source.rows)  # orders re-publications
     except UnreadableDocument as exc:
-        reason = str(exc).replace(doc.object_name, doc.file_name)
-        return DocumentOutcome([_quarantined(base, doc, reason)])
+        reason = str(exc).replace(doc.object_name, display_name(doc.file_name))
+        retry = isinstance(exc, LimitExceeded) and not exc.final
+        return DocumentOutcome([_quarantined(base, doc, reason)], retry=retry)
     except Exception as exc:  # a parser bug must not stop the year: keep the file, say why
-        reason = f"{doc.file_name}: parser failed ({type(exc).__name__}: {exc}); please report it"
+        reason = (
+            f"{display_name(doc.file_name)}: parser failed ({type(exc).__name__}: {exc}); "
+            "please report it"
+        )
         return DocumentOutcome([_quarantined(base, doc, reason)])
-    return _outcome(base, doc, parsed, narrative)
+    return _fitting(_outcome(base, doc, parsed, narrative), base, doc)
+
+
+def _fitting(
+    outcome: DocumentOutcome, base: dict[str, Any], doc: StoredDocument
+) -> DocumentOutcome:
+    """The outcome, if every row fits its resource's schema (a number too large for its
+    decimal, a wrong type): one bad document must not fail the writing of its whole year. Prose
+    that does not fit costs the narrative and its checks, with a finding; tables that do not
+    fit, the document (quarantined, saying which)."""
+    prose = [r for r in outcome.check_results if str(r["check_id"]).startswith("narrative.")]
+    problem = next(
+        filter(None, (_misfit(name, outcome.rows(name)) for name in NARRATIVE_RESOURCES)), None
+    ) or _misfit("check_results", prose)
+    if problem:
+        outcome.narrative = {}
+        outcome.check_results = [r for r in outcome.check_results if r not in prose]
+        row = outcome.documents[0]
+        dropped = f"narrative not kept ({problem})"
+        row["status_reason"] = (
+            f"{row['status_reason']}; {dropped}"
+            if row["status_reason"]
+            else f"{display_name(doc.file_name)}: {dropped}"
+        )
+    for name in PARSED_RESOURCES:
+        if problem := _misfit(name, outcome.rows(name)):
+            reason = f"{display_name(doc.file_name)}: parser failed ({problem}); please report it"
+            return DocumentOutcome([_quarantined(base, doc, reason)])
+    return outcome
+
+
+def _misfit(name: str, rows: list[dict[str, Any]]) -> str | None:
+    """What keeps the rows from the resource's Parquet schema, or None."""
+    if not rows:
+        return None
+    try:
+        pa.Table.from_pylist(rows, schema=arrow_schema(name))
+    except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:
+        return f"a value does not fit {name}: {type(exc).__name__}: {exc}"
+    return None
 
 
 def _narrative(source, parsed: ParsedDocument) -> NarrativeResult | None:
@@ -141,16 +193,19 @@ def _outcome(
             "budget": "a budget (预算)",
             "template": "a template with placeholders (XX) instead of a department's data",
         }.get(parsed.kind, "not a final-accounts disclosure")
-        row = _quarantined(base, doc, f"{doc.file_name}: {what}; not parsed as final accounts")
+        name = display_name(doc.file_name)
+        row = _quarantined(base, doc, f"{name}: {what}; not parsed as final accounts")
         row.update(kind=parsed.kind, status="refused", fiscal_year=parsed.fiscal_year)
         return DocumentOutcome([row])
     if not parsed.department_name or not parsed.fiscal_year:
         missing = "department name" if not parsed.department_name else "fiscal year"
-        reason = f"{doc.file_name}: no {missing} found in the document"
+        reason = f"{display_name(doc.file_name)}: no {missing} found in the document"
         return DocumentOutcome([_quarantined(base, doc, reason)])
 
     dept = department_id(parsed.department_name)
     findings = "; ".join(str(f) for f in parsed.findings) or None
+    if findings:  # every reason names its file, as a quarantine's does
+        findings = f"{display_name(doc.file_name)}: {findings}"
     document = {
         **base,
         "kind": parsed.kind,
@@ -285,7 +340,8 @@ def _outcomes(
     if len(todo) >= MIN_POOL_DOCUMENTS and workers > 1:
         done = _pool(workers).map(_parse_one, [str(store.root)] * len(todo), todo, chunksize=4)
         for doc, outcome in zip(todo, done, strict=True):
-            cache.put(doc.sha256, outcome)
+            if not outcome.retry:
+                cache.put(doc.sha256, outcome)
             fresh[doc.sha256] = outcome
     for doc in docs:
         if doc.sha256 in fresh:
@@ -294,7 +350,8 @@ def _outcomes(
             yield doc, cache.get(doc.sha256), False
         else:
             outcome = parse_stored(store, doc)
-            cache.put(doc.sha256, outcome)
+            if not outcome.retry:
+                cache.put(doc.sha256, outcome)
             yield doc, outcome, True
 
 
@@ -312,34 +369,59 @@ def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> 
     inputs = {"cache_key": cache_key(), "documents": sorted(doc.sha256 for doc in docs)}
     stamp = layout.parsed_year_dir(fiscal_year) / "_inputs.json"
     complete = all(layout.parsed_file(fiscal_year, n).exists() for n in PARSED_RESOURCES)
-    if complete and stamp.exists() and json.loads(stamp.read_text()) == inputs:
+    if complete and _read_stamp(stamp) == inputs:
         summary.unchanged = True
         summary.documents = len(docs)
         return summary
+    if is_local(layout.parsed_year_dir(fiscal_year)):
+        remove_stale_temporaries(layout.parsed_year_dir(fiscal_year))  # of a run killed midway
     writers = {
         name: BatchWriter(layout.parsed_file(fiscal_year, name), arrow_schema(name))
         for name in PARSED_RESOURCES
     }
+    retry = False
     try:
-        for doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or _cores()):
+        for _doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or _cores()):
             for name in PARSED_RESOURCES:
                 writers[name].add(outcome.rows(name))
+            pause_point("parse")
+            retry = retry or outcome.retry
             document = outcome.documents[0]
             summary.documents += 1
             summary.parsed_now += parsed_now
             summary.statuses[document["status"]] += 1
             summary.line_items += len(outcome.line_items)
             if document["status"] != "parsed" or document["status_reason"]:
-                summary.problems.append(
-                    f"{doc.file_name}: {document['status']}: {document['status_reason']}"
-                )
+                summary.problems.append(f"{document['status']}: {document['status_reason']}")
         for writer in writers.values():
             writer.commit()
     finally:
         for writer in writers.values():
             writer.discard()
-    stamp.write_text(json.dumps(inputs))
+    if retry:  # a document to try again: the next build must not find this year unchanged
+        if stamp.exists():
+            stamp.unlink()
+    else:
+        _write_stamp(stamp, inputs)
     return summary
+
+
+def _read_stamp(stamp) -> Any:
+    """The inputs the year's files were last written from; None when unknown or unreadable
+    (a build killed while writing it)."""
+    try:
+        return json.loads(stamp.read_text()) if stamp.exists() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_stamp(stamp, inputs: dict[str, Any]) -> None:
+    tmp = local_temp(stamp, suffix=".json")
+    try:
+        tmp.write_text(json.dumps(inputs))
+        publish(tmp, stamp)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _cores() -> int:

@@ -1,15 +1,17 @@
 """Read-only SQL on the warehouse, for `juesuan query`.
 
 Three locks, each enough alone for its own danger: the statement is parsed by DuckDB itself
-(`duckdb.extract_statements`) and must be exactly one SELECT (or EXPLAIN), so COPY, ATTACH,
+(`duckdb.extract_statements`) and must be exactly one SELECT (or EXPLAIN of one), so COPY, ATTACH,
 INSTALL/LOAD, EXPORT, PRAGMA, SET and every write are refused before they run; the warehouse is
 opened read-only, so a write that slipped through would fail; and external access is disabled
 with the configuration locked, so no file beyond the warehouse can be read or written (no
-`read_csv('/etc/…')`, no `COPY … TO`), nor the setting undone by the query.
+`read_csv('/etc/…')`, no `COPY … TO`), no extension installed or loaded, nor the setting undone
+by the query.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import duckdb
 from juesuan.warehouse import WarehouseError, WarehouseMissingError
 
 ALLOWED = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+_EXPLAIN = re.compile(r"^\s*EXPLAIN(?:\s+ANALY[SZ]E)?(?:\s*\([^)]*\))?\s+", re.IGNORECASE)
 
 
 class QueryRefused(ValueError):
@@ -42,9 +45,17 @@ def check_read_only(sql: str) -> str:
     if len(statements) > 1:
         raise QueryRefused(f"one statement at a time, not {len(statements)}")
     statement = statements[0]
-    if statement.type not in ALLOWED:
-        kind = statement.type.name
-        raise QueryRefused(f"{kind} statements are refused: the warehouse is read-only here")
+    try:
+        kind = statement.type
+    except ValueError:  # a statement type newer than the Python binding knows (UPDATE EXTENSIONS)
+        raise QueryRefused("this kind of statement is refused: only SELECT runs here") from None
+    if kind not in ALLOWED:
+        raise QueryRefused(f"{kind.name} statements are refused: the warehouse is read-only here")
+    if kind == duckdb.StatementType.EXPLAIN:
+        # EXPLAIN ANALYZE runs its statement: what it explains must itself be a SELECT.
+        inner = _EXPLAIN.sub("", statement.query, count=1)
+        if inner != statement.query and inner.strip():
+            check_read_only(inner)
     return statement.query
 
 
@@ -57,7 +68,13 @@ def connect_for_queries(path: Path) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(
             str(path),
             read_only=True,
-            config={"enable_external_access": False, "lock_configuration": True},
+            config={
+                "enable_external_access": False,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "allow_community_extensions": False,
+                "lock_configuration": True,
+            },
         )
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open the warehouse {path} read-only: {exc}") from exc

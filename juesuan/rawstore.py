@@ -10,17 +10,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from juesuan.faults import pause_point
+from juesuan.locks import remove_stale_temporaries, temporary_prefix
 from juesuan.paths import REPO_ROOT
 from juesuan.readers import detect_format
 
 _CHUNK = 1 << 20
+# The extension an object is stored under: a plain one, or none (the name never makes a path).
+_OBJECT_SUFFIX = re.compile(r"[a-z0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,29 @@ class StoredDocument:
         return self.sha256[:16]
 
 
+def file_name_of(path: Path) -> str:
+    """The name a file arrived under, as text: bytes that are not UTF-8 (names of a zip made on
+    a Chinese Windows, unpacked on Linux) are read as GB18030, else kept as escapes."""
+    raw = os.fsencode(Path(path).name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="backslashreplace")  # pragma: no cover - GB18030 takes all
+
+
+def display_name(name: str) -> str:
+    """A file name as reports print it: control and format characters (newlines, tabs, the
+    right-to-left override) shown as escapes, so a name stays on its line and reads as it is."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs"}
+        else char
+        for char in name
+    )
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -54,10 +83,24 @@ def sha256_of(path: Path) -> str:
 
 def _atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=temporary_prefix())
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    """Copy through a hidden temporary file and a rename: an object is whole or absent."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=temporary_prefix())
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        pause_point("ingest")
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -74,6 +117,11 @@ class RawStore:
     def object_path(self, doc: StoredDocument) -> Path:
         return self.root / "objects" / doc.sha256[:2] / doc.object_name
 
+    def remove_stale_temporaries(self) -> list[Path]:
+        """Remove the half-copied files of ingests that died; objects are never touched."""
+        folders = [self.root / "meta", *sorted((self.root / "objects").glob("??"))]
+        return [path for folder in folders for path in remove_stale_temporaries(folder)]
+
     def add(
         self,
         path: Path,
@@ -86,29 +134,23 @@ class RawStore:
         record becomes visible to other processes only once it is complete.
         """
         path = Path(path)
+        name = file_name_of(path)
         sha = sha256_of(path)
         uri = source_uri or _local_uri(path)
         known = self.get(sha)
         if known is not None:
-            if path.name != known.file_name and path.name not in known.other_names:
-                known = replace(known, other_names=(*known.other_names, path.name))
+            if not self.object_path(known).is_file():  # removed by hand: the bytes come back
+                _copy_atomic(path, self.object_path(known))
+            if name != known.file_name and name not in known.other_names:
+                known = replace(known, other_names=(*known.other_names, name))
                 self.save(known)
             return known, False
         fmt = detect_format(path)
-        object_name = sha + (f".{fmt}" if fmt else "")
-        target = self.root / "objects" / sha[:2] / object_name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        os.close(fd)
-        try:
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        object_name = sha + (f".{fmt}" if _OBJECT_SUFFIX.fullmatch(fmt) else "")
+        _copy_atomic(path, self.root / "objects" / sha[:2] / object_name)
         doc = StoredDocument(
             sha256=sha,
-            file_name=path.name,
+            file_name=name,
             source_uri=uri,
             format=fmt,
             size=path.stat().st_size,
@@ -150,8 +192,9 @@ def _local_uri(path: Path) -> str:
     """A checkout-relative path for bundled files (no machine paths in a release), else file://."""
     resolved = path.resolve()
     if resolved.is_relative_to(REPO_ROOT):
-        return resolved.relative_to(REPO_ROOT).as_posix()
-    return resolved.as_uri()
+        relative = resolved.relative_to(REPO_ROOT).as_posix()
+        return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+    return resolved.as_uri()  # percent-encodes every byte a name holds
 
 
 def _load(path: Path) -> StoredDocument:

@@ -17,6 +17,8 @@ from typing import Any
 
 from upath import UPath
 
+from juesuan.locks import temporary_prefix
+
 AnyPath = Any  # Path | UPath
 
 
@@ -39,7 +41,7 @@ def local_temp(target: AnyPath, suffix: str = "") -> Path:
     final rename is atomic)."""
     folder = Path(target).parent if is_local(target) else Path(tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=temporary_prefix(), suffix=suffix)
     os.close(fd)
     return Path(name)
 

@@ -18,6 +18,8 @@ import duckdb
 
 from juesuan import schema
 from juesuan.compare.prepare import prepare_comparisons
+from juesuan.faults import pause_point
+from juesuan.locks import is_stale, owner_tag
 from juesuan.paths import (
     DATA_DIR,
     PARSED_RESOURCES,
@@ -111,6 +113,15 @@ def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
+def _remove_stale_builds(target: Path) -> None:
+    """Remove the temporary files of builds that died (killed before their rename): a build's
+    file is named by its host and process, and a file whose process is gone is nobody's."""
+    for path in target.parent.glob(f"{target.name}.*.tmp*"):
+        tag = path.name[len(target.name) + 1 :].rsplit(".tmp", 1)[0]
+        if is_stale(tag):
+            _remove(path)
+
+
 def inputs_fingerprint(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> str:
     """What the warehouse is built from: every parsed year's inputs (documents and parser key,
     juesuan/parse_year.py writes them), the unidentified documents, the schemas, the SQL and the
@@ -166,9 +177,10 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
     """
     target = layout.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp = target.with_name(f"{target.name}.{owner_tag()}.tmp")
     _remove(tmp)
     _remove(tmp.with_name(tmp.name + ".wal"))
+    _remove_stale_builds(target)
     files = parsed_files(layout)
     try:
         con = duckdb.connect(str(tmp))
@@ -194,6 +206,7 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        pause_point("warehouse")
         # A WAL left by a crashed writer of the old file would be replayed onto the new one.
         _remove(target.with_name(target.name + ".wal"))
         os.replace(tmp, target)

@@ -7,6 +7,7 @@ the data folder (or $DAGSTER_HOME), so `dagster dev` shows them afterwards.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from assets.resources import JuesuanResource
 from assets.warehouse import warehouse
 from juesuan.locks import exclusive
 from juesuan.paths import Layout
+from juesuan.warehouse import count_rows, fingerprint_file, is_current
 
 ALL_ASSETS = [source_documents, parsed_documents, warehouse, release]
 ALL_CHECKS = [accounting_identities, quarantined_documents, schema_constraints]
@@ -38,14 +40,27 @@ class BuildSummary:
     checks: dict[str, bool] = field(default_factory=dict)
 
 
+def last_release_for_current_warehouse(layout: Layout) -> Path | None:
+    """The release published from a warehouse built from exactly today's inputs, if any."""
+    marker = layout.releases_dir / ".published-inputs.json"
+    if not (is_current(layout) and marker.exists()):
+        return None
+    last = json.loads(marker.read_text())
+    folder = layout.releases_dir / last.get("version", "")
+    same = last.get("inputs") == fingerprint_file(layout).read_text().strip()
+    return folder if same and folder.is_dir() else None
+
+
 def persistent_instance(layout: Layout) -> dg.DagsterInstance:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(layout.data_dir / "dagster")))
-    prepare_home(home)
-    return dg.DagsterInstance.get()
+    # Two builds creating a new instance at once race on its SQLite schema: one at a time.
+    with exclusive(home.parent, f"{home.name}-instance"):
+        prepare_home(home)
+        return dg.DagsterInstance.get()
 
 
 def prepare_home(home: Path) -> Path:
-    """A DAGSTER_HOME with the project's instance settings (a run queue of one), unless the
+    """A DAGSTER_HOME with the project's instance settings (its run queue), unless the
     operator has put a dagster.yaml of their own there."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -92,8 +107,20 @@ def build(
         on_step(f"parsing fiscal year {year}")
         parsed = _metadata(run([parsed_documents], partition_key=str(year)), "parsed_documents")
         summary.steps[f"parse {year}"] = parsed
-    on_step("building the warehouse and the release")
     with exclusive(layout.data_dir, "publish"):  # a second build waits: one release at a time
+        published = last_release_for_current_warehouse(layout)
+        if published is not None:
+            # Nothing new since that release: no run, no rebuild, no checks to repeat.
+            on_step(f"nothing new since release {published.name}")
+            summary.steps["warehouse"] = {
+                "path": str(layout.warehouse_path), "unchanged": True,
+                **{f"rows_{n}": c for n, c in count_rows(layout.warehouse_path).items()},
+            }  # fmt: skip
+            summary.steps["release"] = {"version": published.name, "path": str(published),
+                                        "unchanged": True}  # fmt: skip
+            summary.release_version, summary.release_path = published.name, published
+            return summary
+        on_step("building the warehouse and the release")
         result = run([warehouse, release])
     summary.steps["warehouse"] = _metadata(result, "warehouse")
     summary.steps["release"] = released = _metadata(result, "release")

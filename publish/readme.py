@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from juesuan.rawstore import display_name
 from publish.facts import ReleaseFacts
 
 MAX_COVERAGE_ROWS = 100
@@ -144,6 +145,15 @@ def _coverage(facts: ReleaseFacts) -> list[str]:
     return out
 
 
+def _md(text: str) -> str:
+    """Text from a document (a file name, a reason) in Markdown: on one line, and not read as
+    a table cell border, a link or HTML."""
+    shown = display_name(text)
+    for char in "\\|[]<>`":
+        shown = shown.replace(char, "\\" + char)
+    return shown
+
+
 def _issues(facts: ReleaseFacts) -> list[str]:
     issues = facts.issues
     out = [
@@ -168,14 +178,18 @@ def _issues(facts: ReleaseFacts) -> list[str]:
         out += ["Lowest-scoring documents:", "", "| document | year | department | score | "
                 "identities failed | tables missing |", "|---|---|---|---:|---:|---:|"]  # fmt: skip
         out += [
-            f"| {w.file_name} | {w.fiscal_year or ''} | {w.department_name or ''} | {w.score} | "
+            f"| {_md(w.file_name)} | {w.fiscal_year or ''} | {_md(w.department_name or '')} | "
+            f"{w.score} | "
             f"{w.identities_failed} | {w.tables_missing} |"
             for w in issues.weakest
         ]
         out.append("")
     if issues.held:
         out += [f"Documents not parsed ({len(issues.held)}):", ""]
-        out += [f"- {status}: {name} — {reason}" for status, name, reason in issues.held[:30]]
+        out += [
+            f"- {status}: {_md(name)} — {_md(reason or '')}"
+            for status, name, reason in issues.held[:30]
+        ]
         if len(issues.held) > 30:
             out.append(f"- … and {len(issues.held) - 30} more (documents.csv, status_reason)")
         out.append("")

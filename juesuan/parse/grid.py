@@ -285,11 +285,24 @@ def _digits(cell: str) -> str | None:
     return key if _CODE_DIGITS.match(key) else None
 
 
+# Where an amount was meant but none can be read: a mistyped or misread number (`2,4l3.52`,
+# `2.413.52`), a spreadsheet's error value, an amount in words (大写). Such a cell stays in its
+# column, and line_items reports it as not an amount, instead of the row being read as shifted
+# (the cell taken for a label, the amounts after it moved or read as blank zeros).
+_BROKEN_AMOUNT = re.compile(
+    r"[-−(]?[\d,.lIoO]*\d[\d,.lIoO]*\)?"
+    r"|#(?:REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!|####+)"
+    r"|(?=.*[壹贰叁肆伍陆柒捌玖])[零〇壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整点负]{2,}"
+)
+
+
 def _kind(cell: str) -> str:
     if is_blank(cell):
         return "blank"
     if looks_like_amount(cell):
         return "amount" if has_decimal_point(cell) or not compact(cell).isdigit() else "int"
+    if _BROKEN_AMOUNT.fullmatch(compact(cell)):
+        return "broken"
     return "text"
 
 
@@ -364,7 +377,7 @@ def _by_tokens(segments: Sequence[Segment], row: Row) -> list[Entry]:
         amounts: list[tuple[Column, str]] = []
         refs: dict[int, str] = {}
         for column in segment.amount_cols:
-            if position < len(tokens) and _kind(tokens[position]) in {"amount", "int"}:
+            if position < len(tokens) and _kind(tokens[position]) in {"amount", "int", "broken"}:
                 amounts.append((column, tokens[position]))
                 refs[column.index] = row.cell_ref(filled[position])
                 position += 1

@@ -72,8 +72,12 @@ def read_document(path: Path, max_pages: int | None = None) -> SourceDocument:
     """Read any supported file; raises UnreadableDocument with a message naming the file.
 
     `max_pages` reads only the first pages where a format has pages worth skipping (PDF): enough
-    to identify a document from its cover without reading its tables.
+    to identify a document from its cover without reading its tables. Every document is read
+    within the limits of `limits` (pages, cells, time): one over a limit is refused with
+    `limits.LimitExceeded`.
     """
+    from juesuan.readers import limits
+
     path = Path(path)
     fmt = detect_format(path)
     reader = _readers().get(fmt)
@@ -82,8 +86,24 @@ def read_document(path: Path, max_pages: int | None = None) -> SourceDocument:
             f"{path.name}: format '{fmt or '(no extension)'}' is not supported yet; "
             f"supported: {', '.join(supported_formats())}"
         )
-    if max_pages is not None and fmt == "pdf":
-        from juesuan.readers import pdf
+    with limits.document_budget(path.name) as budget:
+        document = read_pdf(path, max_pages=max_pages) if fmt == "pdf" else reader(path)
+        # What the readers did not count as they went (PDF pages and rows), counted once.
+        budget.pages(document.page_count)
+        budget.cells = 0
+        budget.add_cells(sum(len(row.cells) for row in document.rows))
+        budget.elapsed()
+    return document
 
-        return pdf.read(path, max_pages=max_pages)
-    return reader(path)
+
+def read_pdf(path: Path, max_pages: int | None = None) -> SourceDocument:
+    """A file named .pdf: refused before reading when it needs a password or has too many
+    pages; a file whose bytes are not a PDF (a web page saved as .pdf, an empty download) goes
+    to the reader its bytes call for, or is refused saying what it is."""
+    from juesuan.readers import limits, pdf, sniff
+
+    kind = sniff.kind_of(path)
+    if kind != "pdf":
+        return sniff.read_by_content(path, kind, "a PDF")
+    limits.check_pdf(path)
+    return pdf.read(path) if max_pages is None else pdf.read(path, max_pages=max_pages)

@@ -28,7 +28,7 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
-from juesuan.readers import Row, SourceDocument, UnreadableDocument, sniff
+from juesuan.readers import Row, SourceDocument, UnreadableDocument, limits, sniff
 from juesuan.readers.limits import check_zip
 
 _EXPECTED = "a Word document (.docx)"
@@ -67,6 +67,8 @@ def read_package(path: Path) -> SourceDocument:
         ) from exc
     try:
         rows, pages = _rows(body)
+    except UnreadableDocument:
+        raise
     except Exception as exc:  # a malformed document: say so, never a library traceback
         raise UnreadableDocument(
             f"{path.name}: the document is damaged ({type(exc).__name__}: {exc}); open it in "
@@ -88,6 +90,7 @@ def _rows(body: Any) -> tuple[list[Row], int]:
             paragraphs += 1
             before, after = _breaks(block, rendered)
             page += before
+            limits.checkpoint(page=page)
             if text := _text(block):
                 rows.append(Row(cells=(text,), ref=f"p{paragraphs}", page=page))
             page += after
@@ -97,6 +100,7 @@ def _rows(body: Any) -> tuple[list[Row], int]:
             before, after = _breaks(tr, rendered)
             page += before
             ref = f"t{tables}r{number}"
+            limits.checkpoint(cells=len(cells))
             if any(cells):
                 refs = tuple(f"{ref}c{column}" for column in range(1, len(cells) + 1))
                 rows.append(Row(cells=tuple(cells), ref=ref, page=page, cell_refs=refs))

@@ -25,7 +25,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString, Script, Stylesheet, TemplateString
 
-from juesuan.readers import Row, SourceDocument, sniff, text
+from juesuan.readers import Row, SourceDocument, limits, sniff, text
 
 _SKIP = frozenset(
     {"head", "title", "script", "style", "noscript", "template", "select", "iframe", "object",
@@ -146,6 +146,7 @@ def _grid(table: Tag, number: int) -> list[Row]:
                 column += 1
             colspan = _span(cell, "colspan", _MAX_COLSPAN)
             rowspan = _span(cell, "rowspan", len(trs) - index)
+            limits.checkpoint(cells=colspan)  # a span of a thousand columns is a thousand cells
             cells[column] = _cell_text(cell)
             for offset in range(colspan):
                 if offset:

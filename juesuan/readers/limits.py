@@ -1,20 +1,186 @@
-"""The zip-bomb guard of the zip-based formats (.xlsx, .docx), checked before any library opens one.
+"""What one document may cost before it is refused: the zip-bomb guard of the zip-based formats,
+and budgets of pages, cells and time per document.
 
 An .xlsx or .docx is a zip archive that openpyxl and python-docx inflate in memory. A file from a
 web site can claim gigabytes in a few kilobytes; the central directory says so before anything
 is inflated, so the archive is refused on its own declaration. Real disclosures are far below
 both limits (a 20,000-row sheet is about 7 MB and compresses about 17 to 1).
+
+Every other format is bounded while it is read (`read_document` opens a `document_budget`, the
+readers call `checkpoint` between pages, sheets and rows): a document is refused when it has
+more than MAX_PAGES pages, more than MAX_CELLS cells (rows × cells of its grids: a hostile
+colspan or a sheet of empty columns), or takes longer than MAX_SECONDS to read (a scan read by
+OCR page by page). A disclosure of the nine tables and its prose has tens of pages and a few
+thousand cells; the limits are two or three orders above that. Each can be set in the
+environment (JUESUAN_MAX_PAGES, JUESUAN_MAX_CELLS, JUESUAN_MAX_SECONDS). A refusal for time
+depends on the machine, so it is not final: such an outcome is not cached, and the next build
+tries the document again.
 """
 
 from __future__ import annotations
 
+import os
+import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from juesuan.readers import UnreadableDocument
 
+
+def _setting(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name}={text!r}: expected a number") from None
+    if value <= 0:
+        raise ValueError(f"{name}={text!r}: expected a number above 0")
+    return value
+
+
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
+MAX_PAGES = int(_setting("JUESUAN_MAX_PAGES", 1000))
+MAX_CELLS = int(_setting("JUESUAN_MAX_CELLS", 2_000_000))
+MAX_SECONDS = _setting("JUESUAN_MAX_SECONDS", 900.0)
+# Where a complete PDF has its end-of-file marker: within its last bytes (servers may pad).
+_PDF_TAIL = 8192
+
+
+class LimitExceeded(UnreadableDocument):
+    """A document refused because it is larger, or slower to read, than a limit allows.
+
+    `final` is False for the time limit: it depends on the machine and the load, so the outcome
+    should not be kept as the document's for good.
+    """
+
+    def __init__(self, message: str, final: bool = True) -> None:
+        super().__init__(message)
+        self.final = final
+
+
+def _check_hand(what: str) -> str:
+    return f"{what}; check the file by hand"
+
+
+class DocumentBudget:
+    """The pages, cells and time one document has used while it is read."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.started = time.monotonic()
+        self.cells = 0
+        self.current_page = 1
+
+    def pages(self, count: int) -> None:
+        """Refuse a document of more pages than MAX_PAGES (its page count known up front)."""
+        if count > MAX_PAGES:
+            raise LimitExceeded(
+                _check_hand(
+                    f"{self.name}: refused: {count} pages (or sheets), more than the limit of "
+                    f"{MAX_PAGES} per document (JUESUAN_MAX_PAGES)"
+                )
+            )
+
+    def page(self, number: int) -> None:
+        """Before reading page (or sheet) `number`: within the page and time limits?"""
+        self.pages(number)
+        self.current_page = number
+        self.elapsed()
+
+    def add_cells(self, count: int) -> None:
+        self.cells += count
+        if self.cells > MAX_CELLS:
+            raise LimitExceeded(
+                _check_hand(
+                    f"{self.name}: refused: more than {MAX_CELLS:,} cells (rows × cells of its "
+                    "tables, JUESUAN_MAX_CELLS) in one document, a table no disclosure prints "
+                    "(or a cell bomb)"
+                )
+            )
+
+    def elapsed(self) -> None:
+        seconds = time.monotonic() - self.started
+        if seconds > MAX_SECONDS:
+            raise LimitExceeded(
+                f"{self.name}: refused: reading took more than {MAX_SECONDS:g} s, the limit per "
+                f"document (JUESUAN_MAX_SECONDS), stopped at page {self.current_page}; it is "
+                "tried again by the next build",
+                final=False,
+            )
+
+
+_CURRENT: ContextVar[DocumentBudget | None] = ContextVar("juesuan_document_budget", default=None)
+
+
+@contextmanager
+def document_budget(name: str) -> Iterator[DocumentBudget]:
+    """The budget of the document being read; a reader called by another shares its budget."""
+    outer = _CURRENT.get()
+    if outer is not None:
+        yield outer
+        return
+    budget = DocumentBudget(name)
+    token = _CURRENT.set(budget)
+    try:
+        yield budget
+    finally:
+        _CURRENT.reset(token)
+
+
+def checkpoint(page: int | None = None, cells: int = 0) -> None:
+    """Called by readers between pages (sheets) and rows: refuse the document being read when
+    it goes over a limit. Without a budget (a reader called directly) it does nothing."""
+    budget = _CURRENT.get()
+    if budget is None:
+        return
+    if cells:
+        budget.add_cells(cells)
+    if page is not None:
+        budget.page(page)
+    else:
+        budget.elapsed()
+
+
+def check_pdf(path: Path) -> None:
+    """Before a PDF is read: refuse it when it is truncated (a download cut short: readers
+    would recover some pages and the rest would go missing silently), needs a password, or
+    declares more pages than MAX_PAGES. Anything else wrong with it is for the reader to say."""
+    try:
+        from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+        from pdfminer.pdfparser import PDFParser
+        from pdfminer.pdftypes import resolve1
+    except ImportError:  # pragma: no cover - pdfminer comes with pdfplumber
+        return
+    name = Path(path).name
+    with open(path, "rb") as handle:
+        handle.seek(max(Path(path).stat().st_size - _PDF_TAIL, 0))
+        if b"%%EOF" not in handle.read():
+            raise UnreadableDocument(
+                f"{name}: the PDF is truncated (it does not end with %%EOF): the download was "
+                "cut short; download it again"
+            )
+        handle.seek(0)
+        try:
+            document = PDFDocument(PDFParser(handle))
+        except PDFPasswordIncorrect:
+            raise UnreadableDocument(
+                f"{name}: the PDF is encrypted with a password; ask the publisher for a copy "
+                "without one, or remove it with the password, and ingest that"
+            ) from None
+        except Exception:
+            return
+        try:
+            count = int(resolve1(resolve1(document.catalog["Pages"])["Count"]))
+        except Exception:
+            return
+    budget = _CURRENT.get() or DocumentBudget(name)
+    budget.pages(count)
 
 
 def check_zip(path: Path) -> None:
@@ -30,7 +196,7 @@ def check_zip(path: Path) -> None:
         ) from exc
     total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableDocument(
+        raise LimitExceeded(
             f"{name}: refused unopened: the archive would inflate to {total / 2**20:.0f} MB, "
             f"more than the {MAX_UNCOMPRESSED_BYTES // 2**20} MB limit (a zip bomb, or not a "
             "disclosure); check the file by hand"
@@ -40,8 +206,8 @@ def check_zip(path: Path) -> None:
             member.compress_size, 1
         ):
             ratio = member.file_size / max(member.compress_size, 1)
-            raise UnreadableDocument(
-                f"{name}: refused unopened: member {member.filename} is compressed {ratio:.0f} "
+            raise LimitExceeded(
+                f"{name}: refused unopened: member {member.filename!r} is compressed {ratio:.0f} "
                 f"to 1, more than the limit of {MAX_COMPRESSION_RATIO} (a zip bomb); check the "
                 "file by hand"
             )

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from juesuan.readers import Row, UnreadableDocument
+from juesuan.readers import Row, UnreadableDocument, limits
 
 RESOLUTION = 300
 LANGUAGE = "chi_sim"
@@ -168,6 +168,7 @@ def ocr_page(page, number: int, file_name: str) -> list[Row]:
     """The rows of a scanned page; refs `p3 o7` (page 3, 7th row read by OCR)."""
     import pytesseract
 
+    limits.checkpoint(page=number)  # seconds a page: the time budget is checked before each
     image, grid = find_grid(page.to_image(resolution=RESOLUTION).original)
     try:
         data = pytesseract.image_to_data(

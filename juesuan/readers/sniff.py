@@ -16,6 +16,7 @@ from juesuan.readers import SourceDocument, UnreadableDocument
 _HEAD = 4096
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
+_PDF_HEADER_WINDOW = 1024
 # BOF record of a bare BIFF2-BIFF8 stream (Excel 2.x-4.0 files are not wrapped in OLE2).
 _BIFF_BOFS = {(0x09, 0x00), (0x09, 0x02), (0x09, 0x04), (0x09, 0x08)}
 _HTML_MARKS = ("<html", "<!doctype html", "<head", "<body", "<table", "<meta", "<div", "<p")
@@ -58,7 +59,7 @@ def kind_of(path: Path) -> str:
         return _zip_kind(path)
     if head.startswith(_OLE2):
         return _ole2_kind(path.read_bytes())
-    if head.startswith(b"%PDF-"):
+    if b"%PDF-" in head[:_PDF_HEADER_WINDOW]:  # readers accept junk before the header
         return "pdf"
     if (
         len(head) >= 4
@@ -95,7 +96,7 @@ def refusal(path: Path, kind: str, expected: str) -> UnreadableDocument:
 
 def read_by_content(path: Path, kind: str, expected: str) -> SourceDocument:
     """Read a file with the reader its bytes call for; refuse what no reader can take."""
-    from juesuan.readers import docx, html, pdf, text, xls, xlsx
+    from juesuan.readers import docx, html, read_pdf, text, xls, xlsx
 
     readers = {
         "xlsx": xlsx.read_workbook,
@@ -103,7 +104,7 @@ def read_by_content(path: Path, kind: str, expected: str) -> SourceDocument:
         "ole2-workbook": xls.read_biff,
         "biff": xls.read_biff,
         "html": html.read_page,
-        "pdf": pdf.read,
+        "pdf": read_pdf,
         "text": text.read,
     }
     reader = readers.get(kind)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from juesuan.readers import Row, SourceDocument, UnreadableDocument
+from juesuan.readers import Row, SourceDocument, UnreadableDocument, limits
 
 _FALLBACKS = ("utf-8", "gb18030")
 # A byte-order mark is the strongest evidence there is (Excel's "Unicode text" is UTF-16LE).
@@ -80,7 +80,9 @@ def read(path: Path) -> SourceDocument:
         if "\f" in line:
             page += line.count("\f")
             line = line.replace("\f", "")
+            limits.checkpoint(page=page)
         cells = tuple(cell.strip() for cell in line.rstrip("\r").split("\t"))
+        limits.checkpoint(cells=len(cells))
         if any(cells):
             rows.append(Row(cells=cells, ref=f"L{number}", page=page))
     return SourceDocument(path=Path(path), format="txt", rows=tuple(rows), page_count=page)

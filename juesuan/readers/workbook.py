@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import get_column_letter
 
-from juesuan.readers import Row
+from juesuan.readers import Row, limits
 
 # Amounts are money in 元 or 万元, where a billionth is far below a fen: what is left below it
 # is the residue of float arithmetic (Excel's own 1.13686837721616E-13 for a zero difference).
@@ -103,8 +103,10 @@ def sheet_rows(sheet: str, page: int, rows: Iterable[tuple[int, list[str]]]) -> 
     of its last merged header.
     """
     kept: list[Row] = []
+    limits.checkpoint(page=page)
     for number, cells in rows:
         width = max((index + 1 for index, cell in enumerate(cells) if cell), default=0)
+        limits.checkpoint(cells=width)
         if width:
             kept.append(
                 Row(

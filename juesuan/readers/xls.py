@@ -42,7 +42,7 @@ def read_biff(path: Path) -> SourceDocument:
             if sheet.visibility:  # 1 hidden, 2 very hidden
                 continue
             covered = _merge_covered(sheet)
-            shown = [
+            shown = (  # a generator: the cells limit is checked row by row as it is read
                 (
                     number + 1,
                     [
@@ -52,8 +52,10 @@ def read_biff(path: Path) -> SourceDocument:
                 )
                 for number in range(sheet.nrows)
                 if not getattr(sheet.rowinfo_map.get(number), "hidden", 0)
-            ]
+            )
             rows.extend(workbook.sheet_rows(sheet.name, page, shown))
+    except UnreadableDocument:
+        raise
     except Exception as exc:  # a malformed sheet: say so, never a library traceback
         raise UnreadableDocument(
             f"{path.name}: the workbook is damaged ({type(exc).__name__}: {exc}); open it in "

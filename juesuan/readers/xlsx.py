@@ -47,11 +47,11 @@ def read_workbook(path: Path) -> SourceDocument:
         for page, sheet in enumerate(values.worksheets, start=1):
             if sheet.sheet_state != "visible":
                 continue
-            shown = [
+            shown = (  # a generator: the cells limit is checked row by row as it is read
                 (cells[0].row, [workbook.show(cell.value, cell.number_format) for cell in cells])
                 for cells in sheet.iter_rows()
                 if not _hidden(sheet, cells[0].row)
-            ]
+            )
             rows.extend(workbook.sheet_rows(sheet.title, page, shown))
         _refuse_uncomputed_formulas(path, values)
     except UnreadableDocument:

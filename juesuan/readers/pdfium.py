@@ -1,0 +1,945 @@
+"""PDF text layer and ruled tables read with pypdfium2 alone: the rows of the pdfplumber reader,
+about 10× faster.
+
+Why: reading dominated the pipeline (issue 9). pdfplumber parses PDFs in pure Python (pdfminer)
+and costs ~30–60× a plain pdfium text extraction of the same file. pdfium parses in C++; this
+module takes from it what pdfplumber takes from pdfminer — characters with their boxes, the
+page's path objects — and redoes on plain tuples the steps of pdfplumber 0.11 that
+juesuan.readers.pdf uses, in the same order and with the same arithmetic, so that the rows come
+out the same:
+
+- chars: pdfminer's box (x0 at the glyph origin, x1 at its advance; top and bottom from the font
+  size and the font descriptor's /Descent, or pdfminer's own metrics for standard font names),
+  in pdfplumber's top-down coordinates;
+- edges: path objects classified as pdfminer does (line, rectangle, curve), turned into edges as
+  pdfplumber does, then its table finder (`lines` strategy): snap, join, intersections, cells,
+  tables, rows with `None` where a merged cell spans;
+- text: `Table.extract()` (chars whose centre is in a cell, words, lines) and
+  `extract_text_lines` for the chars outside the tables.
+
+pdfium has no bulk per-character call: three ctypes calls per character (object, box, origin)
+and the Python grouping are most of the cost (see `_c`).
+
+Where pdfium and pdfminer differ, and nothing tells: widths are pdfium's (integer font units, so
+positions drift by hundredths of a point along a line where a font declares fractional widths;
+a glyph whose ink reaches past its advance widens x1); pdfium keeps one space of a run of spaces
+in a text object, and leaves out text objects without extent (blanks), put back here as spaces
+of an estimated advance; text in a form XObject inherits the caller's character spacing and
+scaling in pdfium, not in pdfminer. What this module does not reproduce — rotated pages,
+rotated, mirrored or slanted text, a text object with ink that pdfium dropped (a repeated one) —
+raises `Unsupported`, and juesuan.readers.pdf reads the document with pdfplumber instead.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from juesuan.readers import Row
+
+# pdfplumber's defaults, as juesuan.readers.pdf uses them.
+SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
+JOIN_TOLERANCE = 3  # collinear edges with a gap up to this are joined
+EDGE_MIN_LENGTH_PREFILTER = 1
+EDGE_MIN_LENGTH = 3
+INTERSECTION_TOLERANCE = 3
+X_TOLERANCE = 3  # a gap wider than this between two chars starts a new word
+Y_TOLERANCE = 3  # chars of a table cell whose tops chain within this are one line
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+)
+# Blanks pdfium leaves out are put back one per this advance (in em): the width of a space in
+# the CJK fonts of the samples; the count only weighs in a page's median character size.
+SPACE_ADVANCE_EM = 0.5
+
+
+class Unsupported(Exception):
+    """A page this module would not read as pdfplumber does: read the document with pdfplumber."""
+
+
+# A char is a plain tuple (a document has ~12,000): x0, x1, top, bottom, size, text, and its
+# place in the page's text. An edge: x0, top, x1, bottom, and pdfplumber's width (horizontal
+# edge) or height (vertical edge), which its length filters use.
+X0, X1, TOP, BOTTOM, SIZE, TEXT, ORDER = range(7)
+Char = tuple[float, float, float, float, float, str, int]
+Edge = tuple[float, float, float, float, float]
+Box = tuple[float, float, float, float]
+Point = tuple[float, float]
+Matrix = tuple[float, float, float, float, float, float]
+
+
+# --- pdfium through ctypes -----------------------------------------------------------------------
+
+_P = ctypes.c_void_p  # handles and out-pointers are passed and returned as plain ints
+_I = ctypes.c_int
+
+
+def _c(name: str, restype, *argtypes) -> Callable:
+    """A pdfium function with plain ctypes types: fewer conversions per call.
+
+    Calls per character and per path segment are a large part of this reader's cost; they are
+    made with `map` and write into preallocated arrays that are read once per page.
+    """
+    function = getattr(pdfium_c, name)
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _P).value)
+
+
+class _C:
+    count_chars = _c("FPDFText_CountChars", _I, _P)
+    get_text = _c("FPDFText_GetText", _I, _P, _I, _I, _P)
+    unicode = _c("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
+    text_object = _c("FPDFText_GetTextObject", ctypes.c_size_t, _P, _I)  # 0 when generated
+    loose_box = _c("FPDFText_GetLooseCharBox", _I, _P, _I, _P)
+    origin = _c("FPDFText_GetCharOrigin", _I, _P, _I, _P, _P)
+    is_generated = _c("FPDFText_IsGenerated", _I, _P, _I)
+    char_matrix = _c("FPDFText_GetMatrix", _I, _P, _I, _P)
+    font_size = _c("FPDFTextObj_GetFontSize", _I, _P, _P)
+    font = _c("FPDFTextObj_GetFont", _P, _P)
+    descent = _c("FPDFFont_GetDescent", _I, _P, ctypes.c_float, _P)
+    base_font_name = _c("FPDFFont_GetBaseFontName", ctypes.c_size_t, _P, _P, ctypes.c_size_t)
+    bounds = _c("FPDFPageObj_GetBounds", _I, _P, _P, _P, _P, _P)
+    matrix = _c("FPDFPageObj_GetMatrix", _I, _P, _P)
+    object_type = _c("FPDFPageObj_GetType", _I, _P)
+    count_objects = _c("FPDFPage_CountObjects", _I, _P)
+    page_object = _c("FPDFPage_GetObject", _P, _P, _I)
+    count_form_objects = _c("FPDFFormObj_CountObjects", _I, _P)
+    form_object = _c("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+    count_segments = _c("FPDFPath_CountSegments", _I, _P)
+    segment = _c("FPDFPath_GetPathSegment", _P, _P, _I)
+    segment_point = _c("FPDFPathSegment_GetPoint", _I, _P, _P, _P)
+    segment_type = _c("FPDFPathSegment_GetType", _I, _P)
+    segment_close = _c("FPDFPathSegment_GetClose", _I, _P)
+
+
+def _handle(raw) -> int:
+    return ctypes.cast(raw, _P).value or 0
+
+
+class _Out:
+    """Reusable out-parameters (six floats)."""
+
+    def __init__(self) -> None:
+        self.floats = (ctypes.c_float * 6)()
+        self.at = ctypes.addressof(self.floats)
+
+    def matrix(self, getter: Callable, *args: int) -> Matrix:
+        getter(*args, self.at)
+        return tuple(self.floats)  # type: ignore[return-value]
+
+    def bounds(self, obj: int) -> Box:
+        at = self.at
+        _C.bounds(obj, at, at + 4, at + 8, at + 12)
+        return tuple(self.floats[:4])  # type: ignore[return-value]
+
+
+def _filled(
+    function: Callable, args: tuple, dtype: type, width: int, offsets: tuple[int, ...]
+) -> np.ndarray:
+    """`function(*args[i], *out-pointers)` for every i, its results in row i of an array."""
+    count = len(args[0])
+    array = np.empty(width * count, dtype)
+    at, stride = array.ctypes.data, width * array.itemsize
+    pointers = (range(at + offset, at + offset + stride * count, stride) for offset in offsets)
+    list(map(function, *args, *pointers))
+    return array
+
+
+def _multiply(m: Matrix, n: Matrix | None) -> Matrix:
+    """m then n, as pdfminer's mult_matrix."""
+    if n is None:
+        return m
+    a, b, c, d, e, f = m
+    a1, b1, c1, d1, e1, f1 = n
+    return (
+        a * a1 + b * c1,
+        a * b1 + b * d1,
+        c * a1 + d * c1,
+        c * b1 + d * d1,
+        e * a1 + f * c1 + e1,
+        e * b1 + f * d1 + f1,
+    )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """pdfplumber's page coordinates: x as in the PDF, top measured down from the MediaBox top.
+
+    pdfminer works relative to the MediaBox origin and pdfplumber adds it back; the arithmetic
+    is kept in the same order so that equal inputs give equal floats.
+    """
+
+    x0: float
+    y0: float
+    height: float
+    top: float  # pdfplumber's mediabox[1]
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage) -> _Frame:
+        if page.get_rotation() % 360:
+            raise Unsupported("rotated page")
+        # pdfium keeps floats; the PDF has decimals, which 7 significant digits give back.
+        left, bottom, right, top = (float(f"{v:.7g}") for v in page.get_mediabox())
+        x0, y0, y1 = min(left, right), min(bottom, top), max(bottom, top)
+        mb_height = y1 - y0
+        box_top, box_bottom = mb_height - y1, mb_height - y0
+        return cls(x0, y0, box_bottom - box_top, box_top)
+
+    def x(self, x: float) -> float:
+        return (x - self.x0) + self.x0 if self.x0 else x
+
+    def top_of(self, y: float) -> float:
+        """pdfplumber's top (or bottom) of a PDF y, from a box's upper (or lower) y."""
+        return (self.height - (y - self.y0)) + self.top
+
+
+# --- page objects --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Objects:
+    """A page's text and path objects in content order (forms inline), with their form's matrix."""
+
+    texts: list[tuple[int, Matrix | None]] = field(default_factory=list)
+    paths: list[tuple[int, Matrix | None]] = field(default_factory=list)
+    images: bool = False
+
+
+def _page_objects(page: int, form: int = 0, container: Matrix | None = None, found=None):
+    found = found if found is not None else _Objects()
+    if form:
+        count = _C.count_form_objects(form)
+        objects = list(map(_C.form_object, [form] * count, range(count)))
+    else:
+        count = _C.count_objects(page)
+        objects = list(map(_C.page_object, [page] * count, range(count)))
+    for obj, kind in zip(objects, map(_C.object_type, objects), strict=True):
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            found.paths.append((obj, container))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            found.texts.append((obj, container))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            found.images = True
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            inner = _multiply(_Out().matrix(_C.matrix, obj), container)
+            _page_objects(page, obj, inner, found)
+    return found
+
+
+# --- characters ----------------------------------------------------------------------------------
+
+_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+
+def _text(textpage: int, count: int) -> str:
+    buffer = (ctypes.c_ushort * (count + 1))()
+    _C.get_text(textpage, 0, count, ctypes.addressof(buffer))
+    text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="surrogatepass")
+    if re.search("[\ud800-\udfff]", text):  # outside the BMP: one char, two UTF-16 units
+        text = "".join(chr(_C.unicode(textpage, i) or 0xFFFD) for i in range(count))
+    return text
+
+
+def _metrics(texts: list[tuple[int, Matrix | None]]) -> tuple[np.ndarray, np.ndarray]:
+    """pdfminer's box of the chars of each text object, from their baseline origin: a row of
+    (down to the bottom, up to the top, widening left, widening right, x, y of the origin),
+    and the objects' handles.
+
+    The box is the font size high, from the font descriptor's /Descent (per 1000, forced
+    negative) below the baseline, through the text matrix (form matrices included); slanted
+    (italic) text widens it. Upright text only, as pdfplumber reads it in lines.
+    """
+    objects = [obj for obj, _ in texts]
+    matrices = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
+    matrices = matrices.astype(np.float64)
+    for j, (_, container) in enumerate(texts):
+        if container is not None:
+            matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
+    sizes = _filled(_C.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
+    fonts = list(map(_C.font, objects))
+    descents = {font: _descent(font) for font in set(fonts)}
+    a, b, c, d = (matrices[:, k] for k in range(4))
+    if (b != 0).any() or (a <= 0).any() or (d <= 0).any():
+        raise Unsupported("rotated or mirrored text")
+    low = -np.abs(np.array([descents[font] for font in fonts], np.float64)) * sizes
+    high = low + sizes
+    rows = np.stack(
+        [d * low, d * high, np.minimum(c * low, c * high), np.maximum(c * low, c * high),
+         matrices[:, 4], matrices[:, 5]],
+        axis=1,
+    )  # fmt: skip
+    return np.array(objects, np.int64), rows
+
+
+def _descent(font: int) -> float:
+    """pdfminer's descent per unit of font size: the font descriptor's, as pdfium reads it,
+    except for the standard font names pdfminer takes from its own metrics (Helvetica, Arial,
+    Times-Roman, TimesNewRoman, Courier… whatever the PDF declares)."""
+    out = _Out()
+    if not font or not _C.descent(font, 1.0, out.at):
+        raise Unsupported("text without a font")
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    name = ctypes.create_string_buffer(256)
+    size = _C.base_font_name(font, name, 256)
+    standard = FONT_METRICS.get(name.raw[: max(size - 1, 0)].decode("latin-1"))
+    if standard is not None:
+        return float(standard[0].get("Descent", 0)) * 0.001
+    return out.floats[0]
+
+
+def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]]) -> list[Char]:
+    """The page's chars with pdfminer's boxes, in pdfium's text order, without generated ones."""
+    if not texts:
+        return []
+    handles_of_texts, metrics = _metrics(texts)
+    count = _C.count_chars(textpage)
+    if count < 0:
+        raise Unsupported("pdfium has no text page")
+    text = _text(textpage, count)
+    handles = [textpage] * count
+    indices = range(count)
+    objects = np.fromiter(map(_C.text_object, handles, indices), np.int64, count)  # 0: generated
+    boxes = _filled(_C.loose_box, (handles, indices), np.float32, 4, (0,))  # left top right bottom
+    origins = _filled(_C.origin, (handles, indices), np.float64, 2, (0, 8))  # x, y
+    keep = objects != 0
+    for match in _BLANK_OR_CONTROL.finditer(text):  # pdfium's own spaces and line breaks
+        i = match.start()
+        if keep[i] and _C.is_generated(textpage, i):
+            keep[i] = False
+    kept = np.flatnonzero(keep)
+    order = np.argsort(handles_of_texts)
+    found = np.searchsorted(handles_of_texts, objects[kept], sorter=order).clip(0, len(order) - 1)
+    owners = order[found]
+    if (handles_of_texts[owners] != objects[kept]).any():
+        raise Unsupported("a character outside the page's text objects")
+    per_char = metrics[owners]
+    if per_char[:, 2].any() or per_char[:, 3].any():
+        # pdfium slants its own box (with its own ascent): pdfminer's right edge is unknown.
+        raise Unsupported("slanted text")
+    # x0 is the glyph origin (pdfium's box reaches further left where a glyph overhangs), x1
+    # the right of pdfium's box: origin plus advance, or the glyph's ink if it reaches further.
+    x0 = origins[2 * kept]
+    x1 = boxes[4 * kept + 2]
+    if frame.x0:
+        x0, x1 = (x0 - frame.x0) + frame.x0, (x1 - frame.x0) + frame.x0
+    base = origins[2 * kept + 1] - frame.y0
+    low, high = base + per_char[:, 0], base + per_char[:, 1]
+    tops = (frame.height - high) + frame.top
+    bottoms = (frame.height - low) + frame.top
+    columns = (x0, x1, tops, bottoms, high - low)
+    numbers = kept.tolist()
+    texts_kept = [text[i] for i in numbers]
+    chars = list(zip(*(column.tolist() for column in columns), texts_kept, numbers, strict=True))
+    blanks = np.flatnonzero(~np.isin(handles_of_texts, objects))
+    return chars + _blanks(handles_of_texts[blanks].tolist(), metrics[blanks], frame)
+
+
+def _blanks(objects: list[int], metrics: np.ndarray, frame: _Frame) -> list[Char]:
+    """The text objects pdfium's text page leaves out, put back; refuse what cannot be known.
+
+    pdfium skips a text object whose box is empty — blanks, which pdfminer keeps and pdfplumber
+    uses to split words and to measure lines. It also drops a text object that repeats the
+    previous one (fake bold), which pdfminer keeps twice: not reproducible here.
+    """
+    chars: list[Char] = []
+    out = _Out()
+    for obj, (down, up, left, right, x, y) in zip(objects, metrics.tolist(), strict=True):
+        size = up - down
+        x_min, y_min, x_max, y_max = out.bounds(obj)
+        if y_max - y_min > 0.25 * size:  # glyphs with ink, not blanks
+            raise Unsupported("pdfium left out a text object (a repeated one?)")
+        advance = size * SPACE_ADVANCE_EM
+        count = 1 + round((x_max - x_min) / advance)
+        step = (x_max - x_min) / (count - 1) if count > 1 else 0.0
+        base = y - frame.y0
+        top, bottom = frame.top_of(base + up), frame.top_of(base + down)
+        for k in range(count):
+            start = x + k * step
+            order = 1_000_000 + len(chars)
+            chars.append(
+                (
+                    frame.x(start + left),
+                    frame.x(start + advance + right),
+                    top,
+                    bottom,
+                    size,
+                    " ",
+                    order,
+                )
+            )
+    return chars
+
+
+# --- edges: pdfminer's paths, pdfplumber's edges -------------------------------------------------
+
+_OPERATORS = {
+    pdfium_c.FPDF_SEGMENT_MOVETO: "m",
+    pdfium_c.FPDF_SEGMENT_LINETO: "l",
+    pdfium_c.FPDF_SEGMENT_BEZIERTO: "c",
+}
+
+
+class _Edges:
+    """pdfplumber's `page.edges` by orientation: line edges, then rectangle edges, then curve
+    edges, each in content order."""
+
+    def __init__(self, frame: _Frame) -> None:
+        self.frame = frame
+        self.lines: tuple[list[Edge], list[Edge]] = ([], [])  # vertical, horizontal
+        self.rects: tuple[list[Edge], list[Edge]] = ([], [])
+        self.curves: tuple[list[Edge], list[Edge]] = ([], [])
+
+    def line(self, ax: float, ay: float, bx: float, by: float) -> None:
+        # pdfplumber's line_to_edge: horizontal if flat, else vertical (a slanted line too).
+        f = self.frame
+        x0, x1 = (ax, bx) if ax <= bx else (bx, ax)
+        y0, y1 = (ay, by) if ay <= by else (by, ay)
+        top, bottom = (f.height - y1) + f.top, (f.height - y0) + f.top
+        if f.x0:
+            x0, x1, width = x0 + f.x0, x1 + f.x0, x1 - x0
+        else:
+            width = x1 - x0
+        if top == bottom:
+            self.lines[1].append((x0, top, x1, bottom, width))
+        else:
+            self.lines[0].append((x0, top, x1, bottom, y1 - y0))
+
+    def rect(self, points: list[Point]) -> None:
+        f = self.frame
+        (ax, ay), (bx, by) = points[0], points[2]
+        x0, x1 = (ax, bx) if ax <= bx else (bx, ax)
+        y0, y1 = (ay, by) if ay <= by else (by, ay)
+        width, height = x1 - x0, y1 - y0
+        top, bottom = (f.height - y1) + f.top, (f.height - y0) + f.top
+        if f.x0:
+            x0, x1 = x0 + f.x0, x1 + f.x0
+        self.rects[1].extend(((x0, top, x1, top, width), (x0, top + height, x1, bottom, width)))
+        self.rects[0].extend(((x0, top, x0, bottom, height), (x1, top, x1, bottom, height)))
+
+    def curve(self, points: list[Point]) -> None:
+        f = self.frame  # pdfplumber's point2coord: (mediabox x0 + x, mediabox top + height - y)
+        page = [(f.x0 + x, f.top + f.height - y) for x, y in points]
+        for (ax, ay), (bx, by) in itertools.pairwise(page):
+            edge = (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+            if ax == bx:
+                self.curves[0].append((*edge, abs(ay - by)))
+            elif ay == by:
+                self.curves[1].append((*edge, abs(ax - bx)))
+
+    def by_orientation(self) -> tuple[list[Edge], list[Edge]]:
+        vertical = self.lines[0] + self.rects[0] + self.curves[0]
+        return vertical, self.lines[1] + self.rects[1] + self.curves[1]
+
+
+def page_edges(
+    paths: list[tuple[int, Matrix | None]], frame: _Frame
+) -> tuple[list[Edge], list[Edge]]:
+    """pdfplumber's vertical and horizontal edges of the page's path objects."""
+    edges = _Edges(frame)
+    if not paths:
+        return [], []
+    objects = [obj for obj, _ in paths]
+    counts = list(map(_C.count_segments, objects))
+    full = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6).astype(np.float64)
+    for j, (_, container) in enumerate(paths):
+        if container is not None:
+            full[j] = _multiply(tuple(full[j].tolist()), container)  # type: ignore[arg-type]
+    owners = list(itertools.chain.from_iterable(map(itertools.repeat, objects, counts)))
+    segments = list(map(_C.segment, owners, itertools.chain.from_iterable(map(range, counts))))
+    raw = _filled(_C.segment_point, (segments,), np.float32, 2, (0, 4))
+    # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
+    m = full[np.repeat(np.arange(len(objects)), counts)]
+    x, y = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
+    xs = (m[:, 0] * x + m[:, 2] * y + m[:, 4] - frame.x0).tolist()
+    ys = (m[:, 1] * x + m[:, 3] * y + m[:, 5] - frame.y0).tolist()
+    starts = list(itertools.accumulate(counts, initial=0))
+    # Most paths are a move and a line: pdfium starts every path with a move, so a line is two
+    # segments whose second is a line.
+    lines = {
+        start
+        for start, count in zip(starts, counts, strict=False)
+        if count == 2 and _C.segment_type(segments[start + 1]) == pdfium_c.FPDF_SEGMENT_LINETO
+    }
+    start = 0
+    for count in counts:
+        end = start + count
+        if start in lines:
+            edges.line(xs[start], ys[start], xs[start + 1], ys[start + 1])
+        else:
+            operations = _operations(segments[start:end], xs[start:end], ys[start:end])
+            for shape, points in _subpaths(operations):
+                if shape in ("mlh", "ml"):
+                    edges.line(*points[0], *points[1])
+                elif shape in ("mlllh", "mllll") and _is_rect(points):
+                    edges.rect(points)
+                else:
+                    edges.curve(points)
+        start = end
+    return edges.by_orientation()
+
+
+def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
+    """The path as pdfminer records it: (operator, end point); `h` closes a subpath.
+
+    pdfium closes a subpath by adding a line back to its start (unless already there) and
+    flagging the last point; pdfminer keeps the `h`. Writing the flag as an `h` gives the shapes
+    pdfminer classifies the same way once it drops a redundant `l` before `h`.
+    """
+    operations: list[tuple[str, Point]] = []
+    bezier = 0
+    for segment, x, y in zip(segments, xs, ys, strict=True):
+        operator = _OPERATORS.get(_C.segment_type(segment))
+        if operator is None:
+            raise Unsupported("unknown path segment")
+        if operator == "c":  # a Bézier is three points; pdfminer keeps its end point
+            bezier += 1
+            if bezier < 3:
+                continue
+            bezier = 0
+        operations.append((operator, (x, y)))
+        if _C.segment_close(segment):
+            operations.append(("h", (x, y)))
+    return operations
+
+
+def _subpaths(operations: list[tuple[str, Point]]) -> Iterable[tuple[str, list[Point]]]:
+    """pdfminer's paint_path: (shape, points) per subpath; `h` stands at its start point."""
+    if not operations or operations[0][0] != "m":
+        return
+    starts = [i for i, (operator, _) in enumerate(operations) if operator == "m"]
+    for begin, end in itertools.pairwise([*starts, len(operations)]):
+        if end - begin < 2:
+            continue
+        part = operations[begin:end]
+        shape = "".join(operator for operator, _ in part)
+        first = part[0][1]
+        points = [first if operator == "h" else point for operator, point in part]
+        if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
+            shape = shape[:-2] + "h"
+            points.pop()
+        yield shape, points
+
+
+def _is_rect(points: list[Point]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+        y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+    )
+    return points[0] == points[4] and square
+
+
+# --- tables: pdfplumber's TableFinder, "lines" strategy ------------------------------------------
+
+
+def _cluster_ids(values: Iterable[float], tolerance: float) -> dict[float, int]:
+    """pdfplumber's make_cluster_dict: distinct values in order, chained within the tolerance."""
+    ids: dict[float, int] = {}
+    group, last = -1, None
+    for value in sorted(set(values)):
+        if last is None or value > last + tolerance:
+            group += 1
+        ids[value] = group
+        last = value
+    return ids
+
+
+def _clusters(items: list, key: Callable, tolerance: float) -> list[list]:
+    """pdfplumber's cluster_objects: by cluster, each in the items' order."""
+    if not items:
+        return []
+    keys = list(map(key, items))
+    if max(keys) <= min(keys) + tolerance:  # one cluster, the common case of a cell
+        return [list(items)]
+    ids = _cluster_ids(keys, tolerance)
+    groups: list[list] = [[] for _ in range(len(set(ids.values())))]
+    for item, k in zip(items, keys, strict=True):
+        groups[ids[k]].append(item)
+    return groups
+
+
+def _runs(items: list, key: Callable, tolerance: float) -> list[list]:
+    """cluster_objects with preserve_order: consecutive items of the same cluster."""
+    keys = list(map(key, items))
+    ids = _cluster_ids(keys, tolerance)
+    runs = itertools.groupby(zip(items, keys, strict=True), key=lambda pair: ids[pair[1]])
+    return [[item for item, _ in run] for _, run in runs]
+
+
+def _snap(edges: list[Edge], axis: int) -> list[Edge]:
+    """pdfplumber's snap_objects: each cluster of positions moved to its average (axis 0: x0
+    and x1 of vertical edges; axis 1: top and bottom of horizontal ones)."""
+    snapped: list[Edge] = []
+    for cluster in _clusters(edges, itemgetter(axis), SNAP_TOLERANCE):
+        average = sum(e[axis] for e in cluster) / len(cluster)
+        for e in cluster:
+            shift = average - e[axis]
+            if axis == 0:
+                snapped.append((e[0] + shift, e[1], e[2] + shift, e[3], e[4]))
+            else:
+                snapped.append((e[0], e[1] + shift, e[2], e[3] + shift, e[4]))
+    return snapped
+
+
+def _joined(edges: list[Edge], axis: int) -> list[Edge]:
+    """pdfplumber's join_edge_group for edges along one line: overlapping or close ones join."""
+    low, high = (1, 3) if axis == 0 else (0, 2)
+    edges = sorted(edges, key=itemgetter(low))
+    joined = [edges[0]]
+    for e in edges[1:]:
+        last = joined[-1]
+        if e[low] <= last[high] + JOIN_TOLERANCE:
+            if e[high] > last[high]:
+                # resize_object: a width from x0; a height grown by the difference
+                if axis == 0:
+                    joined[-1] = (last[0], last[1], last[2], e[3], last[4] + (e[3] - last[3]))
+                else:
+                    joined[-1] = (last[0], last[1], e[2], last[3], e[2] - last[0])
+        else:
+            joined.append(e)
+    return joined
+
+
+def table_edges(vertical: list[Edge], horizontal: list[Edge]) -> tuple[list[Edge], list[Edge]]:
+    """pdfplumber's TableFinder.get_edges: filter, snap, join, filter again."""
+    result: list[list[Edge]] = []
+    for axis, edges in ((0, vertical), (1, horizontal)):
+        snapped = _snap([e for e in edges if e[4] >= EDGE_MIN_LENGTH_PREFILTER], axis)
+        merged: list[Edge] = []
+        by_line = sorted(snapped, key=itemgetter(axis))
+        for _, line in itertools.groupby(by_line, key=itemgetter(axis)):
+            merged.extend(_joined(list(line), axis))
+        result.append([e for e in merged if e[4] >= EDGE_MIN_LENGTH])
+    return result[0], result[1]
+
+
+def intersections(
+    vertical: list[Edge], horizontal: list[Edge]
+) -> dict[Point, tuple[set[int], set[int]]]:
+    """pdfplumber's edges_to_intersections: points where edges meet, with the vertical and the
+    horizontal edges there (as numbers: edges with the same box are the same edge)."""
+    tol = INTERSECTION_TOLERANCE
+    horizontal = sorted(horizontal, key=itemgetter(1, 0))
+    tops = [h[1] for h in horizontal]
+    ids: dict[Box, int] = {}
+    found: dict[Point, tuple[set[int], set[int]]] = {}
+    for v in sorted(vertical, key=itemgetter(0, 1)):
+        v_id = ids.setdefault(v[:4], len(ids))
+        # pdfplumber tests every pair; only horizontals from v's top - tol can meet v.
+        for h in horizontal[bisect_left(tops, v[1] - tol) :]:
+            if h[1] - tol > v[3]:
+                break
+            if h[0] - tol <= v[0] <= h[2] + tol:
+                vs, hs = found.setdefault((v[0], h[1]), (set(), set()))
+                vs.add(v_id)
+                hs.add(ids.setdefault(h[:4], len(ids)))
+    return found
+
+
+def cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[Box]:
+    """pdfplumber's intersections_to_cells: at each point (in order), the smallest cell whose
+    corners are points joined by common edges (vertical ones down, horizontal ones across)."""
+    ordered = sorted(points)
+    down: dict[float, list[float]] = {}
+    across: dict[float, list[float]] = {}
+    for x, y in ordered:
+        down.setdefault(x, []).append(y)
+        across.setdefault(y, []).append(x)
+    found: list[Box] = []
+    for x, y in ordered:
+        vertical, horizontal = points[(x, y)]
+        xs = across[y]
+        rights = [
+            x1 for x1 in xs[bisect_right(xs, x) :] if not horizontal.isdisjoint(points[(x1, y)][1])
+        ]
+        if not rights:
+            continue
+        ys = down[x]
+        for y1 in ys[bisect_right(ys, y) :]:
+            below = points[(x, y1)]
+            if vertical.isdisjoint(below[0]):
+                continue
+            corner = next(
+                (
+                    x1
+                    for x1 in rights
+                    if (x1, y1) in points
+                    and not points[(x1, y1)][0].isdisjoint(points[(x1, y)][0])
+                    and not points[(x1, y1)][1].isdisjoint(below[1])
+                ),
+                None,
+            )
+            if corner is not None:
+                found.append((x, y, corner, y1))
+                break
+    return found
+
+
+def tables(found: list[Box]) -> list[list[Box]]:
+    """pdfplumber's cells_to_tables: cells grouped by shared corners, top-to-bottom."""
+    remaining = list(found)
+    corners: set[Point] = set()
+    current: list[Box] = []
+    groups: list[list[Box]] = []
+    while remaining:
+        before = len(current)
+        for cell in list(remaining):
+            x0, top, x1, bottom = cell
+            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or any(c in corners for c in cell_corners):
+                corners.update(cell_corners)
+                current.append(cell)
+                remaining.remove(cell)
+        if len(current) == before:
+            groups.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        groups.append(current)
+    groups.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in groups if len(t) > 1]
+
+
+def _bbox(boxes: Iterable[Box]) -> Box:
+    x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
+    return (min(x0s), min(tops), max(x1s), max(bottoms))
+
+
+def table_rows(table: list[Box]) -> list[tuple[Box, list[Box | None]]]:
+    """pdfplumber's Table.rows: (row box, cells by column, None where a merged cell spans)."""
+    columns = sorted({cell[0] for cell in table})
+    rows = []
+    for _, row in itertools.groupby(sorted(table, key=itemgetter(1, 0)), key=itemgetter(1)):
+        by_x = {cell[0]: cell for cell in row}
+        rows.append((_bbox(by_x.values()), [by_x.get(x) for x in columns]))
+    return rows
+
+
+# --- text: pdfplumber's words, cell text and text lines ------------------------------------------
+
+_top, _x0 = itemgetter(TOP), itemgetter(X0)
+
+
+def words(chars: list[Char], y_tolerance: float) -> list[tuple[str, float, list[Char]]]:
+    """pdfplumber's WordExtractor for upright text without blanks: (text, top, chars)."""
+    found: list[list[Char]] = []
+    for line in _clusters(chars, _top, y_tolerance):
+        line.sort(key=_x0)
+        current: list[Char] = []
+        last: Char | None = None
+        for char in line:
+            if char[TEXT].isspace():
+                if current:
+                    found.append(current)
+                current, last = [], None
+            elif last is not None and (
+                char[X0] < last[X0]
+                or char[X0] > last[X1] + X_TOLERANCE
+                or abs(char[TOP] - last[TOP]) > y_tolerance
+            ):
+                found.append(current)
+                current, last = [char], char
+            else:
+                current.append(char)
+                last = char
+        if current:
+            found.append(current)
+    return [
+        ("".join([c[TEXT] for c in word]).translate(_LIGATURES), min(map(_top, word)), word)
+        for word in found
+    ]
+
+
+def cell_text(chars: list[Char]) -> str:
+    """pdfplumber's extract_text of a cell, as juesuan.readers.pdf cleans it: no line breaks."""
+    if len(chars) < 2:
+        text = chars[0][TEXT] if chars else ""
+        return "" if text.isspace() else text.translate(_LIGATURES).strip()
+    tops = [c[TOP] for c in chars]
+    if max(tops) <= min(tops) + Y_TOLERANCE:  # one line: its words joined by spaces
+        return _line_text(sorted(chars, key=_x0))
+    found = words(chars, Y_TOLERANCE)
+    if len(found) < 2:
+        return found[0][0].strip() if found else ""
+    lines = _clusters(found, itemgetter(1), Y_TOLERANCE)
+    return "".join(" ".join(word[0] for word in line) for line in lines).strip()
+
+
+def _line_text(line: list[Char]) -> str:
+    """The words of one line of a cell (sorted by x0), as `words` splits them, spaced."""
+    parts: list[str] = []
+    current: list[str] = []
+    last: Char | None = None
+    for char in line:
+        text = char[TEXT]
+        blank = text.isspace()
+        if last is not None and (
+            blank
+            or char[X0] < last[X0]
+            or char[X0] > last[X1] + X_TOLERANCE
+            or abs(char[TOP] - last[TOP]) > Y_TOLERANCE
+        ):
+            parts.append("".join(current))
+            current, last = [], None
+        if not blank:
+            current.append(text)
+            last = char
+    if current:
+        parts.append("".join(current))
+    return " ".join(parts).translate(_LIGATURES).strip()
+
+
+def text_lines(chars: list[Char], y_tolerance: float) -> list[tuple[str, float]]:
+    """pdfplumber's extract_text_lines (not layout): (text, top) per line of words."""
+    found = words(chars, y_tolerance)
+    return [
+        (" ".join(word[0] for word in line), min(word[1] for word in line))
+        for line in _runs(found, itemgetter(1), y_tolerance)
+    ]
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Placed:
+    top: float
+    order: int
+    cells: tuple[str, ...]
+    kind: str  # "r" table row, "l" text line
+
+
+def _cell_chars(table: list[Box], chars: list[Char], h: np.ndarray, v: np.ndarray) -> dict:
+    """Table.extract's chars of each cell: those whose centre (h, v) is in it, in page order.
+
+    Each centre is looked up in the table's grid (rows at the cells' tops, columns at their
+    lefts; a merged cell covers every position it spans); where cells overlap, every cell is
+    tested, as pdfplumber does.
+    """
+    tops = sorted({cell[1] for cell in table})
+    lefts = sorted({cell[0] for cell in table})
+    painted: dict[tuple[int, int], int] = {}
+    for k, (x0, top, x1, bottom) in enumerate(table):
+        span = range(bisect_left(lefts, x0), bisect_left(lefts, x1))
+        for r in range(bisect_left(tops, top), bisect_left(tops, bottom)):
+            for c in span:
+                painted[(r, c)] = k if (r, c) not in painted else -2
+    if -2 in painted.values():  # overlapping cells
+        boxes = np.array(table)
+        inside = (h[:, None] >= boxes[:, 0]) & (h[:, None] < boxes[:, 2])
+        inside &= (v[:, None] >= boxes[:, 1]) & (v[:, None] < boxes[:, 3])
+        char_index, cell_index = np.nonzero(inside)
+    else:
+        grid = np.full((len(tops), len(lefts)), -1, np.int64)
+        if painted:
+            rows, columns = zip(*painted, strict=True)
+            grid[list(rows), list(columns)] = list(painted.values())
+        row = np.searchsorted(tops, v, "right") - 1
+        column = np.searchsorted(lefts, h, "right") - 1
+        known = (row >= 0) & (column >= 0)
+        cell_index = np.where(known, grid[row.clip(0), column.clip(0)], -1)
+        boxes = np.array(table)[cell_index.clip(0)]
+        known &= (cell_index >= 0) & (h < boxes[:, 2]) & (v < boxes[:, 3])
+        char_index = np.flatnonzero(known)
+        cell_index = cell_index[char_index]
+    by_cell: dict[Box, list[Char]] = {}
+    order = np.argsort(cell_index, kind="stable")
+    for k, i in zip(cell_index[order].tolist(), char_index[order].tolist(), strict=True):
+        by_cell.setdefault(table[k], []).append(chars[i])
+    return by_cell
+
+
+def _outside(chars: list[Char], boxes: list[Box], x0, x1, top, bottom) -> list[Char]:
+    """The chars that overlap no table: pdfplumber's outside_bbox, where touching counts."""
+    keep = np.ones(len(chars), bool)
+    for b0, b1, b2, b3 in boxes:
+        width = np.minimum(x1, b2) - np.maximum(x0, b0)
+        height = np.minimum(bottom, b3) - np.maximum(top, b1)
+        keep &= ~((width >= 0) & (height >= 0) & (width + height > 0))
+    return [chars[i] for i in np.flatnonzero(keep).tolist()]
+
+
+def page_rows(
+    chars: list[Char], vertical: list[Edge], horizontal: list[Edge], number: int
+) -> list[Row]:
+    """The rows of juesuan.readers.pdf._page_rows, from chars and edges instead of pdfplumber."""
+    placed: list[_Placed] = []
+    found = tables(cells(intersections(*table_edges(vertical, horizontal))))
+    outside = chars
+    if found and chars:
+        columns = list(zip(*chars, strict=True))
+        x0s, x1s, tops, bottoms = (np.array(column, np.float64) for column in columns[:4])
+        h, v = (x0s + x1s) / 2, (tops + bottoms) / 2
+        for table in found:
+            by_cell = _cell_chars(table, chars, h, v)
+            for row_box, row_cells in table_rows(table):
+                texts = ["" if c is None else cell_text(by_cell.get(c, [])) for c in row_cells]
+                if any(texts):
+                    placed.append(_Placed(row_box[1], len(placed), tuple(texts), "r"))
+        outside = _outside(chars, [_bbox(table) for table in found], x0s, x1s, tops, bottoms)
+    # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures set
+    # a few points lower than their sentence rejoin it.
+    sizes = sorted(c[SIZE] for c in outside) or [10.0]
+    tolerance = max(3.0, 0.5 * sizes[len(sizes) // 2])
+    for text, top in text_lines(outside, tolerance):
+        text = text.strip()
+        if text:
+            placed.append(_Placed(top, len(placed), (text,), "l"))
+    placed.sort(key=lambda p: (round(p.top, 1), p.order))
+    rows: list[Row] = []
+    counters = {"r": 0, "l": 0}
+    for item in placed:
+        counters[item.kind] += 1
+        rows.append(Row(item.cells, f"p{number} {item.kind}{counters[item.kind]}", page=number))
+    return rows
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page read by pdfium: its rows, or `None` for a scan to OCR."""
+
+    number: int
+    rows: list[Row] | None
+
+
+def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> PageText:
+    """One page as juesuan.readers.pdf reads it; `None` rows where it would OCR the page: fewer
+    than `min_chars` characters and an image (and `ocr`)."""
+    frame = _Frame.of(page)
+    objects = _page_objects(_handle(page.raw))
+    textpage = page.get_textpage()
+    try:
+        chars = page_chars(_handle(textpage.raw), frame, objects.texts)
+    finally:
+        textpage.close()
+    if len(chars) < min_chars and ocr and objects.images:
+        return PageText(number, None)
+    return PageText(number, page_rows(chars, *page_edges(objects.paths, frame), number))
+
+
+def read_pages(
+    path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
+) -> tuple[list[PageText], int]:
+    """The pages of a PDF (the first `max_pages`), and its page count."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        page_count = len(document)
+        pages = []
+        for index in range(page_count)[:max_pages]:
+            page = document[index]
+            try:
+                pages.append(read_page(page, index + 1, min_chars, ocr))
+            finally:
+                page.close()
+        return pages, page_count
+    finally:
+        document.close()

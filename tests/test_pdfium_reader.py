@@ -1,0 +1,282 @@
+"""The pdfium PDF reader gives the rows of the pdfplumber reader, and is the default PDF reader.
+
+pdfplumber (juesuan.readers.pdf, pure Python) stays the reference: for the real samples, the
+synthetic disclosures and a handmade PDF with what those do not show (standard fonts, text rise,
+character and word spacing, horizontal scaling, rules drawn as thin filled rectangles, stroked
+rectangle grids, curves, a form XObject, runs of spaces), the pdfium reader must give the same
+rows — cells, refs, pages — or, where rows cannot be equal, the same line items from
+juesuan.parse. No sample needs that second assertion today; the first is asserted everywhere.
+What the pdfium reader does not reproduce (rotated pages, slanted text) falls back to pdfplumber.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from juesuan.parse import parse_source
+from juesuan.paths import SAMPLES_DIR
+from juesuan.readers import SourceDocument, UnreadableDocument, pdf, pdfium, read_document
+from juesuan.synthetic import file_name, make_accounts, render, variants
+from juesuan.synthetic.__main__ import document
+
+SAMPLES = [
+    "putuo-finance-bureau-2024-final-accounts.pdf",  # split tables, merged headers, prose
+    "jiangsu-high-court-2018-budget.pdf",  # rectangles as rules, blank text objects
+    "putuo-template-2024-final-accounts.pdf",  # a scaled text matrix, placeholders
+]
+PUTUO = SAMPLES_DIR / SAMPLES[0]
+VARIANTS = variants()
+RANDOM = 6  # random layouts of the benchmark's generator, on top of every named variant
+
+
+def by_both(path: Path) -> tuple[SourceDocument, SourceDocument]:
+    """(pdfplumber's document, pdfium's document); pdfium must not fall back."""
+    reference = pdf._read_pdfplumber(path, ocr=True, max_pages=None)
+    pages, page_count = pdfium.read_pages(path, pdf._MIN_TEXT_CHARS, ocr=True)
+    return reference, pdf._with_ocr(path, pages, page_count)
+
+
+def assert_same_rows(reference: SourceDocument, found: SourceDocument) -> None:
+    assert found.page_count == reference.page_count
+    expected = [(row.ref, row.page, row.cells) for row in reference.rows]
+    rows = [(row.ref, row.page, row.cells) for row in found.rows]
+    pairs = enumerate(zip(expected, rows, strict=False))
+    first = next((i for i, (want, got) in pairs if want != got), min(len(rows), len(expected)))
+    assert rows == expected, (
+        f"{len(rows)} rows for {len(expected)}; first difference at {first}: "
+        f"{rows[first : first + 1]} for {expected[first : first + 1]}"
+    )
+
+
+def line_items(source: SourceDocument) -> set[tuple]:
+    return {
+        (item.key, item.amount_yuan, item.source_ref) for item in parse_source(source).line_items
+    }
+
+
+# --- real samples --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def samples() -> dict[str, tuple[SourceDocument, SourceDocument]]:
+    return {name: by_both(SAMPLES_DIR / name) for name in SAMPLES}
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_real_samples_give_the_same_rows(samples, name):
+    assert_same_rows(*samples[name])
+
+
+def test_the_same_line_items_from_putuo(samples):
+    reference, found = samples[SAMPLES[0]]
+    expected = line_items(reference)
+    assert len(expected) > 500
+    assert line_items(found) == expected
+
+
+def test_merged_header_cells_keep_their_columns(samples):
+    """A merged cell's text stands in its first column and "" in the others, as pdfplumber's
+    None; rows of a table split over pages keep the same number of columns."""
+    _, found = samples[SAMPLES[0]]
+    widths = {len(row.cells) for row in found.rows if row.page in (10, 11) and " r" in row.ref}
+    assert widths == {10}
+    rows = {row.ref: row.cells for row in found.rows}
+    assert rows["p10 r1"][:5] == ("项目", "", "", "", "本年支出合计")
+    assert rows["p10 r3"][:4] == ("科目编码", "", "", "")
+    assert rows["p11 r1"][:4] == ("208", "05", "99", "其他行政事业单位养老支出")
+
+
+# --- synthetic disclosures -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Callable[[int], Path]:
+    directory = tmp_path_factory.mktemp("synthetic-pdfium")
+    cache: dict[int, Path] = {}
+
+    def get(index: int) -> Path:
+        if index not in cache:
+            if index < len(VARIANTS):
+                layout = VARIANTS[index]
+                accounts = make_accounts(
+                    1000 + index,
+                    2023 if layout.classes == 26 else 2018,
+                    classes=layout.classes,
+                    government_fund=index % 2 == 0,
+                    state_capital=index % 3 == 0,
+                )
+            else:
+                accounts, layout = document(5, index - len(VARIANTS))
+            path = directory / file_name(accounts, layout, "pdf")
+            cache[index] = render(accounts, layout, "pdf", path)
+        return cache[index]
+
+    return get
+
+
+def synthetic_ids() -> list[str]:
+    return [layout.name for layout in VARIANTS] + [f"random-{n}" for n in range(RANDOM)]
+
+
+@pytest.mark.parametrize("index", range(len(VARIANTS) + RANDOM), ids=synthetic_ids())
+def test_synthetic_pdfs_give_the_same_rows(synthetic, index):
+    assert_same_rows(*by_both(synthetic(index)))
+
+
+# --- a handmade PDF: what the samples do not show ------------------------------------------------
+
+
+def handmade(path: Path) -> Path:
+    """Standard (non-embedded) fonts, text rise, Tc, Tw, Tz, rules of every kind, a form."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = 800
+    for font in ("Helvetica", "Times-Roman", "Courier", "Helvetica-Bold"):
+        c.setFont(font, 11)
+        c.drawString(60, y, "Total 12,345.67 and 890.12 in 2024 (yuan)")
+        y -= 14
+    text = c.beginText(60, y - 20)  # figures set lower than their sentence
+    text.setFont("STSong-Light", 12)
+    text.textOut("年初预算为")
+    text.setRise(-3)
+    text.textOut("123.45")
+    text.setRise(0)
+    text.textOut("万元，支出决算为")
+    c.drawText(text)
+    for offset, setting, line in (
+        (50, "setCharSpace", "spaced out text 1 2 3"),
+        (70, "setHorizScale", "condensed text 45.60"),
+        (90, "setWordSpace", "word spaced text here"),
+    ):
+        text = c.beginText(60, y - offset)
+        text.setFont("Helvetica", 10)
+        getattr(text, setting)(70 if setting == "setHorizScale" else 4)
+        text.textOut(line)
+        getattr(text, setting)(100 if setting == "setHorizScale" else 0)
+        c.drawText(text)
+    c.setLineWidth(0.5)
+    columns, rows = [60, 160, 260, 360], [500, 480, 460, 440]
+    for x in columns:  # a merged header cell: no rule at x=160 in the first row
+        c.line(x, rows[0] if x != 160 else rows[1], x, rows[-1])
+    for row in rows:
+        c.line(columns[0], row, columns[-1], row)
+    c.setFont("STSong-Light", 9)
+    for x, y_, value in ((65, 486, "合并表头"), (265, 486, "金额"), (65, 466, "一般公共预算"),
+                         (165, 466, "12.50"), (265, 466, "1,000.00"), (65, 446, "合计"),
+                         (165, 446, "3.5")):  # fmt: skip
+        c.drawString(x, y_, value)
+    for row in (400, 380, 360):  # rules as thin filled rectangles
+        c.rect(60, row, 300, 0.5, stroke=0, fill=1)
+    for x in (60, 210, 360):
+        c.rect(x, 360, 0.5, 40, stroke=0, fill=1)
+    for x, y_, value in ((65, 386, "项目"), (215, 386, "决算数"), (65, 366, "基本支出"),
+                         (215, 366, "88.00")):  # fmt: skip
+        c.drawString(x, y_, value)
+    for r in range(3):  # a grid of stroked rectangles
+        for k in range(3):
+            c.rect(60 + k * 80, 300 - r * 18, 80, 18, stroke=1, fill=0)
+            c.drawString(64 + k * 80, 305 - r * 18, f"r{r}c{k}")
+    c.setDash(2, 2)
+    c.line(60, 250, 300, 250)
+    c.setDash()
+    c.bezier(60, 200, 100, 240, 140, 160, 180, 200)
+    c.circle(300, 200, 20)
+    c.beginForm("box")
+    c.setFont("Helvetica", 9)
+    c.drawString(10, 10, "in a form 3.14")
+    for x0, y0, x1, y1 in ((0, 0, 120, 0), (0, 25, 120, 25), (0, 0, 0, 25), (120, 0, 120, 25),
+                           (60, 0, 60, 25)):  # fmt: skip
+        c.line(x0, y0, x1, y1)
+    c.endForm()
+    for dx, scale in ((60, 1.0), (300, 1.5)):
+        c.saveState()
+        c.translate(dx, 100)
+        c.scale(scale, scale)
+        c.doForm("box")
+        c.restoreState()
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 800, "a    b      c")
+    c.drawString(60, 780, " ")
+    c.drawString(60, 760, "line after blank")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_handmade_pdf_gives_the_same_rows(tmp_path):
+    assert_same_rows(*by_both(handmade(tmp_path / "synthetic-handmade.pdf")))
+
+
+# --- the switch ----------------------------------------------------------------------------------
+
+
+def test_pdfium_is_the_default(monkeypatch):
+    monkeypatch.delenv(pdf.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(pdf, "_read_pdfplumber", _must_not_run)
+    assert read_document(PUTUO).page_count == 25
+
+
+def test_the_environment_forces_pdfplumber(monkeypatch):
+    monkeypatch.setenv(pdf.ENGINE_VARIABLE, "pdfplumber")
+    monkeypatch.setattr(pdfium, "read_pages", _must_not_run)
+    assert read_document(PUTUO, max_pages=2).page_count == 25
+
+
+def test_a_document_pdfium_cannot_read_goes_to_pdfplumber(monkeypatch, caplog):
+    monkeypatch.delenv(pdf.ENGINE_VARIABLE, raising=False)
+
+    def unsupported(*args, **kwargs):
+        raise pdfium.Unsupported("for the test")
+
+    monkeypatch.setattr(pdfium, "read_pages", unsupported)
+    with caplog.at_level(logging.INFO, logger="juesuan.readers.pdf"):
+        found = read_document(PUTUO, max_pages=3)
+    assert "read with pdfplumber (Unsupported: for the test)" in caplog.text
+    reference = pdf._read_pdfplumber(PUTUO, ocr=True, max_pages=3)
+    assert found.rows == reference.rows
+
+
+@pytest.mark.parametrize("kind", ["rotated page", "slanted text"])
+def test_what_pdfium_does_not_reproduce_falls_back(tmp_path, kind):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / f"synthetic-{kind.replace(' ', '-')}.pdf"
+    c = canvas.Canvas(str(path))
+    if kind == "rotated page":
+        c.setPageRotation(90)
+    else:
+        c.transform(1, 0, 0.3, 1, 0, 0)
+    c.setFont("Helvetica", 12)
+    c.drawString(100, 700, "Total 1,234.50 in a page pdfium would read otherwise")
+    c.showPage()
+    c.save()
+    with pytest.raises(pdfium.Unsupported, match=kind):
+        pdfium.read_pages(path, pdf._MIN_TEXT_CHARS)
+    assert read_document(path).rows == pdf._read_pdfplumber(path, True, None).rows
+
+
+def test_an_unreadable_file_is_still_explained(tmp_path):
+    path = tmp_path / "synthetic-truncated.pdf"
+    path.write_bytes(PUTUO.read_bytes()[:2000])
+    with pytest.raises(UnreadableDocument, match=path.name):
+        read_document(path)
+
+
+def test_max_pages_reads_only_the_first_pages():
+    document = read_document(PUTUO, max_pages=2)
+    assert document.page_count == 25
+    assert {row.page for row in document.rows} == {1, 2}
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("this reader should not have been called")
