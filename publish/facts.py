@@ -144,7 +144,8 @@ def execution_source() -> ExecutionSource | None:
     """The first resource keyed by (department_id, fiscal_year) that states budget execution.
 
     Fields are recognised by name: a number field naming "completion" (the share of the budget
-    spent, in percent) is preferred; else a number field naming "budget" and one naming "final"
+    spent, in percent; a "recomputed" one first) is preferred; else a number field naming
+    "budget" and one naming "final"
     or "executed", the shortest names winning (the overall figures, not a part such as 三公).
     """
     for r in schema.resources():
@@ -152,7 +153,10 @@ def execution_source() -> ExecutionSource | None:
             continue
         numbers = [f.name for f in r.fields if f.type == "number"]
         numbers.sort(key=lambda n: (len(n), n))
-        completion = [n for n in numbers if "completion" in n]
+        # A rate recomputed from the amounts beats the rate the prose states (often wrong).
+        completion = sorted(
+            (n for n in numbers if "completion" in n), key=lambda n: "recomputed" not in n
+        )
         if completion:
             return ExecutionSource(r.name, completion_field=completion[0])
         budget = [n for n in numbers if "budget" in n]
