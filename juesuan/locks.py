@@ -21,6 +21,22 @@ class LockTimeout(TimeoutError):
     pass
 
 
+def wait_for_lock(fd: int, timeout: float, timed_out: Exception, poll: float = 0.2) -> None:
+    """Take an exclusive flock on `fd`, waiting up to `timeout` seconds, else raise `timed_out`.
+
+    The kernel releases the lock when the process dies, however it dies, so a killed build
+    never blocks the next one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise timed_out from None
+            time.sleep(poll)
+
+
 @contextmanager
 def exclusive(
     folder: Path, name: str, timeout: float = 3600.0, poll: float = 0.2
@@ -29,19 +45,16 @@ def exclusive(
     path = Path(folder) / ".locks" / f"{name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LockTimeout(
-                        f"another build has held {path} for over {timeout:.0f} s; "
-                        "if none is running, delete the file and try again"
-                    ) from None
-                time.sleep(poll)
+        wait_for_lock(
+            fd,
+            timeout,
+            LockTimeout(
+                f"another build has held {path} for over {timeout:.0f} s; "
+                "if none is running, delete the file and try again"
+            ),
+            poll,
+        )
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield

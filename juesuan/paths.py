@@ -17,6 +17,18 @@ DATA_DIR = Path(__file__).resolve().parent / "data"  # the parser's reference ta
 SAMPLES_DIR = REPO_ROOT / "samples"
 WAREHOUSE_SQL_DIR = REPO_ROOT / "warehouse"
 
+# What the explanatory prose and the performance annexes become (juesuan/narrative/).
+NARRATIVE_RESOURCES = (
+    "narrative_facts",
+    "narrative_reasons",
+    "narrative_lists",
+    "budget_execution",
+    "performance_evaluations",
+    "performance_funding",
+    "performance_indicators",
+    "narrative_unparsed",
+)
+
 # Documents whose fiscal year could not be read (unreadable files) are recorded here.
 UNIDENTIFIED = "unidentified"
 
@@ -27,14 +39,7 @@ PARSED_RESOURCES = (
     "line_items",
     "check_results",
     "scorecards",
-    "narrative_facts",
-    "narrative_reasons",
-    "narrative_lists",
-    "budget_execution",
-    "performance_evaluations",
-    "performance_funding",
-    "performance_indicators",
-    "narrative_unparsed",
+    *NARRATIVE_RESOURCES,
 )
 
 

@@ -11,7 +11,6 @@ save) should fail loudly rather than silently invalidate the checksums researche
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import stat
@@ -20,6 +19,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from juesuan.locks import wait_for_lock
 
 TMP_PREFIX = ".tmp-"
 
@@ -42,19 +43,12 @@ def build_lock(releases_dir: Path, timeout: float = 3600.0, poll: float = 0.2) -
     free version.
     """
     fd = os.open(releases_dir, os.O_RDONLY | os.O_DIRECTORY)
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise ReleaseBusyError(
-                        f"another release has been building in {releases_dir} for over "
-                        f"{timeout:.0f} s; try again when it ends"
-                    ) from None
-                time.sleep(poll)
+        busy = ReleaseBusyError(
+            f"another release has been building in {releases_dir} for over "
+            f"{timeout:.0f} s; try again when it ends"
+        )
+        wait_for_lock(fd, timeout, busy, poll)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

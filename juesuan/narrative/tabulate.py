@@ -6,17 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from juesuan.narrative.records import NarrativeResult
-
-NARRATIVE_RESOURCES = (
-    "narrative_facts",
-    "narrative_reasons",
-    "narrative_lists",
-    "budget_execution",
-    "performance_evaluations",
-    "performance_funding",
-    "performance_indicators",
-    "narrative_unparsed",
-)
+from juesuan.paths import NARRATIVE_RESOURCES
 
 
 def narrative_rows(
