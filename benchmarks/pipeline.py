@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -164,8 +165,15 @@ def main() -> None:
     layout = Layout.under(work / "run")
     timer = Timer()
     print(f"corpus of {args.documents} synthetic documents ({args.formats}) in {work}")
-    paths = timer.run("generate corpus", args.documents, generate, corpus, args.documents,
-                      formats, args.seed)  # fmt: skip
+    existing = sorted(p for p in corpus.iterdir() if p.name.startswith("synthetic-"))
+    if len(existing) == args.documents:  # the same corpus again (--workdir of an earlier run)
+        paths = existing
+        print("reusing the corpus already there")
+    else:
+        paths = timer.run(
+            "generate corpus", args.documents, generate, corpus, args.documents, formats, args.seed
+        )
+    shutil.rmtree(work / "run", ignore_errors=True)
     pdfs = [p for p in paths if p.suffix == ".pdf"]
     by_format = Counter(p.suffix.lstrip(".") for p in paths)
 
