@@ -154,9 +154,14 @@ def compare(
         changes = [_change(c.change_yuan, c.change_pct) if c else "" for c in cells]
         if any(changes):
             table.add_row("", *changes, style="dim")
+    if panel.recomputed_pct:
+        table.add_row(
+            "完成年初预算 (%, from the amounts)",
+            *(_text(panel.recomputed_pct.get(year)) for year in panel.years),
+        )
     if panel.completion_pct:
         table.add_row(
-            "完成年初预算 (%)",
+            "完成年初预算 (%, as stated)",
             *(_text(panel.completion_pct.get(year)) for year in panel.years),
         )
     table.add_row("document", *(panel.documents[year] for year in panel.years), style="dim")

@@ -38,7 +38,8 @@ class Panel:
     years: list[int]
     documents: dict[int, str]  # year → current document id
     cells: dict[tuple[str, int], Cell] = field(default_factory=dict)  # (measure, year)
-    completion_pct: dict[int, Decimal] = field(default_factory=dict)
+    completion_pct: dict[int, Decimal] = field(default_factory=dict)  # as the prose states
+    recomputed_pct: dict[int, Decimal] = field(default_factory=dict)  # from the amounts
 
 
 class DepartmentNotFound(LookupError):
@@ -85,12 +86,14 @@ def find_department(con: duckdb.DuckDBPyConnection, query: str) -> Department:
 
 def read_panel(con: duckdb.DuckDBPyConnection, department: Department) -> Panel:
     years = con.execute(
-        "SELECT fiscal_year, document_id, budget_completion_pct FROM department_years "
+        "SELECT fiscal_year, document_id, budget_completion_pct, "
+        "budget_completion_recomputed_pct FROM department_years "
         "WHERE department_id = ? ORDER BY fiscal_year",
         [department.department_id],
     ).fetchall()
-    panel = Panel(department, [y for y, _, _ in years], {y: d for y, d, _ in years})
-    panel.completion_pct = {y: pct for y, _, pct in years if pct is not None}
+    panel = Panel(department, [y for y, *_ in years], {y: d for y, d, *_ in years})
+    panel.completion_pct = {y: pct for y, _, pct, _ in years if pct is not None}
+    panel.recomputed_pct = {y: pct for y, _, _, pct in years if pct is not None}
     for measure, year, amount, change, pct in con.execute(
         "SELECT measure, fiscal_year, amount_yuan, change_yuan, change_pct "
         "FROM department_year_changes WHERE department_id = ?",
