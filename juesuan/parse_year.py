@@ -336,17 +336,20 @@ def _outcomes(
     several documents to parse."""
     cache = OutcomeCache(layout.cache_dir / cache_key())
     todo = [doc for doc in docs if not cache.has(doc.sha256)]
-    fresh: dict[str, DocumentOutcome] = {}
+    pooled: set[str] = set()
     if len(todo) >= MIN_POOL_DOCUMENTS and workers > 1:
+        # Each outcome is written to the Parquet batches as it arrives, never held for the year:
+        # memory stays that of one document (and one batch), however many the year has.
         done = _pool(workers).map(_parse_one, [str(store.root)] * len(todo), todo, chunksize=4)
         for doc, outcome in zip(todo, done, strict=True):
             if not outcome.retry:
                 cache.put(doc.sha256, outcome)
-            fresh[doc.sha256] = outcome
+            pooled.add(doc.sha256)
+            yield doc, outcome, True
     for doc in docs:
-        if doc.sha256 in fresh:
-            yield doc, fresh.pop(doc.sha256), True
-        elif cache.has(doc.sha256):
+        if doc.sha256 in pooled:
+            continue
+        if cache.has(doc.sha256):
             yield doc, cache.get(doc.sha256), False
         else:
             outcome = parse_stored(store, doc)
