@@ -215,12 +215,12 @@ def main() -> None:
         "pdf_read_and_parse_over_pypdfium2_text": round(
             pdf_pipeline / s["floor: pypdfium2 text (pdf)"]["seconds"], 2
         )
-        if pdfs
+        if pdfs and pdf_pipeline
         else None,
         "pdf_read_and_parse_over_pdfplumber_text": round(
             pdf_pipeline / s["floor: pdfplumber text (pdf)"]["seconds"], 2
         )
-        if pdfs
+        if pdfs and pdf_pipeline
         else None,
         "end_to_end_over_sum_of_floors": round(full / floor, 2) if floor else None,
         "rebuild_over_full_build": round(rebuild / full, 4) if full else None,
