@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.synthetic import vocab
-from juesuan.synthetic.accounts import AccountRow, SyntheticAccounts
+from juesuan.synthetic.accounts import MEASURES, AccountRow, SyntheticAccounts
 from juesuan.synthetic.layout import Layout
 
 _WRAP_NAME_AT = 12
@@ -121,16 +121,7 @@ _FUNCTION_HEADERS: dict[str, tuple[str, list[H]]] = {
                        H("年末结转和结余")]),
     "08": ("科目代码", [H("本年支出", (H("合计"), H("基本支出"), H("项目支出")))]),
 }  # fmt: skip
-_FUNCTION_MEASURES = {
-    "02": ("total", "fiscal_appropriation", "superior_subsidy", "business", "operating",
-           "affiliate_remittance", "other"),
-    "03": ("total", "basic", "project", "remit_to_superior", "operating",
-           "subsidy_to_affiliates"),
-    "05": ("total", "basic", "project"),
-    "07": ("opening_balance", "income", "expenditure_total", "basic", "project",
-           "closing_balance"),
-    "08": ("total", "basic", "project"),
-}  # fmt: skip
+_FUNCTION_MEASURES = MEASURES  # the columns of the functional tables, in printed order
 
 
 def _functional(table_no: str):
