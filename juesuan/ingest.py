@@ -13,6 +13,7 @@ from pathlib import Path
 from juesuan.parse.metadata import read_cover
 from juesuan.rawstore import RawStore, StoredDocument, display_name
 from juesuan.readers import UnreadableDocument, detect_format, read_document
+from juesuan.workers import map_documents
 
 # Pages read to identify a document: the cover, and the title page after a blank one.
 COVER_PAGES = 2
@@ -77,22 +78,71 @@ def ingest(store: RawStore, sources: Iterable[Path]) -> IngestSummary:
     return ingest_files(store, iter_source_files(sources))
 
 
+# New documents are identified this many at a time, in the worker pool; each batch's records are
+# saved before the next is read, so an ingest stopped midway keeps what it identified.
+IDENTIFY_BATCH = 128
+
+
 def ingest_files(
     store: RawStore,
     files: Iterable[tuple[Path, str | None]],
     on_file: Callable[[Path], None] = lambda _path: None,
+    workers: int | None = None,
 ) -> IngestSummary:
-    """Store each file (with the reason it is skipped, if any), calling `on_file` after each."""
+    """Store each file (with the reason it is skipped, if any), calling `on_file` after each.
+
+    Files are hashed and stored here, one after the other (disk-bound); new ones are identified
+    in the worker pool (CPU-bound: their covers are read).
+    """
     summary = IngestSummary()
     store.remove_stale_temporaries()  # what an ingest killed midway left
+    batch: dict[str, StoredDocument] = {}  # new documents by sha256, to identify
+    repeated: list[str] = []  # the same new bytes again in this ingest: one document
     for path, skip_reason in files:
         on_file(path)
         if skip_reason:
             summary.skipped.append((path, skip_reason))
             continue
-        doc, is_new = store.add(path, describe=identify)
-        if is_new:
-            summary.added.append(doc)
-        else:
+        doc, is_new = store.stage(path)
+        if not is_new:
             summary.known.append(doc)
+        elif doc.sha256 in batch:
+            batch[doc.sha256] = _named_also(batch[doc.sha256], doc.file_name)
+            repeated.append(doc.sha256)
+        else:
+            batch[doc.sha256] = doc
+            if len(batch) >= IDENTIFY_BATCH:
+                _identify_batch(store, batch, repeated, summary, workers)
+    _identify_batch(store, batch, repeated, summary, workers)
     return summary
+
+
+def _named_also(doc: StoredDocument, name: str) -> StoredDocument:
+    if name == doc.file_name or name in doc.other_names:
+        return doc
+    return replace(doc, other_names=(*doc.other_names, name))
+
+
+def _identify_batch(
+    store: RawStore,
+    batch: dict[str, StoredDocument],
+    repeated: list[str],
+    summary: IngestSummary,
+    workers: int | None,
+) -> None:
+    """Identify the batch's documents (in the pool), save their records, empty the batch."""
+    docs = list(batch.values())
+    roots = [str(store.root)] * len(docs)
+    identified = map_documents(_identify_one, roots, docs, count=len(docs), workers=workers)
+    for doc in identified:
+        store.save(doc)
+        summary.added.append(doc)
+        batch[doc.sha256] = doc
+    summary.known.extend(batch[sha] for sha in repeated)
+    batch.clear()
+    repeated.clear()
+
+
+def _identify_one(raw_root: str, doc: StoredDocument) -> StoredDocument:
+    """A worker's task: top-level so that a process pool can pickle it."""
+    return identify(RawStore(Path(raw_root)), doc)

@@ -6,14 +6,10 @@ seconds each (STACK.md). A document that fails is recorded with its reason and t
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
-import multiprocessing
-import os
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -42,6 +38,7 @@ from juesuan.records import Finding, ParsedDocument
 from juesuan.registry import REGISTRY_DATA_FILES
 from juesuan.schema import arrow_schema
 from juesuan.storage import is_local, local_temp, publish
+from juesuan.workers import cores, map_documents
 
 
 @dataclass
@@ -309,20 +306,6 @@ def cache_key() -> str:
     return f"{PARSER_VERSION}-{digest.hexdigest()[:12]}"
 
 
-# Starting worker processes costs seconds (spawn re-imports the library): a pool is worth it only
-# for enough documents, and it is kept for the next year of the same run.
-MIN_POOL_DOCUMENTS = 8
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    if workers not in _POOLS:
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded Dagster process
-        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-        atexit.register(_POOLS[workers].shutdown, wait=False, cancel_futures=True)
-    return _POOLS[workers]
-
-
 def _parse_one(raw_root: str, doc: StoredDocument) -> DocumentOutcome:
     """A worker's task: top-level so that a process pool can pickle it."""
     return parse_stored(RawStore(Path(raw_root)), doc)
@@ -336,26 +319,18 @@ def _outcomes(
     several documents to parse."""
     cache = OutcomeCache(layout.cache_dir / cache_key())
     todo = [doc for doc in docs if not cache.has(doc.sha256)]
-    pooled: set[str] = set()
-    if len(todo) >= MIN_POOL_DOCUMENTS and workers > 1:
-        # Each outcome is written to the Parquet batches as it arrives, never held for the year:
-        # memory stays that of one document (and one batch), however many the year has.
-        done = _pool(workers).map(_parse_one, [str(store.root)] * len(todo), todo, chunksize=4)
-        for doc, outcome in zip(todo, done, strict=True):
-            if not outcome.retry:
-                cache.put(doc.sha256, outcome)
-            pooled.add(doc.sha256)
-            yield doc, outcome, True
+    # Each outcome is written to the Parquet batches as it arrives, never held for the year:
+    # memory stays that of one document (and one batch), however many the year has.
+    roots = [str(store.root)] * len(todo)
+    parsed = map_documents(_parse_one, roots, todo, count=len(todo), workers=workers)
+    for doc, outcome in zip(todo, parsed, strict=True):
+        if not outcome.retry:
+            cache.put(doc.sha256, outcome)
+        yield doc, outcome, True
+    new = {doc.sha256 for doc in todo}
     for doc in docs:
-        if doc.sha256 in pooled:
-            continue
-        if cache.has(doc.sha256):
+        if doc.sha256 not in new:
             yield doc, cache.get(doc.sha256), False
-        else:
-            outcome = parse_stored(store, doc)
-            if not outcome.retry:
-                cache.put(doc.sha256, outcome)
-            yield doc, outcome, True
 
 
 def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> YearSummary:
@@ -384,7 +359,7 @@ def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> 
     }
     retry = False
     try:
-        for _doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or _cores()):
+        for _doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or cores()):
             for name in PARSED_RESOURCES:
                 writers[name].add(outcome.rows(name))
             pause_point("parse")
@@ -425,10 +400,6 @@ def _write_stamp(stamp, inputs: dict[str, Any]) -> None:
         publish(tmp, stamp)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def record_unidentified(layout: Layout, store: RawStore) -> int:

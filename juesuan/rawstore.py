@@ -133,6 +133,21 @@ class RawStore:
         `describe` completes a new record (kind, year, department) before it is saved: a
         record becomes visible to other processes only once it is complete.
         """
+        doc, is_new = self.stage(path, source_uri)
+        if is_new:
+            if describe is not None:
+                doc = describe(self, doc)
+            self.save(doc)
+        return doc, is_new
+
+    def stage(self, path: Path, source_uri: str | None = None) -> tuple[StoredDocument, bool]:
+        """Store a file's bytes; returns its record and whether the bytes were new.
+
+        A new record is returned unsaved: the caller describes it and `save`s it, so that
+        the description can happen elsewhere (a worker process) and a record is never seen
+        half complete. Until then the store does not know the bytes, and storing them again
+        is harmless (the object is replaced by the same bytes).
+        """
         path = Path(path)
         name = file_name_of(path)
         sha = sha256_of(path)
@@ -157,9 +172,6 @@ class RawStore:
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             object_name=object_name,
         )
-        if describe is not None:
-            doc = describe(self, doc)
-        self.save(doc)
         return doc, True
 
     def save(self, doc: StoredDocument) -> None:

@@ -23,6 +23,7 @@ from bad_inputs import corpus
 from typer.testing import CliRunner
 
 from assets.resources import JuesuanResource
+from juesuan import workers
 from juesuan.cli import app
 from juesuan.ingest import ingest, iter_source_files
 from juesuan.parse_year import DocumentOutcome, parse_stored
@@ -41,12 +42,10 @@ def hostile(monkeypatch: pytest.MonkeyPatch) -> None:
     process (so that both hold for it)."""
     import pytesseract
 
-    import juesuan.parse_year as parse_year
-
     for name, value in corpus.LIMITS.items():
         monkeypatch.setattr(limits, name, value)
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
-    monkeypatch.setattr(parse_year, "MIN_POOL_DOCUMENTS", 10**6)
+    monkeypatch.setattr(workers, "MIN_POOL_DOCUMENTS", 10**6)
 
 
 def run_alone(case: corpus.Case, base: Path) -> tuple[RawStore, dict, list]:
@@ -223,12 +222,10 @@ def corpus_build(tmp_path_factory):
     monkeypatch = pytest.MonkeyPatch()
     import pytesseract
 
-    import juesuan.parse_year as parse_year
-
     for name, value in corpus.LIMITS.items():
         monkeypatch.setattr(limits, name, value)
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
-    monkeypatch.setattr(parse_year, "MIN_POOL_DOCUMENTS", 10**6)
+    monkeypatch.setattr(workers, "MIN_POOL_DOCUMENTS", 10**6)
     # A base folder no SQL may be spliced with: a quote, a semicolon, a comment, spaces.
     base = tmp_path_factory.mktemp("corpus") / "o'brien; DROP TABLE documents; -- base"
     inbox = base / "inbox"

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 import juesuan.parse_year as parse_year
+from juesuan import workers
 from juesuan.ingest import ingest
 from juesuan.paths import Layout
 from juesuan.rawstore import RawStore
@@ -59,12 +60,12 @@ def test_a_new_parser_version_parses_again(layout, monkeypatch):
 
 def test_a_process_pool_gives_the_same_rows(layout, tmp_path):
     layout, inbox = layout
-    for n in range(parse_year.MIN_POOL_DOCUMENTS - 1):  # enough for the worker processes
+    for n in range(workers.MIN_POOL_DOCUMENTS - 1):  # enough for the worker processes
         text = (inbox / "a.txt").read_text(encoding="utf-8")
         (inbox / f"copy{n}.txt").write_text(text + f"\n{n}\n", encoding="utf-8")
     ingest(RawStore(layout.raw_dir), [inbox])
     summary = parse_year.parse_year(layout, 2023, workers=2)
-    count = parse_year.MIN_POOL_DOCUMENTS
+    count = workers.MIN_POOL_DOCUMENTS
     assert (summary.documents, summary.parsed_now, summary.line_items) == (
         count,
         count,

@@ -1,0 +1,79 @@
+"""Ingest identifies new documents in the worker pool, in batches: the same records as one after
+the other, the same bytes twice are one document, and each batch is saved before the next."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from juesuan import ingest as ingest_module
+from juesuan import workers
+from juesuan.ingest import ingest
+from juesuan.paths import SAMPLES_DIR
+from juesuan.rawstore import RawStore
+
+
+@pytest.fixture
+def inbox(tmp_path, seed_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    text = seed_path.read_text(encoding="utf-8")
+    for n in range(workers.MIN_POOL_DOCUMENTS):  # enough for the worker processes
+        (inbox / f"seed-{n}.txt").write_text(text + f"\n{n}\n", encoding="utf-8")
+    shutil.copy(seed_path, inbox / "seed-again.txt")  # the bytes of no other file…
+    shutil.copy(seed_path, inbox / "seed-same-bytes.txt")  # …but of this one
+    for pdf in sorted(SAMPLES_DIR.glob("*.pdf")):  # a final account, a template, a budget
+        shutil.copy(pdf, inbox / pdf.name)
+    return inbox
+
+
+def _records(store: RawStore) -> dict[str, tuple]:
+    return {
+        d.file_name: (d.sha256, d.kind, d.fiscal_year, d.department_name, d.problem, d.other_names)
+        for d in store.all()
+    }
+
+
+def test_pooled_ingest_records_what_one_after_the_other_does(inbox, tmp_path, monkeypatch):
+    # A batch for the pool, then one too small for it (identified in this process).
+    monkeypatch.setattr(ingest_module, "IDENTIFY_BATCH", workers.MIN_POOL_DOCUMENTS)
+    pooled = RawStore(tmp_path / "pooled")
+    summary = ingest(pooled, [inbox])
+    alone = RawStore(tmp_path / "alone")
+    serial = ingest_module.ingest_files(alone, ingest_module.iter_source_files([inbox]), workers=1)
+    assert _records(pooled) == _records(alone)
+    records = _records(pooled)
+    total = workers.MIN_POOL_DOCUMENTS + 1 + 3
+    assert len(records) == total  # the same bytes twice: one document…
+    assert records["seed-again.txt"][-1] == ("seed-same-bytes.txt",)  # …with both names
+    assert len(summary.added) == len(serial.added) == total
+    assert {d.file_name for d in summary.known} == {"seed-again.txt"}
+    kinds = {name: r[1] for name, r in records.items()}
+    assert kinds["jiangsu-high-court-2018-budget.pdf"] == "budget"
+    assert kinds["putuo-template-2024-final-accounts.pdf"] == "template"
+    assert kinds["putuo-finance-bureau-2024-final-accounts.pdf"] == "final_accounts"
+    assert {r[2] for n, r in records.items() if n.startswith("seed")} == {2023}
+
+
+def test_a_stopped_ingest_keeps_the_batches_it_saved(inbox, tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest_module, "IDENTIFY_BATCH", 4)
+    calls = []
+    real = ingest_module._identify_one
+
+    def identify_then_stop(root, doc):
+        calls.append(doc.file_name)
+        if len(calls) > 4:
+            raise KeyboardInterrupt  # stopped during the second batch
+        return real(root, doc)
+
+    monkeypatch.setattr(ingest_module, "_identify_one", identify_then_stop)
+    store = RawStore(tmp_path / "raw")
+    with pytest.raises(KeyboardInterrupt):
+        ingest_module.ingest_files(store, ingest_module.iter_source_files([inbox]), workers=1)
+    assert len(store.all()) == 4  # the first batch, complete
+    monkeypatch.setattr(ingest_module, "_identify_one", real)
+    again = ingest(store, [inbox])
+    total = workers.MIN_POOL_DOCUMENTS + 1 + 3
+    assert len(store.all()) == total
+    assert (len(again.known), len(again.added)) == (4 + 1, total - 4)  # 1: the same bytes again
