@@ -59,17 +59,23 @@ class BatchWriter:
         self.writer: pq.ParquetWriter | None = pq.ParquetWriter(
             self.tmp, schema, compression="zstd"
         )
-        self.batch: list[dict[str, Any]] = []
+        self.batches: list[pa.RecordBatch] = []
+        self.rows = 0
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        self.batch.extend(rows)
-        if len(self.batch) >= BATCH_ROWS:
+        if rows:
+            self.add_batch(pa.RecordBatch.from_pylist(rows, schema=self.schema))
+
+    def add_batch(self, batch: pa.RecordBatch) -> None:
+        self.batches.append(batch)
+        self.rows += batch.num_rows
+        if self.rows >= BATCH_ROWS:
             self._flush()
 
     def _flush(self) -> None:
-        if self.batch and self.writer is not None:
-            self.writer.write_table(pa.Table.from_pylist(self.batch, schema=self.schema))
-            self.batch = []
+        if self.batches and self.writer is not None:
+            self.writer.write_table(pa.Table.from_batches(self.batches, schema=self.schema))
+            self.batches, self.rows = [], 0
 
     def commit(self) -> None:
         self._flush()

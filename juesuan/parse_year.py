@@ -65,11 +65,49 @@ class DocumentOutcome:
     # Not the document's final outcome (refused for time, which depends on the machine): not
     # cached, and its year is parsed again by the next build.
     retry: bool = False
+    # The rows as Arrow, by resource, once checked to fit their schemas (`_fitting`).
+    tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
 
     def rows(self, resource: str) -> list[dict[str, Any]]:
         if resource in NARRATIVE_RESOURCES:
             return self.narrative.get(resource, [])
         return getattr(self, resource)
+
+    def packed(self) -> PackedOutcome:
+        batches = {}
+        for name in PARSED_RESOURCES:
+            table = self.tables.get(name)
+            if table is None:
+                table = pa.Table.from_pylist(self.rows(name), schema=arrow_schema(name))
+            batches[name] = table.combine_chunks().to_batches()
+        return PackedOutcome(
+            document=self.documents[0],
+            line_items=len(self.line_items),
+            retry=self.retry,
+            batches={
+                name: b"".join(batch.serialize().to_pybytes() for batch in parts)
+                for name, parts in batches.items()
+                if parts and parts[0].num_rows
+            },
+        )
+
+
+@dataclass
+class PackedOutcome:
+    """A document's rows as Arrow record batches without their schemas (each resource's is
+    known): what the workers send back and the cache keeps. Moving and writing them costs the
+    main process almost nothing, where rows as dicts cost it more than a worker's parse."""
+
+    document: dict[str, Any]  # the document's row of `documents`
+    line_items: int
+    retry: bool
+    batches: dict[str, bytes]  # by resource; none for a resource without rows
+
+    def batch(self, resource: str) -> pa.RecordBatch | None:
+        data = self.batches.get(resource)
+        if data is None:
+            return None
+        return pa.ipc.read_record_batch(pa.py_buffer(data), arrow_schema(resource))
 
 
 def parse_stored(store: RawStore, doc: StoredDocument) -> DocumentOutcome:
@@ -113,6 +151,9 @@ def _fitting(
     decimal, a wrong type): one bad document must not fail the writing of its whole year. Prose
     that does not fit costs the narrative and its checks, with a finding; tables that do not
     fit, the document (quarantined, saying which)."""
+    outcome.tables = _as_tables(outcome)
+    if outcome.tables:  # every resource fits (the common case): converted once
+        return outcome
     prose = [r for r in outcome.check_results if str(r["check_id"]).startswith("narrative.")]
     problem = next(
         filter(None, (_misfit(name, outcome.rows(name)) for name in NARRATIVE_RESOURCES)), None
@@ -131,7 +172,19 @@ def _fitting(
         if problem := _misfit(name, outcome.rows(name)):
             reason = f"{display_name(doc.file_name)}: parser failed ({problem}); please report it"
             return DocumentOutcome([_quarantined(base, doc, reason)])
+    outcome.tables = _as_tables(outcome)
     return outcome
+
+
+def _as_tables(outcome: DocumentOutcome) -> dict[str, pa.Table]:
+    """The outcome's rows as Arrow tables; empty if a row does not fit its resource."""
+    try:
+        return {
+            name: pa.Table.from_pylist(outcome.rows(name), schema=arrow_schema(name))
+            for name in PARSED_RESOURCES
+        }
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):
+        return {}
 
 
 def _misfit(name: str, rows: list[dict[str, Any]]) -> str | None:
@@ -306,26 +359,29 @@ def cache_key() -> str:
     return f"{PARSER_VERSION}-{digest.hexdigest()[:12]}"
 
 
-def _parse_one(raw_root: str, doc: StoredDocument) -> DocumentOutcome:
-    """A worker's task: top-level so that a process pool can pickle it."""
-    return parse_stored(RawStore(Path(raw_root)), doc)
+def _parse_one(raw_root: str, cache_root: str, doc: StoredDocument) -> PackedOutcome:
+    """A worker's task (top-level so that a process pool can pickle it): parse, and keep the
+    outcome in the cache unless it is to be tried again."""
+    packed = parse_stored(RawStore(Path(raw_root)), doc).packed()
+    if not packed.retry:
+        OutcomeCache(Path(cache_root)).put(doc.sha256, packed)
+    return packed
 
 
 def _outcomes(
     layout: Layout, store: RawStore, docs: list[StoredDocument], workers: int
-) -> Iterator[tuple[StoredDocument, DocumentOutcome, bool]]:
+) -> Iterator[tuple[StoredDocument, PackedOutcome, bool]]:
     """(document, outcome, parsed now) for each document: from the cache when its bytes and the
     cache key are unchanged, else parsed — in a process pool using every core when there are
     several documents to parse."""
-    cache = OutcomeCache(layout.cache_dir / cache_key())
+    cache = OutcomeCache(layout.cache_dir / f"{cache_key()}-arrow")
     todo = [doc for doc in docs if not cache.has(doc.sha256)]
     # Each outcome is written to the Parquet batches as it arrives, never held for the year:
     # memory stays that of one document (and one batch), however many the year has.
     roots = [str(store.root)] * len(todo)
-    parsed = map_documents(_parse_one, roots, todo, count=len(todo), workers=workers)
+    caches = [str(cache.root)] * len(todo)
+    parsed = map_documents(_parse_one, roots, caches, todo, count=len(todo), workers=workers)
     for doc, outcome in zip(todo, parsed, strict=True):
-        if not outcome.retry:
-            cache.put(doc.sha256, outcome)
         yield doc, outcome, True
     new = {doc.sha256 for doc in todo}
     for doc in docs:
@@ -361,14 +417,15 @@ def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> 
     try:
         for _doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or cores()):
             for name in PARSED_RESOURCES:
-                writers[name].add(outcome.rows(name))
+                if (batch := outcome.batch(name)) is not None:
+                    writers[name].add_batch(batch)
             pause_point("parse")
             retry = retry or outcome.retry
-            document = outcome.documents[0]
+            document = outcome.document
             summary.documents += 1
             summary.parsed_now += parsed_now
             summary.statuses[document["status"]] += 1
-            summary.line_items += len(outcome.line_items)
+            summary.line_items += outcome.line_items
             if document["status"] != "parsed" or document["status_reason"]:
                 summary.problems.append(f"{document['status']}: {document['status_reason']}")
         for writer in writers.values():
