@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from juesuan import duckdb_settings
 from juesuan.warehouse import WarehouseError, WarehouseMissingError
 
 ALLOWED = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
@@ -65,16 +66,14 @@ def connect_for_queries(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise WarehouseMissingError(f"no warehouse at {path}: build it first with `juesuan build`")
     try:
-        return duckdb.connect(
-            str(path),
+        return duckdb_settings.connect(
+            path,
             read_only=True,
-            config={
-                "enable_external_access": False,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-                "allow_community_extensions": False,
-                "lock_configuration": True,
-            },
+            enable_external_access=False,
+            autoinstall_known_extensions=False,
+            autoload_known_extensions=False,
+            allow_community_extensions=False,
+            lock_configuration=True,
         )
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open the warehouse {path} read-only: {exc}") from exc

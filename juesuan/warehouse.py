@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from juesuan import schema
+from juesuan import duckdb_settings, schema
 from juesuan.compare.prepare import prepare_comparisons
 from juesuan.faults import pause_point
 from juesuan.locks import is_stale, owner_tag
@@ -183,7 +183,7 @@ def build_warehouse(layout: Layout, sql_dir: Path = WAREHOUSE_SQL_DIR) -> Wareho
     _remove_stale_builds(target)
     files = parsed_files(layout)
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb_settings.connect(tmp)
         try:
             con.execute(schema.ddl())
             register(con, [path for entries in files.values() for _, path in entries])
@@ -225,6 +225,6 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise WarehouseMissingError(f"no warehouse at {path}: build it first with `juesuan build`")
     try:
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb_settings.connect(path, read_only=True)
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open the warehouse {path} read-only: {exc}") from exc

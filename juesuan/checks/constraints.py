@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import frictionless
 
-from juesuan import schema
+from juesuan import duckdb_settings, schema
 from juesuan.checks import cells
 from juesuan.checks.cells import CellField, literal
 from juesuan.schema import quote_ident
@@ -434,7 +434,7 @@ def check_release(folder: Path) -> list[ConstraintFinding]:
     """
     folder = Path(folder)
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    con = duckdb.connect()
+    con = duckdb_settings.connect()
     try:
         tables, relations = {}, {}
         for res in descriptor["resources"]:

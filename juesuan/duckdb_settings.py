@@ -1,0 +1,36 @@
+"""DuckDB connections with the project's resource settings.
+
+DuckDB's default memory limit is 80% of the machine's RAM: left alone, a build's memory grows
+with the warehouse. Bounded, DuckDB spills to disk instead, so the memory of loading, checking
+and publishing stays flat however many documents there are. `JUESUAN_DUCKDB_MEMORY` sets the
+bound (a DuckDB size: `512MB`, `4GB`); in-memory databases spill to the system's temporary
+folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+DEFAULT_MEMORY_LIMIT = "512MB"
+
+
+def settings(database: str = ":memory:") -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "memory_limit": os.environ.get("JUESUAN_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
+    }
+    if database == ":memory:":  # a file database spills next to itself
+        config["temp_directory"] = str(Path(tempfile.gettempdir()) / "juesuan-duckdb")
+    return config
+
+
+def connect(
+    database: str | Path = ":memory:", read_only: bool = False, **config: Any
+) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect` with the memory bound; `config` adds or overrides settings."""
+    database = str(database)
+    return duckdb.connect(database, read_only=read_only, config={**settings(database), **config})
