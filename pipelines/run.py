@@ -74,6 +74,18 @@ def _metadata(result: dg.ExecuteInJobResult, node: str) -> dict:
     return {key: value.value for key, value in events[-1].metadata.items()} if events else {}
 
 
+def consecutive_ranges(years: Sequence[int]) -> list[tuple[int, int]]:
+    """(first, last) of each run of consecutive years: 2018, 2020, 2021 → (2018, 2018),
+    (2020, 2021)."""
+    ranges: list[tuple[int, int]] = []
+    for year in sorted(set(years)):
+        if ranges and year == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], year)
+        else:
+            ranges.append((year, year))
+    return ranges
+
+
 def build(
     resource: JuesuanResource,
     instance: dg.DagsterInstance | None = None,
@@ -87,11 +99,19 @@ def build(
     resources = {"juesuan": resource}
     summary = BuildSummary(layout)
 
-    def run(selection: list, partition_key: str | None = None) -> dg.ExecuteInJobResult:
+    def run(
+        selection: list, partition_range: tuple[str, str] | None = None
+    ) -> dg.ExecuteInJobResult:
+        tags = {}
+        if partition_range:
+            tags = {
+                "dagster/asset_partition_range_start": partition_range[0],
+                "dagster/asset_partition_range_end": partition_range[1],
+            }
         result = dg.materialize(
             [*ALL_ASSETS, *ALL_CHECKS],
             selection=selection,
-            partition_key=partition_key,
+            tags=tags,
             resources=resources,
             instance=instance,
             raise_on_error=True,
@@ -103,10 +123,16 @@ def build(
     ingested = _metadata(run([source_documents]), "source_documents")
     summary.steps["ingest"] = ingested
     summary.fiscal_years = sorted(years if years is not None else ingested["fiscal_years"])
-    for year in summary.fiscal_years:
-        on_step(f"parsing fiscal year {year}")
-        parsed = _metadata(run([parsed_documents], partition_key=str(year)), "parsed_documents")
-        summary.steps[f"parse {year}"] = parsed
+    # One run per run of consecutive years (the asset's backfill policy), not a run per year:
+    # a year without documents is never marked as materialized.
+    for first, last in consecutive_ranges(summary.fiscal_years):
+        on_step(f"parsing fiscal years {first}–{last}" if first != last else f"parsing {first}")
+        parsed = _metadata(
+            run([parsed_documents], partition_range=(str(first), str(last))), "parsed_documents"
+        )
+        for year in range(first, last + 1):  # a year asked for without documents: not parsed
+            nothing = {"documents": 0, "unchanged": True}
+            summary.steps[f"parse {year}"] = parsed["years"].get(str(year), nothing)
     with exclusive(layout.data_dir, "publish"):  # a second build waits: one release at a time
         published = last_release_for_current_warehouse(layout)
         if published is not None:

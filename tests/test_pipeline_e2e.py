@@ -205,3 +205,37 @@ def test_a_second_build_with_nothing_new_does_nothing(tmp_path, seed_path):
     assert second.steps["release"]["unchanged"] is True
     assert second.release_version == first.release_version
     assert warehouse_file.stat().st_mtime_ns == built
+
+
+def test_a_build_parses_consecutive_years_in_one_run(tmp_path, seed_path):
+    """2023 and 2024 in one run, 2018 in another: a run per year would cost a second each; the
+    years between, without documents, are not marked as parsed."""
+    from juesuan.paths import SAMPLES_DIR
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(seed_path, inbox / seed_path.name)  # 2023
+    for name in (
+        "putuo-finance-bureau-2024-final-accounts.pdf",
+        "jiangsu-high-court-2018-budget.pdf",
+    ):
+        shutil.copy(SAMPLES_DIR / name, inbox / name)
+    resource = JuesuanResource(base_dir=str(tmp_path / "run"), sources=[str(inbox)])
+    instance = dg.DagsterInstance.ephemeral()
+    summary = build(resource, instance=instance, log_level="ERROR")
+    ranges = {
+        (
+            run.tags["dagster/asset_partition_range_start"],
+            run.tags["dagster/asset_partition_range_end"],
+        )
+        for run in instance.get_runs()
+        if "dagster/asset_partition_range_start" in run.tags
+    }
+    assert ranges == {("2018", "2018"), ("2023", "2024")}
+    assert len(instance.get_runs()) == 4  # ingest, two parse runs, warehouse and release
+    assert instance.get_materialized_partitions(dg.AssetKey("parsed_documents")) == {
+        "2018", "2023", "2024",
+    }  # fmt: skip
+    assert summary.steps["parse 2023"]["line_items"] == 310
+    assert summary.steps["parse 2024"]["line_items"] == 565
+    assert summary.steps["parse 2018"]["refused"] == 1
