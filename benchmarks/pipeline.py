@@ -194,6 +194,15 @@ def pipeline(layout, corpus: Path, timer: Timer, count: int, label: str) -> None
     marker.write_text(json.dumps({"inputs": inputs.strip(), "version": release.version}))
 
 
+def dagster_build(work: Path, corpus: Path) -> dict:
+    """`juesuan build` as the operator runs it: Dagster runs on a persistent instance."""
+    from assets.resources import JuesuanResource
+    from pipelines.run import build
+
+    resource = JuesuanResource(base_dir=str(work / "dagster-run"), sources=[str(corpus)])
+    return build(resource, log_level="ERROR").steps
+
+
 def plain_load(layout) -> int:
     import duckdb
 
@@ -217,6 +226,11 @@ def main() -> None:
         "--pipeline-only",
         action="store_true",
         help="skip the one-after-the-other stages (they hold every document, to time them apart)",
+    )
+    parser.add_argument(
+        "--dagster",
+        action="store_true",
+        help="also time `juesuan build` itself (Dagster runs), and its rebuild with nothing new",
     )
     args = parser.parse_args()
     formats = args.formats.split(",")
@@ -260,12 +274,19 @@ def main() -> None:
     rows = timer.run("floor: plain DuckDB load", len(paths), plain_load, layout)
     print("a rebuild with nothing new")
     pipeline(layout, corpus, timer, len(paths), "rebuild: ")
+    if args.dagster:
+        print("juesuan build (Dagster), then again with nothing new")
+        shutil.rmtree(work / "dagster-run", ignore_errors=True)
+        timer.run("dagster: juesuan build", len(paths), dagster_build, work, corpus)
+        timer.run("dagster: rebuild", len(paths), dagster_build, work, corpus)
 
     s = timer.stages
     full = sum(
         s[k]["seconds"]
         for k in s
-        if not k.startswith(("rebuild", "floor", "generate", "read", "parse (", "up to date"))
+        if not k.startswith(
+            ("rebuild", "floor", "generate", "read", "parse (", "up to date", "dagster")
+        )
     )
     rebuild = sum(s[k]["seconds"] for k in s if k.startswith("rebuild"))
     load_floor = s["floor: plain DuckDB load"]["seconds"]
@@ -294,6 +315,18 @@ def main() -> None:
             full / (text_floors + load_floor), 2
         ),
         "rebuild_over_full_build": round(rebuild / full, 4) if full else None,
+        **(
+            {
+                "dagster_build_over_sum_of_floors": round(
+                    s["dagster: juesuan build"]["seconds"] / floor, 2
+                ),
+                "dagster_rebuild_over_build": round(
+                    s["dagster: rebuild"]["seconds"] / s["dagster: juesuan build"]["seconds"], 4
+                ),
+            }
+            if args.dagster
+            else {}
+        ),
     }
     report = {
         "documents": len(paths),
