@@ -52,16 +52,16 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
-def read(path: Path) -> SourceDocument:
+def read(path: Path, max_rows: int | None = None) -> SourceDocument:
     """Read a web page; a file whose bytes are a workbook or a Word file goes to that reader."""
     path = Path(path)
     kind = sniff.kind_of(path)
     if kind not in {"html", "text", "unknown"}:
-        return sniff.read_by_content(path, kind, "a web page (HTML)")
-    return read_page(path)
+        return sniff.read_by_content(path, kind, "a web page (HTML)", max_rows=max_rows)
+    return read_page(path, max_rows=max_rows)
 
 
-def read_page(path: Path) -> SourceDocument:
+def read_page(path: Path, max_rows: int | None = None) -> SourceDocument:
     path = Path(path)
     data = path.read_bytes()
     markup = text.decode(data, path.name, declared=declared_charset(data))

@@ -93,8 +93,11 @@ def sheet_prefix(sheet: str) -> str:
     return sheet if plain else "'" + sheet.replace("'", "''") + "'"
 
 
-def sheet_rows(sheet: str, page: int, rows: Iterable[tuple[int, list[str]]]) -> list[Row]:
-    """The rows of one sheet, from (row number, shown cells from column A); empty rows dropped.
+def sheet_rows(
+    sheet: str, page: int, rows: Iterable[tuple[int, list[str]]], limit: int | None = None
+) -> list[Row]:
+    """The rows of one sheet, from (row number, shown cells from column A); empty rows dropped;
+    no more than `limit` of them when it is given (the rest of `rows` is not consumed).
 
     A row runs from column A to its last filled cell: blanks before and between filled cells
     stay in place, so a cell's position is its column (A is 0) in every row. Trailing blanks are
@@ -104,18 +107,29 @@ def sheet_rows(sheet: str, page: int, rows: Iterable[tuple[int, list[str]]]) -> 
     """
     kept: list[Row] = []
     limits.checkpoint(page=page)
+    if limit is not None and limit <= 0:
+        return kept
+    prefix = sheet_prefix(sheet) + "!"
+    letters: list[str] = []
     for number, cells in rows:
-        width = max((index + 1 for index, cell in enumerate(cells) if cell), default=0)
+        width = len(cells)
+        while width and not cells[width - 1]:
+            width -= 1
         limits.checkpoint(cells=width)
         if width:
+            while len(letters) < width:
+                letters.append(prefix + get_column_letter(len(letters) + 1))
+            row = str(number)
             kept.append(
                 Row(
                     cells=tuple(cells[:width]),
-                    ref=address(sheet, number, 1),
+                    ref=letters[0] + row,
                     page=page,
-                    cell_refs=tuple(address(sheet, number, col) for col in range(1, width + 1)),
+                    cell_refs=tuple([letter + row for letter in letters[:width]]),
                 )
             )
+            if limit is not None and len(kept) >= limit:
+                break
     return kept
 
 

@@ -28,16 +28,16 @@ from juesuan.readers.limits import check_zip
 _EXPECTED = "an Excel workbook (.xlsx)"
 
 
-def read(path: Path) -> SourceDocument:
+def read(path: Path, max_rows: int | None = None) -> SourceDocument:
     """Read an .xlsx; a file whose bytes are another format goes to the reader of that format."""
     path = Path(path)
     kind = sniff.kind_of(path)
     if kind not in {"xlsx", "zip"}:
-        return sniff.read_by_content(path, kind, _EXPECTED)
-    return read_workbook(path)
+        return sniff.read_by_content(path, kind, _EXPECTED, max_rows=max_rows)
+    return read_workbook(path, max_rows=max_rows)
 
 
-def read_workbook(path: Path) -> SourceDocument:
+def read_workbook(path: Path, max_rows: int | None = None) -> SourceDocument:
     """Read a file known to be a zip archive as an .xlsx workbook."""
     path = Path(path)
     check_zip(path)
