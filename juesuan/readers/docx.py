@@ -245,9 +245,12 @@ def _plain_table_rows(table: Any) -> list[tuple[int, Any, list[str]]] | None:
     The pass meets the cells' text in document order: each text node is in the cell begun last,
     and a cell's text is what `_text` gives for it."""
     tbl, tr, tc, p, t = _W["tbl"], _W["tr"], _W["tc"], _W["p"], _W["t"]
-    hyphen, run, grid_span, grid_before = _W["noBreakHyphen"], _W["r"], _W["gridSpan"], _W[
-        "gridBefore"
-    ]
+    hyphen, run, grid_span, grid_before = (
+        _W["noBreakHyphen"],
+        _W["r"],
+        _W["gridSpan"],
+        _W["gridBefore"],
+    )
     rows: list[tuple[int, Any, list[str]]] = []
     width = number = 0
     row: Any = None

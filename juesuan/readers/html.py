@@ -160,9 +160,7 @@ def declared_charset(data: bytes) -> str | None:
     return (match.group(1) or match.group(2)).decode("ascii")
 
 
-def _events(
-    parent: Element, tables: bool, enter: bool = False
-) -> Iterator[str | Element | object]:
+def _events(parent: Element, tables: bool, enter: bool = False) -> Iterator[str | Element | object]:
     """Visible text in document order, _BREAK at block edges and <br>, and (when `tables`) each
     data table as its element instead of its text. The content of `parent` (and, when `enter`,
     `parent` itself as one of its elements). Iterative: bad pages nest thousands deep."""

@@ -175,9 +175,7 @@ def _general(value: int | float | Decimal) -> str:
     number = _exact(value)
     wide = _WIDE
     if number:
-        number = number.quantize(
-            _quantum(_SIGNIFICANT - 1 - number.adjusted()), context=wide
-        )
+        number = number.quantize(_quantum(_SIGNIFICANT - 1 - number.adjusted()), context=wide)
     for places in range(_MAX_PLACES + 1):
         shown = number.quantize(_QUANTA[places], rounding=ROUND_HALF_UP, context=wide)
         if wide.abs(wide.subtract(shown, number)) <= _NOISE:

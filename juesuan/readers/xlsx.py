@@ -248,7 +248,9 @@ class _Book:
         self.archive = archive
         self.names = set(archive.namelist())
         types = _xml(archive, "[Content_Types].xml")
-        overrides = [(o.get("PartName"), o.get("ContentType")) for o in types.iter(f"{_CT}Override")]
+        overrides = [
+            (o.get("PartName"), o.get("ContentType")) for o in types.iter(f"{_CT}Override")
+        ]
         part = next(
             (name for kind in _WORKBOOK_TYPES for name, ct in overrides if ct == kind), None
         )
@@ -281,8 +283,10 @@ class _Book:
         for rel in _xml(self.archive, rels_name).iter(_PKG_RELS):
             target = rel.get("Target")
             if rel.get("TargetMode") != "External":
-                target = target[1:] if target.startswith("/") else posixpath.normpath(
-                    posixpath.join(parent, target)
+                target = (
+                    target[1:]
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(parent, target))
                 )
             rels[rel.get("Id")] = (rel.get("Type") or "", target)
         containers = root.findall(_X["sheets"])
@@ -401,7 +405,7 @@ class _Sheet:
             if self.rows and number <= self.rows[-1][0]:
                 raise _Unsupported("rows out of order")
             hidden = False
-            keys = [key for key in row.keys() if not key.startswith("{")]
+            keys = [key for key in row.attrib if not key.startswith("{")]
             if any(key not in ("r", "spans") for key in keys):
                 if any(key not in _ROW_ATTRIBUTES for key in keys):
                     raise _Unsupported("row attribute")
@@ -480,7 +484,9 @@ class _Sheet:
                 )
             else:
                 if present is None:
-                    present = {(n, column) for n, _hidden, cells in self.rows for column, _ in cells}
+                    present = {
+                        (n, column) for n, _hidden, cells in self.rows for column, _ in cells
+                    }
                 inside = (
                     (row, column)
                     for row, column in present
