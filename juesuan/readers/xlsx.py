@@ -202,9 +202,20 @@ _ROW_ATTRIBUTES = frozenset(
     {"r", "spans", "s", "customFormat", "ht", "hidden", "customHeight", "outlineLevel",
      "collapsed", "thickTop", "thickBot", "ph"}
 )  # fmt: skip
-# A formula anywhere in a sheet's XML, by its bytes: most sheets have none.
-_FORMULA_BYTES = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
-_MERGE_BYTES = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s/>]")
+# A formula anywhere in a sheet's XML, by its bytes (<f>, <x:f ...>): most sheets have none.
+# (The patterns start with a literal: the others take ten times as long over a sheet.)
+_FORMULA_BYTES = re.compile(rb"f(?<=[<:]f)[\s/>]")
+_MERGE_BYTES = re.compile(rb"mergeCells[\s/>]")
+# For reading a sheet's first rows alone: its root start tag, its <sheetData>, where its rows
+# start, and the rows of row and cell addresses ("7" or "C7") after them.
+_ROOT_BYTES = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)worksheet(?:\s[^>]*)?>")
+_SHEET_DATA_BYTES = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?>")
+_ROW_BYTES = re.compile(rb"<row[\s/>]")
+_ADDRESS_BYTES = re.compile(
+    rb"""r(?<=\sr)\s*=\s*(?:"\$?[A-Za-z]{0,3}\$?([0-9]+)"|'\$?[A-Za-z]{0,3}\$?([0-9]+)'"""
+    rb"""|("[^"]*"|'[^']*'))"""
+)
+_PREFIX_BEFORE = re.compile(rb"<[A-Za-z_][\w.-]*:\Z")
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 _V = _X["v"]
 
@@ -218,9 +229,11 @@ def _read_lxml(path: Path, data: bytes, max_rows: int | None) -> SourceDocument:
                 break
             if state != "visible":
                 continue
-            sheet = book.sheet(part)
             limit = None if max_rows is None else max_rows - len(rows)
-            rows.extend(workbook.sheet_rows(title, page, sheet.shown(), limit))
+            shown = None if limit is None else book.first_rows(part, limit)
+            if shown is None:
+                shown = book.sheet(part).shown()
+            rows.extend(workbook.sheet_rows(title, page, shown, limit))
         first = book.first_uncomputed_formula()
     if first is not None:
         raise _uncomputed(path, first)
@@ -356,6 +369,24 @@ class _Book:
             if is_timedelta_format(code):
                 self.durations.add(index)
 
+    def first_rows(self, part: str, wanted: int) -> list[tuple[int, list[str]]] | None:
+        """`_Sheet.shown()` of the sheet's first rows, at least `wanted` of them that are not
+        empty, from its first rows alone; None when that cannot be done exactly."""
+        data = self.archive.read(part)
+        if _may_have_formulas(data):
+            return None  # the formulas are checked on the whole sheet
+        starts = [match.start() for match in _ROW_BYTES.finditer(data)]
+        count = wanted + 8
+        while count < len(starts):
+            sheet = _Sheet.up_to(self, data, starts[count])
+            if sheet is None:
+                return None
+            lines = list(sheet.shown())
+            if sum(1 for _number, line in lines if any(line)) >= wanted:
+                return lines
+            count *= 4
+        return None
+
     def sheet(self, part: str) -> _Sheet:
         if part not in self._parsed:
             self._parsed[part] = _Sheet(self, self.archive.read(part))
@@ -383,10 +414,11 @@ class _Book:
 class _Sheet:
     """One worksheet's cells as openpyxl's data-only workbook has them."""
 
-    def __init__(self, book: _Book, data: bytes) -> None:
+    def __init__(self, book: _Book, data: bytes, root: Any = None, merged: Any = None) -> None:
         self.book = book
         self.may_have_formulas = _may_have_formulas(data)
-        root = etree.fromstring(data, _PARSER)
+        if root is None:
+            root = etree.fromstring(data, _PARSER)
         if root.tag != _X["worksheet"]:
             raise _Unsupported("worksheet root")
         self.root = root
@@ -430,7 +462,7 @@ class _Sheet:
                     column += 1
                 cells.append((column, cell))
             self.rows.append((number, hidden, cells))
-        self.covered = self._merged(data)
+        self.covered = self._merged(data, merged)
 
     @staticmethod
     def _row_number(row: Any, previous: int) -> int:
@@ -449,13 +481,47 @@ class _Sheet:
             raise _Unsupported("row number")
         return number
 
-    def _merged(self, data: bytes) -> set[tuple[int, int]]:
+    @classmethod
+    def up_to(cls, book: _Book, data: bytes, cut: int) -> _Sheet | None:
+        """The sheet as far as the row starting at byte `cut` (its rows before that one), when
+        nothing after it can change them for openpyxl: every row and cell after it stands
+        below them; None when that is not sure."""
+        root_tag = _ROOT_BYTES.search(data)
+        sheet_data = _SHEET_DATA_BYTES.search(data)
+        if (
+            root_tag is None
+            or sheet_data is None
+            or sheet_data.start() > cut
+            or sheet_data.group(0).endswith(b"/>")
+        ):
+            return None
+        found = _ADDRESS_BYTES.findall(data, cut)  # r="7" and r="C7" after the cut
+        if any(other for _double, _single, other in found):
+            return None  # an address written some other way
+        below = [int(double or single) for double, single, _other in found]
+        merges = _merge_starts(data)
+        closing = b"</" + sheet_data.group(1) + b"sheetData></" + root_tag.group(1) + b"worksheet>"
+        try:
+            root = etree.fromstring(data[:cut] + closing, _PARSER)
+            merged = None
+            if len(merges) == 1 and merges[0] >= cut:
+                merged = _merge_cells(data, merges[0], root_tag)
+            sheet = cls(book, data, root, merged)
+        except (etree.XMLSyntaxError, _Unsupported):
+            return None
+        last = sheet.rows[-1][0] if sheet.rows else 0
+        if below and min(below) <= last:
+            return None
+        return sheet
+
+    def _merged(self, data: bytes, container: Any = None) -> set[tuple[int, int]]:
         """The cells (present in the sheet) a merged range covers, its top-left one excepted:
         openpyxl makes them MergedCells, whose value is None."""
-        tags = len(_MERGE_BYTES.findall(data))  # <mergeCells> wherever it stands
+        tags = len(_merge_starts(data))  # <mergeCells> wherever it stands
         if not tags:
             return set()
-        containers = list(self.root.iterchildren(_X["mergeCells"]))
+        containers = [container] if container is not None else []
+        containers += list(self.root.iterchildren(_X["mergeCells"]))
         if tags != 1 or len(containers) != 1:
             raise _Unsupported("mergeCells")
         ranges = []
@@ -579,6 +645,42 @@ class _Sheet:
             return None  # openpyxl stops looking at the end of sheetData
         _min_col, _min_row, max_col, max_row = _boundaries(element.get("ref"))
         return max_row, max_col
+
+
+def _merge_starts(data: bytes) -> list[int]:
+    """Where the <mergeCells> start tags of a sheet's XML begin (a namespace prefix or not)."""
+    starts = []
+    for match in _MERGE_BYTES.finditer(data):
+        at = match.start()
+        if data[at - 1 : at] == b"<":
+            starts.append(at - 1)
+        elif data[at - 1 : at] == b":":
+            prefix = _PREFIX_BEFORE.search(data, max(at - 64, 0), at)
+            if prefix is not None:
+                starts.append(prefix.start())
+    return starts
+
+
+def _merge_cells(data: bytes, start: int, root_tag: Any) -> Any:
+    """The <mergeCells> starting at byte `start`, parsed alone (within the sheet's root tag, for
+    its namespaces)."""
+    end = data.find(b">", start)
+    if end < 0:
+        raise _Unsupported("mergeCells")
+    if data[end - 1 : end] != b"/":
+        closing = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?mergeCells\s*>").search(data, end)
+        if closing is None:
+            raise _Unsupported("mergeCells")
+        end = closing.end() - 1
+    fragment = data[start : end + 1]
+    if b"<!" in fragment or b"<?" in fragment:
+        raise _Unsupported("mergeCells")
+    root = etree.fromstring(
+        root_tag.group(0) + fragment + b"</" + root_tag.group(1) + b"worksheet>", _PARSER
+    )
+    if len(root) != 1 or root[0].tag != _X["mergeCells"]:
+        raise _Unsupported("mergeCells")
+    return root[0]
 
 
 def _boundaries(reference: str) -> tuple[int, int, int, int]:
