@@ -252,7 +252,9 @@ def write_xlsx(
         archive.writestr("xl/styles.xml", styles)
         archive.writestr("xl/sharedStrings.xml", _STRINGS)
         for n, body in enumerate(sheets, start=1):
-            archive.writestr(f"xl/worksheets/sheet{n}.xml", f'<worksheet xmlns="{_MAIN}">{body}')
+            if not body.startswith("<?xml"):  # the sheet's whole XML
+                body = f'<worksheet xmlns="{_MAIN}">{body}'
+            archive.writestr(f"xl/worksheets/sheet{n}.xml", body)
     return path
 
 
@@ -392,6 +394,69 @@ def test_xlsx_the_lxml_reading_does_not_cover_goes_to_openpyxl(
 ) -> None:
     path = write_xlsx(tmp_path / f"SYNTHETIC-{name}.xlsx", sheets, **options)
     assert_same_as_openpyxl(path, lxml_reads_it=False)
+
+
+LONG = "".join(
+    f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="B{r}"><v>{r}</v></c></row>'
+    for r in range(1, 120)
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet"),
+    [
+        ("long", data(LONG, '<mergeCells count="1"><mergeCell ref="A1:B2"/></mergeCells>')),
+        ("prefixed", data(LONG).replace("<", "<x:").replace("<x:/", "</x:")),
+        (
+            "late-duplicate-row",  # openpyxl puts its cells in row 2
+            data(LONG + '<row r="2"><c r="C2"><v>9</v></c></row>'),
+        ),
+        ("late-cell-above", data(LONG + '<row r="121"><c r="C3"><v>9</v></c></row>')),
+        ("late-entity", data(LONG + '<row r="121"><c r="&#67;3"><v>9</v></c></row>')),
+        ("late-hidden", data(LONG + '<row r="3" hidden="1"/>')),
+        (
+            "late-merge-in-ext",
+            data(LONG, '<extLst><mergeCells><mergeCell ref="A1:B1"/></mergeCells></extLst>'),
+        ),
+        (
+            "merge-before-rows",
+            data(LONG, before='<mergeCells><mergeCell ref="B1:B4"/></mergeCells>'),
+        ),
+    ],
+)
+def test_xlsx_first_rows_of_a_long_sheet(tmp_path: Path, name: str, sheet: str) -> None:
+    """The first rows are read from the sheet's start alone only when nothing after them can
+    change them: each prefix is the start of openpyxl's reading of the whole sheet."""
+    if name == "prefixed":
+        sheet = f'<?xml version="1.0"?><x:worksheet xmlns:x="{_MAIN}">' + sheet
+    path = write_xlsx(tmp_path / f"SYNTHETIC-{name}.xlsx", [sheet])
+    data_ = path.read_bytes()
+    try:
+        expected = xlsx_reader._read_openpyxl(path, data_, None).rows
+    except UnreadableDocument:
+        with pytest.raises(UnreadableDocument):
+            read_document(path)
+        return
+    assert read_document(path).rows == expected
+    for wanted in (1, 2, 5, 40, 118, 119, 200):
+        part = read_document(path, max_rows=wanted).rows
+        assert part == expected[: len(part)] and len(part) >= min(wanted, len(expected))
+
+
+def test_xlsx_prefixed_formulas_are_found(tmp_path: Path) -> None:
+    sheet = (
+        (
+            f'<?xml version="1.0"?><x:worksheet xmlns:x="{_MAIN}"><x:sheetData>{LONG}'
+            '<x:row r="200"><x:c r="A200"><x:f>1+1</x:f></x:c></x:row></x:sheetData></x:worksheet>'
+        )
+        .replace('<row r="', '<x:row r="')
+        .replace("</row>", "</x:row>")
+    )
+    sheet = sheet.replace("<c ", "<x:c ").replace("</c>", "</x:c>")
+    sheet = sheet.replace("<v>", "<x:v>").replace("</v>", "</x:v>")
+    path = write_xlsx(tmp_path / "SYNTHETIC-prefixed-formula.xlsx", [sheet])
+    with pytest.raises(UnreadableDocument, match=r"saved result.*S1!A200"):
+        read_document(path, max_rows=2)
 
 
 def test_xlsx_prefix_still_refuses_uncomputed_formulas(tmp_path: Path) -> None:
