@@ -578,6 +578,37 @@ def test_docx_tables_read_in_one_pass_as_in_general(tmp_path: Path, synthetic, m
     assert one_pass > 20
 
 
+def test_docx_prefixes_of_odd_documents(tmp_path: Path) -> None:
+    """Content controls, text boxes and Word's recorded layout where a prefix reading would cut
+    the body: each prefix is still the start of the whole reading."""
+    path = write_python_docx(tmp_path / "SYNTHETIC-doc.docx")
+    odd = _with_odd_tables(path)
+    with zipfile.ZipFile(odd) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    assert w in xml
+    box = (
+        "<w:p><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>第二段</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>"
+    )
+    control = "<w:sdt><w:sdtContent>" + "<w:p><w:r><w:t>控件</w:t></w:r></w:p>" * 3
+    control += "</w:sdtContent></w:sdt>"
+    body = xml.index("<w:body>") + len("<w:body>")
+    variants = {
+        "boxes": xml[:body] + (box + control) * 6 + xml[body:],
+        "rendered": xml.replace("<w:t>下一页", "<w:lastRenderedPageBreak/><w:t>下一页", 1),
+    }
+    for name, text in variants.items():
+        parts["word/document.xml"] = text.encode("utf-8")
+        variant = tmp_path / f"SYNTHETIC-{name}.docx"
+        with zipfile.ZipFile(variant, "w") as archive:
+            for part, content in parts.items():
+                archive.writestr(part, content)
+        assert_prefixes(variant)
+    assert_prefixes(odd)
+
+
 def test_docx_odd_tables_read(tmp_path: Path) -> None:
     source = read_document(_with_odd_tables(write_python_docx(tmp_path / "SYNTHETIC-doc.docx")))
     rows = {r.ref: r for r in source.rows}

@@ -82,7 +82,20 @@ def read_package(path: Path, max_rows: int | None = None) -> SourceDocument:
     check_zip(path)
     data = path.read_bytes()
     try:
-        body = _main_body(data)
+        main = _main_part(data)
+    except Exception:
+        main = None
+    if main is not None and max_rows is not None:
+        try:
+            with limits.attempt():
+                rows, pages = _first_rows(main, max_rows)
+            return SourceDocument(path=path, format="docx", rows=tuple(rows), page_count=pages)
+        except UnreadableDocument:  # over a limit
+            raise
+        except Exception:
+            pass  # the whole main part is read
+    try:
+        body = None if main is None else _body(main)
     except Exception:
         body = None
     if body is None:  # python-docx reads it, or says what is wrong with the package
@@ -114,6 +127,106 @@ def _python_docx_body(path: Path, data: bytes) -> Any:
 def _main_body(data: bytes) -> Any:
     """The w:body of the package's main document part, found as python-docx finds it; None when
     the package is not plainly a Word document (python-docx then decides)."""
+    main = _main_part(data)
+    return None if main is None else _body(main)
+
+
+def _body(main: bytes) -> Any:
+    """The w:body of the main part, None if it has none."""
+    root = etree.fromstring(main, _PARSER)
+    if root.tag != _W["document"]:
+        return None
+    return root.find(_W["body"])
+
+
+class _NotSure(Exception):
+    """The first blocks alone cannot give the first rows exactly: the whole part is read."""
+
+
+def _first_rows(main: bytes, max_rows: int) -> tuple[list[Row], int]:
+    """`_rows(body, max_rows)` from the document's first blocks alone (`_first_blocks`), as many
+    as it takes to make `max_rows` rows; _NotSure when that cannot be done exactly."""
+    blocks = max_rows + 8
+    while True:
+        root = _first_blocks(main, blocks)
+        if root is None or root.tag != _W["document"]:
+            raise _NotSure
+        body = root.find(_W["body"])
+        if body is None:
+            raise _NotSure
+        rows, pages = _rows(body, max_rows)
+        if len(rows) >= max_rows:
+            return rows, pages
+        blocks *= 4
+
+
+_PARAGRAPH_BYTES = re.compile(rb"<w:p[\s>/]")
+_TABLE_BYTES = re.compile(rb"<w:tbl[\s>]")
+_TABLE_END_BYTES = re.compile(rb"</w:tbl\s*>")
+_BODY_END = b"</w:body></w:document>"
+
+
+def _first_blocks(main: bytes, blocks: int) -> Any:
+    """The main part's root as far as the start of its body's block number `blocks + 1` (a
+    paragraph or table); None when that cannot be done exactly, or the body has no more blocks.
+
+    XML before a point of the body parses the same whether the rest follows or the body ends
+    there: the blocks before it are the document's first blocks. A point inside a table, a
+    content control or a text box leaves elements open, and the part up to it does not parse:
+    the next point is tried. The page a row is on depends only on what is before it, except in a
+    document where Word recorded its layout (w:lastRenderedPageBreak anywhere: then the whole
+    document is read)."""
+    if b"lastRenderedPageBreak" in main or not main.rstrip().endswith(_BODY_END):
+        return None
+    tables = [match.start() for match in _TABLE_BYTES.finditer(main)]
+    ends = [match.end() for match in _TABLE_END_BYTES.finditer(main)]
+    spans = _outer_spans(tables, ends)
+    if spans is None:
+        return None
+    # The starts of paragraphs and tables outside any table, in order: the places to cut at.
+    cuts: list[int] = []
+    span = 0
+    for match in _PARAGRAPH_BYTES.finditer(main):
+        at = match.start()
+        while span < len(spans) and spans[span][1] <= at:
+            cuts.append(spans[span][0])
+            span += 1
+        if span < len(spans) and spans[span][0] < at:
+            continue  # inside a table
+        cuts.append(at)
+        if len(cuts) > blocks + 4:
+            break
+    for cut in cuts[blocks : blocks + 4]:
+        try:
+            return etree.fromstring(main[:cut] + _BODY_END, _PARSER)
+        except etree.XMLSyntaxError:
+            continue  # not a point of the body
+    return None
+
+
+def _outer_spans(starts: list[int], ends: list[int]) -> list[tuple[int, int]] | None:
+    """(start, end) of the tables not inside another, from the tables' start and end tags; None
+    when they do not pair up."""
+    if len(starts) != len(ends):
+        return None
+    events = sorted([(at, 1) for at in starts] + [(at, -1) for at in ends])
+    spans = []
+    depth = 0
+    begin = 0
+    for at, step in events:
+        if depth == 0 and step == 1:
+            begin = at
+        depth += step
+        if depth < 0:
+            return None
+        if depth == 0 and step == -1:
+            spans.append((begin, at))
+    return spans
+
+
+def _main_part(data: bytes) -> bytes | None:
+    """The main document part's XML, found as python-docx finds it; None when the package is not
+    plainly a Word document (python-docx then decides)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         types = etree.fromstring(archive.read("[Content_Types].xml"), _PARSER)
@@ -144,10 +257,7 @@ def _main_body(data: bytes) -> Any:
             rels = list(etree.fromstring(archive.read(rels_name), _PARSER).iter(_RELS))
             if not _targets_present(rels, posixpath.dirname(partname), names):
                 return None
-        root = etree.fromstring(archive.read(partname[1:]), _PARSER)
-    if root.tag != _W["document"]:
-        return None
-    return root.find(_W["body"])
+        return archive.read(partname[1:])
 
 
 def _targets_present(rels: list[Any], base: str, names: set[str]) -> bool:
