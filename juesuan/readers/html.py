@@ -14,10 +14,11 @@
 - `page` is 1 (a page has no pages). `ref`: `p<n>` for the n-th text row, `t<k>r<r>` for row r
   (the r-th <tr>, hidden ones counted) of the k-th <table> in the document (layout tables
   counted), `t<k>caption` for its caption; `cell_refs`: `t<k>r<r>c<c>`, c the grid column.
-- The markup is parsed by libxml2 (lxml), as a browser would parse it, mostly: a cell or
-  paragraph left open ends where the next one begins. A page libxml2 gives up on (elements
-  nested more than 2,048 deep) is parsed by BeautifulSoup's html.parser instead, which nests
-  elements as they come.
+- The markup is parsed by libxml2 (lxml), mostly as a browser parses it: a cell or paragraph
+  left open ends where the next one begins, a table put in <head> is shown in the body, a
+  <textarea> or <title> holds text only, a NUL character reads as U+FFFD. A page libxml2 gives
+  up on (elements nested more than 2,048 deep) is parsed by BeautifulSoup's html.parser
+  instead, which nests elements as they come.
 
 `max_rows` stops after the block or table that brings the rows to at least that many: they are
 the first rows of the whole page.
@@ -48,7 +49,7 @@ _BLOCK = frozenset(
 )  # fmt: skip
 _BREAK = object()
 _MAX_COLSPAN = 1000  # the HTML limit
-_COUNT_EVERY = 1000
+_COUNT_EVERY = 1000  # cells counted against the limit a thousand at a time, and at each row
 _CHARSET = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
     rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
