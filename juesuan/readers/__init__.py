@@ -51,7 +51,7 @@ def detect_format(path: Path) -> str:
     return {"htm": "html", "text": "txt"}.get(suffix, suffix)
 
 
-def _readers() -> dict[str, Callable[[Path], SourceDocument]]:
+def _readers() -> dict[str, Callable[..., SourceDocument]]:
     from juesuan.readers import docx, html, pdf, text, xls, xlsx
 
     return {
@@ -68,12 +68,17 @@ def supported_formats() -> list[str]:
     return sorted(_readers())
 
 
-def read_document(path: Path, max_pages: int | None = None) -> SourceDocument:
+def read_document(
+    path: Path, max_pages: int | None = None, max_rows: int | None = None
+) -> SourceDocument:
     """Read any supported file; raises UnreadableDocument with a message naming the file.
 
     `max_pages` reads only the first pages where a format has pages worth skipping (PDF): enough
-    to identify a document from its cover without reading its tables. Every document is read
-    within the limits of `limits` (pages, cells, time): one over a limit is refused with
+    to identify a document from its cover without reading its tables. `max_rows` lets the other
+    formats stop once they have at least that many rows: the rows are then the first rows of the
+    whole document, exactly (there may be more than `max_rows` of them, and `page_count` is the
+    pages or sheets reached, not the document's). PDFs ignore it. Every document is read within
+    the limits of `limits` (pages, cells, time): one over a limit is refused with
     `limits.LimitExceeded`.
     """
     from juesuan.readers import limits
@@ -87,7 +92,12 @@ def read_document(path: Path, max_pages: int | None = None) -> SourceDocument:
             f"supported: {', '.join(supported_formats())}"
         )
     with limits.document_budget(path.name) as budget:
-        document = read_pdf(path, max_pages=max_pages) if fmt == "pdf" else reader(path)
+        if fmt == "pdf":
+            document = read_pdf(path, max_pages=max_pages)
+        elif max_rows is None:
+            document = reader(path)
+        else:
+            document = reader(path, max_rows=max_rows)
         # What the readers did not count as they went (PDF pages and rows), counted once.
         budget.pages(document.page_count)
         budget.cells = 0
@@ -96,7 +106,9 @@ def read_document(path: Path, max_pages: int | None = None) -> SourceDocument:
     return document
 
 
-def read_pdf(path: Path, max_pages: int | None = None) -> SourceDocument:
+def read_pdf(
+    path: Path, max_pages: int | None = None, max_rows: int | None = None
+) -> SourceDocument:
     """A file named .pdf: refused before reading when it needs a password or has too many
     pages; a file whose bytes are not a PDF (a web page saved as .pdf, an empty download) goes
     to the reader its bytes call for, or is refused saying what it is."""
@@ -104,6 +116,6 @@ def read_pdf(path: Path, max_pages: int | None = None) -> SourceDocument:
 
     kind = sniff.kind_of(path)
     if kind != "pdf":
-        return sniff.read_by_content(path, kind, "a PDF")
+        return sniff.read_by_content(path, kind, "a PDF", max_rows=max_rows)
     limits.check_pdf(path)
     return pdf.read(path) if max_pages is None else pdf.read(path, max_pages=max_pages)

@@ -1,4 +1,4 @@
-"""Web pages (.html, .htm, and the many ".xls" files that are web pages) with BeautifulSoup.
+"""Web pages (.html, .htm, and the many ".xls" files that are web pages) with lxml's HTML parser.
 
 - Decoded explicitly (`text.decode`): byte-order mark, then the page's own <meta charset> or
   http-equiv content type (gb2312 and gbk read as GB18030, their superset), then strict UTF-8,
@@ -14,6 +14,14 @@
 - `page` is 1 (a page has no pages). `ref`: `p<n>` for the n-th text row, `t<k>r<r>` for row r
   (the r-th <tr>, hidden ones counted) of the k-th <table> in the document (layout tables
   counted), `t<k>caption` for its caption; `cell_refs`: `t<k>r<r>c<c>`, c the grid column.
+- The markup is parsed by libxml2 (lxml), mostly as a browser parses it: a cell or paragraph
+  left open ends where the next one begins, a table put in <head> is shown in the body, a
+  <textarea> or <title> holds text only, a NUL character reads as U+FFFD. A page libxml2 gives
+  up on (elements nested more than 2,048 deep) is parsed by BeautifulSoup's html.parser
+  instead, which nests elements as they come.
+
+`max_rows` stops after the block or table that brings the rows to at least that many: they are
+the first rows of the whole page.
 """
 
 from __future__ import annotations
@@ -22,10 +30,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PreformattedString, Script, Stylesheet, TemplateString
+from lxml import etree
 
 from juesuan.readers import Row, SourceDocument, limits, sniff, text
+
+Element = etree._Element
 
 _SKIP = frozenset(
     {"head", "title", "script", "style", "noscript", "template", "select", "iframe", "object",
@@ -38,36 +47,37 @@ _BLOCK = frozenset(
      "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
      "thead", "tr", "ul"}
 )  # fmt: skip
-_NOT_TEXT = (PreformattedString, Script, Stylesheet, TemplateString)  # comments, doctype, …
 _BREAK = object()
 _MAX_COLSPAN = 1000  # the HTML limit
+_COUNT_EVERY = 1000  # cells counted against the limit a thousand at a time, and at each row
 _CHARSET = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
     rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
     re.IGNORECASE,
 )
 _CHARSET_WINDOW = 65536  # Word's saved pages put a lot of <head> before their meta tags
-_SPACES = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
-def read(path: Path) -> SourceDocument:
+def read(path: Path, max_rows: int | None = None) -> SourceDocument:
     """Read a web page; a file whose bytes are a workbook or a Word file goes to that reader."""
     path = Path(path)
     kind = sniff.kind_of(path)
     if kind not in {"html", "text", "unknown"}:
-        return sniff.read_by_content(path, kind, "a web page (HTML)")
-    return read_page(path)
+        return sniff.read_by_content(path, kind, "a web page (HTML)", max_rows=max_rows)
+    return read_page(path, max_rows=max_rows)
 
 
-def read_page(path: Path) -> SourceDocument:
+def read_page(path: Path, max_rows: int | None = None) -> SourceDocument:
     path = Path(path)
     data = path.read_bytes()
     markup = text.decode(data, path.name, declared=declared_charset(data))
-    soup = BeautifulSoup(markup, "html.parser")
-    tables = {id(table): number for number, table in enumerate(soup.find_all("table"), start=1)}
+    root = _parse(markup)
     rows: list[Row] = []
+    if root is None:  # no markup at all
+        return SourceDocument(path=path, format="html", rows=(), page_count=1)
+    tables = {table: number for number, table in enumerate(root.iter("table"), start=1)}
     buffer: list[str] = []
     lines = 0
 
@@ -79,15 +89,68 @@ def read_page(path: Path) -> SourceDocument:
             lines += 1
             rows.append(Row(cells=(line,), ref=f"p{lines}"))
 
-    for event in _events(soup, tables=True):
+    for event in _events(root, tables=True, enter=True):
         if isinstance(event, str):
             buffer.append(event)
             continue
         flush()
-        if isinstance(event, Tag):
-            rows.extend(_grid(event, tables[id(event)]))
-    flush()
+        if max_rows is not None and len(rows) >= max_rows:
+            break
+        if event is not _BREAK:
+            rows.extend(_grid(event, tables[event]))
+    else:
+        flush()
     return SourceDocument(path=path, format="html", rows=tuple(rows), page_count=1)
+
+
+def _parse(markup: str) -> Element | None:
+    """The page's <html> element, None for a page without any markup or text."""
+    # The text is decoded already: the parser reads it as UTF-8 whatever the page declares.
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, default_doctype=False)
+    try:
+        root = etree.fromstring(markup.encode("utf-8", "surrogatepass"), parser)
+    except etree.XMLSyntaxError:
+        root = None
+    if any(error.level_name == "FATAL" for error in parser.error_log):
+        return _soup_tree(markup)  # libxml2 stopped midway
+    return root
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What the reading looks at in an element: its name when it is one of these, and these attributes.
+_NAMES = _SKIP | _BLOCK | {"br", "table", "tr", "td", "th", "caption"}
+_ATTRIBUTES = ("hidden", "style", "colspan", "rowspan")
+
+
+def _soup_tree(markup: str) -> Element:
+    """The page parsed by BeautifulSoup's html.parser, as an lxml tree of what the reading looks
+    at: the elements it knows by name (others become <span>), their hidden, style and span
+    attributes, and the text (characters XML cannot hold become U+FFFD)."""
+    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4.element import PreformattedString, Script, Stylesheet, TemplateString
+
+    soup = BeautifulSoup(markup, "html.parser")
+    root = etree.Element("span")
+    elements: dict[int, Element] = {id(soup): root}
+    for node in soup.descendants:
+        parent = elements.get(id(node.parent))
+        if parent is None:
+            continue  # inside what is not converted
+        if isinstance(node, Tag):
+            element = etree.SubElement(parent, node.name if node.name in _NAMES else "span")
+            for name in _ATTRIBUTES:
+                if node.has_attr(name):
+                    element.set(name, _NOT_XML.sub("\ufffd", str(node.get(name))))
+            elements[id(node)] = element
+        elif isinstance(node, NavigableString) and not isinstance(
+            node, PreformattedString | Script | Stylesheet | TemplateString
+        ):
+            string = _NOT_XML.sub("\ufffd", str(node))
+            if len(parent):
+                parent[-1].tail = (parent[-1].tail or "") + string
+            else:
+                parent.text = (parent.text or "") + string
+    return root
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -98,55 +161,70 @@ def declared_charset(data: bytes) -> str | None:
     return (match.group(1) or match.group(2)).decode("ascii")
 
 
-def _events(root: Tag, tables: bool) -> Iterator[str | Tag | object]:
+def _events(parent: Element, tables: bool, enter: bool = False) -> Iterator[str | Element | object]:
     """Visible text in document order, _BREAK at block edges and <br>, and (when `tables`) each
-    data table as its Tag instead of its text. Iterative: bad pages nest thousands deep."""
-    stack: list[tuple[Iterator[object], bool]] = [(iter(root.children), False)]
+    data table as its element instead of its text. The content of `parent` (and, when `enter`,
+    `parent` itself as one of its elements). Iterative: bad pages nest thousands deep."""
+    stack: list[tuple[Iterator[Element], bool, Element | None]]
+    if enter:
+        stack = [(iter((parent,)), False, None)]
+    else:
+        stack = [(iter(parent), False, None)]
+        if parent.text:
+            yield parent.text
     while stack:
-        children, is_block = stack[-1]
+        children, is_block, element = stack[-1]
         node = next(children, None)
         if node is None:
             stack.pop()
             if is_block:
                 yield _BREAK
+            if element is not None and element.tail:
+                yield element.tail
             continue
-        if isinstance(node, NavigableString):
-            if not isinstance(node, _NOT_TEXT):
-                yield str(node)
-            continue
-        if not isinstance(node, Tag) or node.name in _SKIP or _hidden(node):
-            continue
-        if node.name == "br":
+        name = node.tag
+        if not isinstance(name, str) or name in _SKIP or _hidden(node):
+            pass  # a comment, processing instruction, or what a browser does not show
+        elif name == "br":
             yield _BREAK
-        elif tables and node.name == "table" and node.find("table") is None:
+        elif tables and name == "table" and next(node.iterdescendants("table"), None) is None:
             yield node
         else:
-            block = node.name in _BLOCK
+            block = name in _BLOCK
             if block:
                 yield _BREAK
-            stack.append((iter(node.children), block))
+            if node.text:
+                yield node.text
+            stack.append((iter(node), block, node))
+            continue
+        if node.tail:  # the text after an element is its parent's
+            yield node.tail
 
 
-def _grid(table: Tag, number: int) -> list[Row]:
+def _grid(table: Element, number: int) -> list[Row]:
     """The rows of a data table on its grid, spans expanded with "" outside their top-left."""
     rows: list[Row] = []
-    caption = table.find("caption")
+    caption = next(table.iterdescendants("caption"), None)
     if caption is not None and (title := _cell_text(caption)):
         rows.append(Row(cells=(title,), ref=f"t{number}caption"))
-    trs = table.find_all("tr")
+    trs = list(table.iterdescendants("tr"))
     grid: list[tuple[int, dict[int, str]]] = []
     below: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    counted = 0  # cells not yet counted against the limit (counted a thousand at a time)
     for index, tr in enumerate(trs):
         covered = set(below)
         cells: dict[int, str] = dict.fromkeys(covered, "")
         below = {column: left - 1 for column, left in below.items() if left > 1}
         column = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in tr.iterchildren("td", "th"):
             while column in covered:
                 column += 1
             colspan = _span(cell, "colspan", _MAX_COLSPAN)
             rowspan = _span(cell, "rowspan", len(trs) - index)
-            limits.checkpoint(cells=colspan)  # a span of a thousand columns is a thousand cells
+            counted += colspan  # a span of a thousand columns is a thousand cells
+            if counted >= _COUNT_EVERY:
+                limits.checkpoint(cells=counted)
+                counted = 0
             cells[column] = _cell_text(cell)
             for offset in range(colspan):
                 if offset:
@@ -154,6 +232,9 @@ def _grid(table: Tag, number: int) -> list[Row]:
                 if rowspan > 1:
                     below[column + offset] = max(below.get(column + offset, 0), rowspan - 1)
             column += colspan
+        if counted:
+            limits.checkpoint(cells=counted)
+            counted = 0
         if not _hidden(tr):  # still laid out above: a rowspan counts it
             grid.append((index + 1, cells))
     # As wide as the table's rightmost filled cell: empty columns at the right edge (Excel's
@@ -170,22 +251,34 @@ def _grid(table: Tag, number: int) -> list[Row]:
     return rows
 
 
-def _cell_text(cell: Tag) -> str:
+def _cell_text(cell: Element) -> str:
     """A cell's text on one line; a table nested in it is flattened into it."""
+    if not len(cell):
+        return _collapse(cell.text or "")
     return _collapse("".join(e if isinstance(e, str) else " " for e in _events(cell, False)))
 
 
-def _span(cell: Tag, name: str, limit: int) -> int:
+def _span(cell: Element, name: str, limit: int) -> int:
+    text = cell.get(name)
+    if text is None:
+        return 1
     try:
-        value = int(str(cell.get(name, "1")).strip())
+        value = int(text.strip())
     except ValueError:
         return 1
     return min(max(value, 1), max(limit, 1))
 
 
-def _hidden(tag: Tag) -> bool:
-    return tag.has_attr("hidden") or bool(_DISPLAY_NONE.search(str(tag.get("style", ""))))
+def _hidden(element: Element) -> bool:
+    attributes = element.attrib
+    if not attributes:
+        return False
+    if "hidden" in attributes:
+        return True
+    style = attributes.get("style")
+    return style is not None and _DISPLAY_NONE.search(style) is not None
 
 
 def _collapse(line: str) -> str:
-    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+    # split() and re's \s agree on what a space is (str.isspace)
+    return " ".join(line.translate(_INVISIBLE).split())

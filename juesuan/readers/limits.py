@@ -133,6 +133,22 @@ def document_budget(name: str) -> Iterator[DocumentBudget]:
         _CURRENT.reset(token)
 
 
+@contextmanager
+def attempt() -> Iterator[None]:
+    """A reading that may be abandoned midway for another way of reading the same document:
+    the cells it counted are not counted when it fails (the other way counts them again)."""
+    budget = _CURRENT.get()
+    cells = budget.cells if budget is not None else 0
+    try:
+        yield
+    except LimitExceeded:
+        raise
+    except Exception:
+        if budget is not None:
+            budget.cells = cells
+        raise
+
+
 def checkpoint(page: int | None = None, cells: int = 0) -> None:
     """Called by readers between pages (sheets) and rows: refuse the document being read when
     it goes over a limit. Without a budget (a reader called directly) it does nothing."""

@@ -94,8 +94,11 @@ def refusal(path: Path, kind: str, expected: str) -> UnreadableDocument:
     )
 
 
-def read_by_content(path: Path, kind: str, expected: str) -> SourceDocument:
-    """Read a file with the reader its bytes call for; refuse what no reader can take."""
+def read_by_content(
+    path: Path, kind: str, expected: str, max_rows: int | None = None
+) -> SourceDocument:
+    """Read a file with the reader its bytes call for; refuse what no reader can take.
+    `max_rows` goes to that reader (see `read_document`)."""
     from juesuan.readers import docx, html, read_pdf, text, xls, xlsx
 
     readers = {
@@ -110,7 +113,7 @@ def read_by_content(path: Path, kind: str, expected: str) -> SourceDocument:
     reader = readers.get(kind)
     if reader is None:
         raise refusal(path, kind, expected)
-    return reader(path)
+    return reader(path) if max_rows is None else reader(path, max_rows=max_rows)
 
 
 def _zip_kind(path: Path) -> str:

@@ -71,12 +71,15 @@ def decode(data: bytes, name: str, declared: str | None = None) -> str:
     )
 
 
-def read(path: Path) -> SourceDocument:
+def read(path: Path, max_rows: int | None = None) -> SourceDocument:
+    """Read a text file; `max_rows` stops after that many rows (`page_count` the page reached)."""
     text = decode(Path(path).read_bytes(), Path(path).name)
     rows: list[Row] = []
     page = 1
     # split("\n"), not splitlines(): splitlines() also breaks on form feeds and other controls.
     for number, line in enumerate(text.split("\n"), start=1):
+        if max_rows is not None and len(rows) >= max_rows:
+            break
         if "\f" in line:
             page += line.count("\f")
             line = line.replace("\f", "")

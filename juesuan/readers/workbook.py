@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import get_column_letter
@@ -26,6 +26,9 @@ _NOISE = Decimal("1e-9")
 _MAX_PLACES = 9
 _SIGNIFICANT = 15  # Excel keeps and shows at most 15 significant digits
 _WIDE = Context(prec=400)  # enough for any float written out in full
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(64))
+_PATTERNS: dict[str | None, tuple[int, int, bool, int, int] | None] = {}
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 # Parts of a format section that print no digits: "literal", \x, _x (padding), *x (fill),
 # [Red] / [>=100] / [$-804] (colour, condition, locale).
@@ -43,6 +46,11 @@ def show(value: object, number_format: str | None = None) -> str:
     """A cell's value as the text a person sees in the spreadsheet program."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is str:
+        return clean_text(value)  # type: ignore[arg-type]
+    if kind is float or kind is int:
+        return show_number(value, number_format)  # type: ignore[arg-type]
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, bool):
@@ -60,27 +68,48 @@ def show(value: object, number_format: str | None = None) -> str:
 
 def clean_text(text: str) -> str:
     """Cell text on one line: a wrapped header (`本年收入\\n合计`) is one cell, not two lines."""
-    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+    if "\n" not in text and "\r" not in text:
+        return text.strip()
+    return _LINE_BREAKS.sub(" ", text).strip()
 
 
 def show_number(value: int | float | Decimal, number_format: str | None = None) -> str:
     """A number through its format's decimals, grouping, percent and scaling; else General."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    pattern = _pattern(number_format)
+    try:
+        pattern = _PATTERNS[number_format]
+    except KeyError:
+        pattern = _pattern(number_format)
+        if len(_PATTERNS) < 10_000:
+            _PATTERNS[number_format] = pattern
     if pattern is None:
         return _general(value)
     places, min_places, grouping, percents, scale = pattern
-    number = _exact(value) * Decimal(100) ** percents / Decimal(1000) ** scale
-    with localcontext(_WIDE):
-        shown = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        while places > min_places and shown == shown.quantize(Decimal(1).scaleb(1 - places)):
-            places -= 1
-            shown = shown.quantize(Decimal(1).scaleb(-places))
+    number = _exact(value)
+    # Scaled in the default context (28 digits), as always; by 1, a float's or a small int's
+    # digits stay as they are, so the scaling is left out for them.
+    if percents or scale or not (type(value) is float or (type(value) is int and _small(value))):
+        number = number * Decimal(100) ** percents / Decimal(1000) ** scale
+    shown = number.quantize(_quantum(places), rounding=ROUND_HALF_UP, context=_WIDE)
+    while places > min_places and shown == shown.quantize(_quantum(places - 1), context=_WIDE):
+        places -= 1
+        shown = shown.quantize(_quantum(places), context=_WIDE)
     if shown == 0:
         shown = abs(shown)  # no "-0.00"
     text = format(shown, ",f" if grouping else "f")
-    return text + "%" * percents
+    return text + "%" * percents if percents else text
+
+
+def _small(value: int) -> bool:
+    return -(10**27) < value < 10**27
+
+
+def _quantum(places: int) -> Decimal:
+    """Decimal(1).scaleb(-places): 1, 0.1, 0.01 ..."""
+    if 0 <= places < len(_QUANTA):
+        return _QUANTA[places]
+    return Decimal(1).scaleb(-places, context=_WIDE)
 
 
 def address(sheet: str, row: int, column: int) -> str:
@@ -93,8 +122,11 @@ def sheet_prefix(sheet: str) -> str:
     return sheet if plain else "'" + sheet.replace("'", "''") + "'"
 
 
-def sheet_rows(sheet: str, page: int, rows: Iterable[tuple[int, list[str]]]) -> list[Row]:
-    """The rows of one sheet, from (row number, shown cells from column A); empty rows dropped.
+def sheet_rows(
+    sheet: str, page: int, rows: Iterable[tuple[int, list[str]]], limit: int | None = None
+) -> list[Row]:
+    """The rows of one sheet, from (row number, shown cells from column A); empty rows dropped;
+    no more than `limit` of them when it is given (the rest of `rows` is not consumed).
 
     A row runs from column A to its last filled cell: blanks before and between filled cells
     stay in place, so a cell's position is its column (A is 0) in every row. Trailing blanks are
@@ -104,18 +136,29 @@ def sheet_rows(sheet: str, page: int, rows: Iterable[tuple[int, list[str]]]) -> 
     """
     kept: list[Row] = []
     limits.checkpoint(page=page)
+    if limit is not None and limit <= 0:
+        return kept
+    prefix = sheet_prefix(sheet) + "!"
+    letters: list[str] = []
     for number, cells in rows:
-        width = max((index + 1 for index, cell in enumerate(cells) if cell), default=0)
+        width = len(cells)
+        while width and not cells[width - 1]:
+            width -= 1
         limits.checkpoint(cells=width)
         if width:
+            while len(letters) < width:
+                letters.append(prefix + get_column_letter(len(letters) + 1))
+            row = str(number)
             kept.append(
                 Row(
                     cells=tuple(cells[:width]),
-                    ref=address(sheet, number, 1),
+                    ref=letters[0] + row,
                     page=page,
-                    cell_refs=tuple(address(sheet, number, col) for col in range(1, width + 1)),
+                    cell_refs=tuple([letter + row for letter in letters[:width]]),
                 )
             )
+            if limit is not None and len(kept) >= limit:
+                break
     return kept
 
 
@@ -130,13 +173,13 @@ def _general(value: int | float | Decimal) -> str:
     if isinstance(value, int):
         return str(value)
     number = _exact(value)
-    with localcontext(_WIDE):
-        if number:
-            number = number.quantize(Decimal(1).scaleb(number.adjusted() - _SIGNIFICANT + 1))
-        for places in range(_MAX_PLACES + 1):
-            shown = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-            if abs(shown - number) <= _NOISE:
-                break
+    wide = _WIDE
+    if number:
+        number = number.quantize(_quantum(_SIGNIFICANT - 1 - number.adjusted()), context=wide)
+    for places in range(_MAX_PLACES + 1):
+        shown = number.quantize(_QUANTA[places], rounding=ROUND_HALF_UP, context=wide)
+        if wide.abs(wide.subtract(shown, number)) <= _NOISE:
+            break
     if shown == 0:
         shown = abs(shown)
     return format(shown, "f")

@@ -23,22 +23,25 @@ from juesuan.readers import Row, SourceDocument, UnreadableDocument, sniff, work
 _EXPECTED = "an Excel 97-2003 workbook (.xls)"
 
 
-def read(path: Path) -> SourceDocument:
+def read(path: Path, max_rows: int | None = None) -> SourceDocument:
     """Read an .xls; a file whose bytes are another format goes to the reader of that format."""
     path = Path(path)
     kind = sniff.kind_of(path)
     if kind not in {"ole2-workbook", "biff", "ole2"}:
-        return sniff.read_by_content(path, kind, _EXPECTED)
-    return read_biff(path)
+        return sniff.read_by_content(path, kind, _EXPECTED, max_rows=max_rows)
+    return read_biff(path, max_rows=max_rows)
 
 
-def read_biff(path: Path) -> SourceDocument:
-    """Read a file known to be BIFF (bare, or in an OLE2 container)."""
+def read_biff(path: Path, max_rows: int | None = None) -> SourceDocument:
+    """Read a file known to be BIFF (bare, or in an OLE2 container); `max_rows` stops after the
+    sheet row that brings the rows to that many (`page_count` stays the workbook's sheets)."""
     path = Path(path)
     book = _open(path)
     try:
         rows: list[Row] = []
         for page, sheet in enumerate(book.sheets(), start=1):
+            if max_rows is not None and len(rows) >= max_rows:
+                break
             if sheet.visibility:  # 1 hidden, 2 very hidden
                 continue
             covered = _merge_covered(sheet)
@@ -53,7 +56,8 @@ def read_biff(path: Path) -> SourceDocument:
                 for number in range(sheet.nrows)
                 if not getattr(sheet.rowinfo_map.get(number), "hidden", 0)
             )
-            rows.extend(workbook.sheet_rows(sheet.name, page, shown))
+            limit = None if max_rows is None else max_rows - len(rows)
+            rows.extend(workbook.sheet_rows(sheet.name, page, shown, limit))
     except UnreadableDocument:
         raise
     except Exception as exc:  # a malformed sheet: say so, never a library traceback
