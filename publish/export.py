@@ -18,6 +18,7 @@ key with every other field breaking ties, so the same warehouse gives the same b
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,15 @@ def export_resource(
     return ResourceFiles(r.name, int(rows), files.csv, files.parquet, files.excel)
 
 
-def export_all(con: duckdb.DuckDBPyConnection, folder: Path) -> list[ResourceFiles]:
-    """Every resource of the schemas, in publication order."""
-    return [export_resource(con, r, folder) for r in schema.resources()]
+def export_all(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    written: Callable[[ResourceFiles], None] | None = None,
+) -> list[ResourceFiles]:
+    """Every resource of the schemas, in publication order; `written` is told of each."""
+    files = []
+    for r in schema.resources():
+        files.append(export_resource(con, r, folder))
+        if written is not None:
+            written(files[-1])
+    return files

@@ -22,11 +22,11 @@ from pathlib import Path
 from juesuan import schema
 from juesuan.paths import Layout
 from juesuan.warehouse import WarehouseMissingError, connect_read_only
-from publish.archive import Archiver, archive_name, release_files, write_sums
+from publish.archive import Archiver, archive_name, write_sums
 from publish.changes import compare_releases, write_changes
 from publish.descriptor import build_descriptor, listed_files, write_descriptor
 from publish.dictionary import dictionary_html, dictionary_markdown
-from publish.export import copy_warehouse, export_all
+from publish.export import WAREHOUSE_FILE, copy_warehouse, export_all
 from publish.facts import read_facts
 from publish.page import index_html
 from publish.readme import citation_cff, readme_markdown
@@ -162,24 +162,25 @@ def _assemble(layout: Layout, version: str, folder: Path, work: Path) -> Release
     Everything is read from the warehouse copy shipped in the release, so the CSVs, the Parquet
     files, the DuckDB file and the documents describe one and the same snapshot. One DuckDB
     connection to that copy does the work (export, facts, validation, change log) within a fixed
-    memory budget, spilling to `work`, a hidden folder beside the release. Once the data files
-    and datapackage.json are written, they are deflated for the zip in the background.
+    memory budget, spilling to `work`, a hidden folder beside the release. Each file is deflated
+    for the zip in the background as soon as it is final (the data files once exported).
     """
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     snapshot = copy_warehouse(layout.warehouse_path, folder)
     pause_point("snapshot")
     with Archiver(folder, scratch=work, workers=ZIP_WORKERS) as archiver:
+        archiver.prepare([WAREHOUSE_FILE])
         con = connect_read_only(snapshot)
         try:
             limit_memory(con, work / "duckdb")
-            files = export_all(con, folder)
+            files = export_all(con, folder, lambda f: archiver.prepare([f.csv, f.parquet, f.excel]))
             rows = {f.name: f.rows for f in files}
             facts = read_facts(con, rows)
             pause_point("export")
             descriptor = build_descriptor(folder, version, created, files, facts)
             write_descriptor(folder, descriptor)
             pause_point("datapackage")
-            archiver.prepare(release_files(folder, set()))
+            archiver.prepare(["datapackage.json"])
             errors, loaded = check_release_folder(con, folder, "__release_")
             if errors:
                 return ReleaseSummary(version, None, rows, valid=False, errors=errors)

@@ -659,3 +659,18 @@ def test_archiver_deflates_again_what_changed_and_checks_the_sums(tmp_path: Path
     ):
         archiver.write("x.zip", "top")
     assert [p.name for p in tmp_path.iterdir()] == ["release"]  # no scratch left
+
+
+def test_duckdb_works_within_a_fixed_memory_budget(tmp_path: Path) -> None:
+    """The build's DuckDB connection gets MEMORY_LIMIT and spills to the folder it is given."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        validate.limit_memory(con, tmp_path / "spill")
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        folder = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    finally:
+        con.close()
+    assert limit.endswith(" MiB")  # a few hundred MB, whatever the machine has
+    assert Path(folder) == tmp_path / "spill"
