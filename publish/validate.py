@@ -18,7 +18,7 @@ The SQL checks read the schemas of schemas/; a release whose embedded Table Sche
 those (an older release), or whose schemas use something the SQL cannot read alike, is
 validated by frictionless row by row instead, as before.
 
-DuckDB works within a fixed memory budget (MEMORY_LIMIT) and spills to a folder outside the
+DuckDB works within a fixed memory budget (MEMORY_LIMIT_MB) and spills to a folder outside the
 release, so the memory a build takes does not grow with the number of rows.
 """
 
@@ -43,7 +43,9 @@ from juesuan.schema import quote_ident
 from publish.descriptor import checksum_mismatches
 
 # DuckDB's memory for one build (sorts, the loaded CSVs, joins); beyond it, it spills to disk.
-MEMORY_LIMIT = "256MB"
+# Each of DuckDB's threads needs some memory of its own, so many cores get more.
+MEMORY_LIMIT_MB = 256
+MEMORY_PER_THREAD_MB = 64
 ROW = "__row"
 _T = TypeVar("_T")
 
@@ -83,7 +85,9 @@ class LoadedCsv:
 def limit_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
     """Give DuckDB a fixed memory budget, spilling to `spill` (a folder outside the release)."""
     spill.mkdir(parents=True, exist_ok=True)
-    con.execute(f"SET memory_limit = {literal(MEMORY_LIMIT)}")
+    (threads,) = con.execute("SELECT current_setting('threads')").fetchone()
+    limit = max(MEMORY_LIMIT_MB, MEMORY_PER_THREAD_MB * int(threads))
+    con.execute(f"SET memory_limit = '{limit}MB'")
     con.execute(f"SET temp_directory = {literal(str(spill))}")
     con.execute("SET preserve_insertion_order = true")  # rowid is the row's place in the file
 

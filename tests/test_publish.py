@@ -662,7 +662,7 @@ def test_archiver_deflates_again_what_changed_and_checks_the_sums(tmp_path: Path
 
 
 def test_duckdb_works_within_a_fixed_memory_budget(tmp_path: Path) -> None:
-    """The build's DuckDB connection gets MEMORY_LIMIT and spills to the folder it is given."""
+    """The build's DuckDB gets a fixed budget (more with many threads) and spills where told."""
     import duckdb
 
     con = duckdb.connect()
