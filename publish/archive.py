@@ -5,18 +5,32 @@ SHA256SUMS lists every file of the release (except itself and the zip) in the fo
 every file, SHA256SUMS included, under one top folder named after the release, in sorted order
 with fixed timestamps and permissions: the same files always give the same zip. Its own checksum
 cannot be inside it, so it is written beside it as `<zip>.sha256`.
+
+Deflating is most of the time of a zip, so the members are deflated in parallel (zlib works
+outside the GIL), each into a scratch file, and then written into the zip in sorted order. The
+bytes are those `zipfile` writes member by member (the tests compare them): the same deflate
+settings fed the same chunks, and `zipfile`'s own headers and central directory.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tempfile
 import zipfile
+import zlib
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from publish.descriptor import file_stats
 
 SUMS_FILE = "SHA256SUMS"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
+_CHUNK = 1 << 20
+ZIP64_FROM = 1 << 31  # members from this size get zip64 headers, and only those
 
 
 def archive_name(package: str, version: str) -> str:
@@ -29,34 +43,169 @@ def release_files(folder: Path, exclude: set[str]) -> list[str]:
     return sorted(f for f in found if f not in exclude)
 
 
-def write_sums(folder: Path, exclude: set[str]) -> Path:
-    """SHA256SUMS of every file but `exclude` (and itself)."""
-    lines = []
-    for rel in release_files(folder, exclude | {SUMS_FILE}):
-        _, digest = file_stats(folder / rel)
-        lines.append(f"{digest.removeprefix('sha256:')}  {rel}")
+def write_sums(
+    folder: Path, exclude: set[str], known: Mapping[str, tuple[int, str]] | None = None
+) -> Path:
+    """SHA256SUMS of every file but `exclude` (and itself).
+
+    `known` gives (bytes, `sha256:<hex>`) of files already hashed and verified (those listed in
+    datapackage.json); a file whose size differs from it is hashed again.
+    """
+    known = known or {}
+    files = release_files(folder, exclude | {SUMS_FILE})
+
+    def digest(rel: str) -> str:
+        size, sha = known.get(rel, (-1, ""))
+        if size != (folder / rel).stat().st_size:
+            _, sha = file_stats(folder / rel)
+        return sha.removeprefix("sha256:")
+
+    with ThreadPoolExecutor(2) as pool:
+        lines = [f"{d}  {rel}" for rel, d in zip(files, pool.map(digest, files), strict=True)]
     path = folder / SUMS_FILE
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def write_zip(folder: Path, name: str, top: str) -> Path:
-    """The zip of every file of `folder` (but the zip and its checksum), under `top/`."""
-    path = folder / name
-    files = release_files(folder, {name, f"{name}.sha256"})
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        for rel in files:
-            info = zipfile.ZipInfo(f"{top}/{rel}", date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o100444 << 16  # a regular, read-only file
-            info.create_system = 3  # Unix, so that the permissions above are honoured
-            large = (folder / rel).stat().st_size >= 1 << 31  # zip64 only where it is needed
-            with (folder / rel).open("rb") as src, zf.open(info, "w", force_zip64=large) as dst:
-                for chunk in iter(lambda src=src: src.read(1 << 20), b""):
-                    dst.write(chunk)
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o100444 << 16  # a regular, read-only file
+    info.create_system = 3  # Unix, so that the permissions above are honoured
+    return info
+
+
+@dataclass(frozen=True)
+class _Deflated:
+    """One member deflated into a scratch file, with what its headers record, and its sha256."""
+
+    data: Path
+    crc: int
+    size: int
+    compressed: int
+    sha256: str
+
+
+def _deflate(source: Path, target: Path) -> _Deflated:
+    """What zipfile's writer does with a member's bytes: the same compressor, the same chunks."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+    crc = size = compressed = 0
+    with source.open("rb") as src, target.open("wb") as out:
+        for chunk in iter(lambda: src.read(_CHUNK), b""):
             digest.update(chunk)
-    (folder / f"{name}.sha256").write_text(f"{digest.hexdigest()}  {name}\n", encoding="utf-8")
-    return path
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+            data = compressor.compress(chunk)
+            compressed += len(data)
+            out.write(data)
+        data = compressor.flush()
+        compressed += len(data)
+        out.write(data)
+    return _Deflated(target, crc, size, compressed, digest.hexdigest())
+
+
+def _add_deflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: _Deflated) -> None:
+    """Append a deflated member as `ZipFile.open(info, "w")` followed by its close would.
+
+    zipfile has no public call for data deflated elsewhere; this does what its writer does on
+    a seekable file (header with the final CRC and sizes, the data, the bookkeeping for the
+    central directory that `close()` writes). The tests compare the bytes with `zipfile`'s.
+    """
+    zip64 = member.size >= ZIP64_FROM
+    if not zip64 and max(member.size, member.compressed) > zipfile.ZIP64_LIMIT:
+        raise zipfile.LargeZipFile(f"{info.filename}: too large without zip64")
+    info.flag_bits = 0
+    info.CRC, info.file_size, info.compress_size = member.crc, member.size, member.compressed
+    fp = zf.fp
+    assert fp is not None
+    fp.seek(zf.start_dir)
+    info.header_offset = fp.tell()
+    zf._writecheck(info)  # as ZipFile.open does
+    zf._didModify = True
+    fp.write(info.FileHeader(zip64))
+    with member.data.open("rb") as data:
+        shutil.copyfileobj(data, fp, _CHUNK)
+    zf.start_dir = fp.tell()
+    zf.filelist.append(info)
+    zf.NameToInfo[info.filename] = info
+
+
+def _listed_sums(path: Path) -> dict[str, str]:
+    """SHA256SUMS read back: file -> hex digest."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {rel: digest for digest, rel in (line.split("  ", 1) for line in lines if line)}
+
+
+class Archiver:
+    """Deflates the members of a release's zip in the background, then writes the zip.
+
+    `prepare` hands over files that are final (the data files, once exported): they are
+    deflated by worker threads while the build goes on (validation, change log), and `write`
+    deflates whatever is left and writes the zip. A file that changed after `prepare` (its size
+    or time differ) is deflated again, and every member must have the sha256 SHA256SUMS lists
+    (hashed as it is deflated). Scratch files go to a folder outside the release.
+    """
+
+    def __init__(self, folder: Path, scratch: Path | None = None, workers: int = 2) -> None:
+        self.folder = folder
+        self._tmp = tempfile.TemporaryDirectory(prefix="zip-", dir=scratch)
+        self._pool = ThreadPoolExecutor(max(1, workers))
+        self._jobs: dict[str, tuple[tuple[int, int], Future[_Deflated]]] = {}
+
+    def _stamp(self, rel: str) -> tuple[int, int]:
+        st = (self.folder / rel).stat()
+        return st.st_size, st.st_mtime_ns
+
+    def prepare(self, files: list[str]) -> None:
+        """Start deflating `files` (relative paths), the largest first."""
+        stamps = {rel: self._stamp(rel) for rel in files if rel not in self._jobs}
+        for rel in sorted(stamps, key=lambda r: (-stamps[r][0], r)):
+            target = Path(self._tmp.name) / str(len(self._jobs))
+            self._jobs[rel] = (stamps[rel], self._pool.submit(_deflate, self.folder / rel, target))
+
+    def write(self, name: str, top: str) -> Path:
+        """The zip of every file of the folder (but the zip and its checksum), under `top/`."""
+        path = self.folder / name
+        files = release_files(self.folder, {name, f"{name}.sha256"})
+        for rel in files:
+            if rel in self._jobs and self._jobs[rel][0] != self._stamp(rel):
+                del self._jobs[rel]  # changed since: deflate it again
+        self.prepare(files)
+        listed = _listed_sums(self.folder / SUMS_FILE) if SUMS_FILE in files else {}
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for rel in files:
+                member = self._jobs[rel][1].result()
+                if listed.get(rel, member.sha256) != member.sha256:  # a bug of ours
+                    raise RuntimeError(f"{rel}: not the bytes {SUMS_FILE} lists")
+                _add_deflated(zf, _info(f"{top}/{rel}"), member)
+                member.data.unlink()
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(_CHUNK), b""):
+                digest.update(chunk)
+        (self.folder / f"{name}.sha256").write_text(
+            f"{digest.hexdigest()}  {name}\n", encoding="utf-8"
+        )
+        return path
+
+    def close(self) -> None:
+        """Stop: pending members are dropped, running ones finish, scratch files are removed."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Archiver:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def write_zip(folder: Path, name: str, top: str, scratch: Path | None = None) -> Path:
+    """The zip of every file of `folder` (but the zip and its checksum), under `top/`.
+
+    Members are deflated two at a time, the largest first, into scratch files in `scratch` (a
+    folder outside the release; a temporary one by default), and written in sorted order.
+    """
+    with Archiver(folder, scratch, workers=min(2, os.cpu_count() or 1)) as archiver:
+        return archiver.write(name, top)

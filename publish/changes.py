@@ -2,7 +2,11 @@
 
 Both releases are compared through their published CSVs, read as text by DuckDB: the CSV is the
 form every release has (older ones have no Parquet) and text compares exactly (24135200.00 is not
-24135200.0). Rows are matched by the resource's primary key, with NULL matching NULL (key parts
+24135200.0). A release build compares on its own DuckDB connection (a fixed memory budget that
+spills to disk), with its CSVs as its validation loaded them; per resource one join finds what
+was added, removed and changed, and a CSV identical to the previous one is not compared at all.
+
+Rows are matched by the resource's primary key, with NULL matching NULL (key parts
 such as `side` or `code` are often empty); a resource without a key, or whose key fields changed,
 is compared by whole rows. Counts are always complete; the listed rows are capped per category so
 that the first release after a big ingest does not produce a change log larger than the data.
@@ -10,8 +14,10 @@ that the first release after a big ingest does not produce a change log larger t
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,19 +78,24 @@ def _lit(text: str) -> str:
 
 
 class _Reader:
-    """Loads release CSVs into an in-memory DuckDB as all-text tables."""
+    """Loads release CSVs into DuckDB as all-text tables (temporary ones on a shared connection)."""
 
-    def __init__(self) -> None:
-        self.con = duckdb.connect()
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self.own = con is None
+        self.con = duckdb.connect() if con is None else con
         self.tables = 0
+
+    def table(self) -> str:
+        self.tables += 1
+        return f"__changes_{self.tables}"
 
     def load(self, folder: Path, resource: dict[str, Any]) -> tuple[str, list[str]]:
         names = [f["name"] for f in resource["schema"]["fields"]]
-        self.tables += 1
-        table = f"t{self.tables}"
+        table = self.table()
         columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
         self.con.execute(
-            f"CREATE TABLE {table} AS SELECT * FROM read_csv({_lit(str(folder / resource['path']))}"
+            f"CREATE TEMP TABLE {table} AS SELECT * FROM "
+            f"read_csv({_lit(str(folder / resource['path']))}"
             f", header = true, auto_detect = false, columns = {columns}, delim = ',', "
             "quote = '\"', escape = '\"')"
         )
@@ -98,50 +109,92 @@ class _Reader:
     def count(self, sql: str) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0])
 
+    def close(self) -> None:
+        if self.own:
+            self.con.close()
+
 
 def _match(key: list[str]) -> str:
     return " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in key) or "true"
 
 
 def _compare(
-    reader: _Reader, name: str, old: tuple[str, list[str]], new: tuple[str, list[str]], pk: list
+    reader: _Reader,
+    name: str,
+    old: tuple[str, list[str]],
+    new: tuple[str, list[str]],
+    pk: list,
+    same_rows: bool = False,
 ) -> ResourceChanges:
+    """Rows added, removed and changed between two loaded CSVs of one resource.
+
+    By key, one FULL OUTER JOIN sorts every row into unchanged, added (no old row with its
+    key), removed (no new row with its key) or changed (a pair of rows with the key whose other
+    fields differ), and only the last three are kept: the counts and the listed rows are read
+    from those. `same_rows` says the two CSVs are the same bytes, in a release whose keys are
+    known to be unique (validated): nothing was added, removed or changed, and nothing is
+    joined.
+    """
     (old_t, old_cols), (new_t, new_cols) = old, new
     common = [c for c in new_cols if c in old_cols]
     by_key = bool(pk) and all(k in common for k in pk)
     key = list(pk) if by_key else common
     cols = ", ".join(_q(c) for c in common)
     order = ", ".join(f"{_q(c)} NULLS FIRST" for c in key) or "1"
+    after = reader.count(f"SELECT * FROM {new_t}")
     out = ResourceChanges(
         name=name,
         compared_by=key,
         by_key=by_key,
-        before=reader.count(f"SELECT * FROM {old_t}"),
-        after=reader.count(f"SELECT * FROM {new_t}"),
+        before=after if same_rows else reader.count(f"SELECT * FROM {old_t}"),
+        after=after,
         fields_added=[c for c in new_cols if c not in old_cols],
         fields_removed=[c for c in old_cols if c not in new_cols],
     )
-    if by_key:
-        only = "SELECT {cols} FROM {a} n WHERE NOT EXISTS (SELECT 1 FROM {b} o WHERE {m})"
-        added = only.format(cols=cols, a=new_t, b=old_t, m=_match(key))
-        removed = only.format(cols=cols, a=old_t, b=new_t, m=_match(key))
-    else:  # a multiset difference of whole rows: duplicates count
+    if same_rows and not out.fields_added and not out.fields_removed:
+        return out
+    if not by_key:  # a multiset difference of whole rows: duplicates count
         added = f"SELECT {cols} FROM {new_t} EXCEPT ALL SELECT {cols} FROM {old_t}"
         removed = f"SELECT {cols} FROM {old_t} EXCEPT ALL SELECT {cols} FROM {new_t}"
-    out.added, out.removed = reader.count(added), reader.count(removed)
-    out.added_rows = reader.rows(f"SELECT * FROM ({added}) ORDER BY {order} LIMIT {MAX_LISTED}")
-    out.removed_rows = reader.rows(f"SELECT * FROM ({removed}) ORDER BY {order} LIMIT {MAX_LISTED}")
+        out.added, out.removed = reader.count(added), reader.count(removed)
+        out.added_rows = reader.rows(f"SELECT * FROM ({added}) ORDER BY {order} LIMIT {MAX_LISTED}")
+        out.removed_rows = reader.rows(
+            f"SELECT * FROM ({removed}) ORDER BY {order} LIMIT {MAX_LISTED}"
+        )
+        return out
     values = [c for c in common if c not in key]
-    if by_key and values:
-        differs = " OR ".join(f"o.{_q(c)} IS DISTINCT FROM n.{_q(c)}" for c in values)
+    differs = " OR ".join(f"o.{_q(c)} IS DISTINCT FROM n.{_q(c)}" for c in values) or "false"
+    diff = reader.table()
+    sides = ", ".join(
+        f"{side}.{_q(c)} AS {_q(f'{side}:{c}')}" for side in ("o", "n") for c in common
+    )
+    reader.con.execute(
+        f"CREATE TEMP TABLE {diff} AS SELECT CASE WHEN o.__old IS NULL THEN 'added' "
+        "WHEN n.__new IS NULL THEN 'removed' ELSE 'changed' END AS __kind, "
+        f"{sides} FROM (SELECT true AS __old, {cols} FROM {old_t}) o "
+        f"FULL OUTER JOIN (SELECT true AS __new, {cols} FROM {new_t}) n ON {_match(key)} "
+        f"WHERE o.__old IS NULL OR n.__new IS NULL OR {differs}"
+    )
+    counts = dict(reader.con.execute(f"SELECT __kind, count(*) FROM {diff} GROUP BY 1").fetchall())
+    out.added, out.removed = counts.get("added", 0), counts.get("removed", 0)
+
+    def listed(kind: str, side: str, names: list[str]) -> list[Row]:
+        shown = ", ".join(f"{_q(f'{side}:{c}')} AS {_q(c)}" for c in names)
+        return reader.rows(
+            f"SELECT * FROM (SELECT {shown} FROM {diff} WHERE __kind = {_lit(kind)}) "
+            f"ORDER BY {order} LIMIT {MAX_LISTED}"
+        )
+
+    out.added_rows = listed("added", "n", common)
+    out.removed_rows = listed("removed", "o", common)
+    if values:
+        out.changed = counts.get("changed", 0)
+        keys = ", ".join(f"{_q('n:' + k)} AS {_q(k)}" for k in key)
         pairs = ", ".join(
-            f"o.{_q(c)} AS {_q('old:' + c)}, n.{_q(c)} AS {_q('new:' + c)}" for c in values
+            f"{_q('o:' + c)} AS {_q('old:' + c)}, {_q('n:' + c)} AS {_q('new:' + c)}"
+            for c in values
         )
-        keys = ", ".join(f"n.{_q(k)}" for k in key)
-        changed = (
-            f"SELECT {keys}, {pairs} FROM {new_t} n JOIN {old_t} o ON {_match(key)} WHERE {differs}"
-        )
-        out.changed = reader.count(changed)
+        changed = f"SELECT {keys}, {pairs} FROM {diff} WHERE __kind = 'changed'"
         for row in reader.rows(f"SELECT * FROM ({changed}) ORDER BY {order} LIMIT {MAX_LISTED}"):
             diffs = {
                 c: [row[f"old:{c}"], row[f"new:{c}"]]
@@ -149,6 +202,7 @@ def _compare(
                 if row[f"old:{c}"] != row[f"new:{c}"]
             }
             out.changed_rows.append({"key": {k: row[k] for k in key}, "changes": diffs})
+    reader.con.execute(f"DROP TABLE {diff}")
     return out
 
 
@@ -225,10 +279,29 @@ def _checks(
     return result
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
+
+
 def compare_releases(
-    previous: Path | None, current: Path, previous_version: str | None = None
+    previous: Path | None,
+    current: Path,
+    previous_version: str | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    loaded: Mapping[str, tuple[str, list[str]]] | None = None,
 ) -> dict[str, Any]:
-    """The differences between two release folders, as the content of changes.json."""
+    """The differences between two release folders, as the content of changes.json.
+
+    A release build passes its DuckDB connection and the current release's CSVs it has already
+    loaded and validated (`loaded`: resource -> (table, fields)); they are not read again, and
+    a CSV whose bytes are those of the previous release's (same sha256, same fields) is not
+    compared row by row: a validated release has unique keys, so nothing changed.
+    """
     new_desc = _descriptor(current)
     log: dict[str, Any] = {
         "from": previous_version,
@@ -251,25 +324,33 @@ def compare_releases(
     new_res = {r["name"]: r for r in new_desc["resources"]}
     log["resources_added"] = [n for n in new_res if n not in old_res]
     log["resources_removed"] = [n for n in old_res if n not in new_res]
-    reader = _Reader()
+    reader = _Reader(con)
     try:
-        loaded: dict[str, tuple[tuple[str, list[str]], tuple[str, list[str]]]] = {}
+        tables: dict[str, tuple[tuple[str, list[str]], tuple[str, list[str]]]] = {}
         for name, res in new_res.items():
             if name not in old_res:
                 continue
-            loaded[name] = (reader.load(previous, old_res[name]), reader.load(current, res))
+            validated = (loaded or {}).get(name)
+            new = validated or reader.load(current, res)
+            same = (
+                validated is not None
+                and [f["name"] for f in old_res[name]["schema"]["fields"]] == new[1]
+                and (previous / old_res[name]["path"]).is_file()
+                and _sha256(previous / old_res[name]["path"]) == res.get("hash")
+            )
+            tables[name] = (new if same else reader.load(previous, old_res[name]), new)
             pk = res["schema"].get("primaryKey") or []
             pk = [pk] if isinstance(pk, str) else list(pk)
-            log["resources"][name] = _compare(reader, name, *loaded[name], pk).as_json()
-        docs = loaded.get("documents")
+            log["resources"][name] = _compare(reader, name, *tables[name], pk, same).as_json()
+        docs = tables.get("documents")
         log["documents"] = _documents(reader, *(docs or (None, None)))
-        results = loaded.get("check_results")
+        results = tables.get("check_results")
         if results:
             pk = new_res["check_results"]["schema"].get("primaryKey") or []
             pk = [pk] if isinstance(pk, str) else list(pk)
             log["checks"] = _checks(reader, *results, pk, log["documents"])
     finally:
-        reader.con.close()
+        reader.close()
     return log
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,21 @@ def file_stats(path: Path) -> tuple[int, str]:
     return path.stat().st_size, f"sha256:{digest.hexdigest()}"
 
 
-def _stats(folder: Path, relative: str) -> dict[str, Any]:
-    size, digest = file_stats(folder / relative)
+def files_stats(folder: Path, relatives: list[str]) -> dict[str, tuple[int, str]]:
+    """`file_stats` of several files, two at a time (hashlib works outside the GIL)."""
+    with ThreadPoolExecutor(2) as pool:
+        stats = pool.map(lambda rel: file_stats(folder / rel), relatives)
+        return dict(zip(relatives, stats, strict=True))
+
+
+def _stats(stats: dict[str, tuple[int, str]], relative: str) -> dict[str, Any]:
+    size, digest = stats[relative]
     return {"bytes": size, "hash": digest}
 
 
-def _resource(folder: Path, r: schema.ResourceSchema, files: ResourceFiles) -> dict[str, Any]:
+def _resource(
+    stats: dict[str, tuple[int, str]], r: schema.ResourceSchema, files: ResourceFiles
+) -> dict[str, Any]:
     table_schema = schema.table_schema_descriptor(r.name)
     fiscal = table_schema.pop("x-fiscal", None)
     resource: dict[str, Any] = {
@@ -59,7 +69,7 @@ def _resource(folder: Path, r: schema.ResourceSchema, files: ResourceFiles) -> d
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "dialect": dict(CSV_DIALECT),
-        **_stats(folder, files.csv),
+        **_stats(stats, files.csv),
         "schema": table_schema,
         "x-rows": files.rows,
     }
@@ -71,7 +81,7 @@ def _resource(folder: Path, r: schema.ResourceSchema, files: ResourceFiles) -> d
             "format": "parquet",
             "mediatype": PARQUET_MEDIATYPE,
             "compression": "zstd",
-            **_stats(folder, files.parquet),
+            **_stats(stats, files.parquet),
         },
         {
             "path": files.excel,
@@ -79,7 +89,7 @@ def _resource(folder: Path, r: schema.ResourceSchema, files: ResourceFiles) -> d
             "mediatype": "text/csv",
             "encoding": "utf-8-sig",
             "description": "The same CSV behind a UTF-8 byte-order mark, for Microsoft Excel.",
-            **_stats(folder, files.excel),
+            **_stats(stats, files.excel),
         },
     ]
     return resource
@@ -108,6 +118,9 @@ def build_descriptor(
 ) -> dict[str, Any]:
     """The complete datapackage.json of a release whose data files are already in `folder`."""
     by_name = {f.name: f for f in files}
+    stats = files_stats(
+        folder, [WAREHOUSE_FILE, *(p for f in files for p in (f.csv, f.parquet, f.excel))]
+    )
     package = schema.package_metadata()
     coverage = facts.coverage
     return {
@@ -127,9 +140,9 @@ def build_descriptor(
             "format": "duckdb",
             "description": "The DuckDB warehouse the files were exported from, with its views.",
             "duckdb_version": duckdb.__version__,  # readers need a DuckDB at least this new
-            **_stats(folder, WAREHOUSE_FILE),
+            **_stats(stats, WAREHOUSE_FILE),
         },
-        "resources": [_resource(folder, r, by_name[r.name]) for r in schema.resources()],
+        "resources": [_resource(stats, r, by_name[r.name]) for r in schema.resources()],
     }
 
 
@@ -153,13 +166,15 @@ def listed_files(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
 def checksum_mismatches(folder: Path) -> list[str]:
     """Files whose size or sha256 differ from datapackage.json (empty when all match)."""
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    entries = listed_files(descriptor)
+    present = [e for e in entries if (folder / e["path"]).is_file()]
+    stats = files_stats(folder, [e["path"] for e in present])
     problems = []
-    for entry in listed_files(descriptor):
-        path = folder / entry["path"]
-        if not path.is_file():
+    for entry in entries:
+        if entry not in present:
             problems.append(f"{entry['path']}: missing")
             continue
-        size, digest = file_stats(path)
+        size, digest = stats[entry["path"]]
         if (size, digest) != (entry.get("bytes"), entry.get("hash")):
             problems.append(f"{entry['path']}: {size} bytes {digest}, listed {entry.get('hash')}")
     return problems

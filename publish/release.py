@@ -2,12 +2,12 @@
 
 A release (calendar version YYYY.MM.N) is assembled in a hidden staging folder beside the others
 (publish.staging), from one snapshot of the warehouse: data files (publish.export), then
-datapackage.json (publish.descriptor), validated as a whole by frictionless (schemas, keys,
-references, bytes and hashes), then the documents for readers (README, data dictionary, change
-log, index.html), checksums and the zip (publish.archive). Only then is it renamed into place and
-made read-only. So a published version either exists complete and valid, or not at all
-(DESIGN.md: a run never half-writes a release), and a version, once published, is never
-overwritten.
+datapackage.json (publish.descriptor), validated as a whole with frictionless' verdicts (schemas,
+keys, references, bytes and hashes; publish.validate), then the documents for readers (README,
+data dictionary, change log, index.html), checksums and the zip (publish.archive). Only then is it
+renamed into place and made read-only. So a published version either exists complete and valid,
+or not at all (DESIGN.md: a run never half-writes a release), and a version, once published, is
+never overwritten.
 """
 
 from __future__ import annotations
@@ -19,16 +19,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import frictionless
-
 from juesuan import schema
 from juesuan.paths import Layout
 from juesuan.warehouse import WarehouseMissingError, connect_read_only
-from publish.archive import archive_name, write_sums, write_zip
+from publish.archive import Archiver, archive_name, write_sums
 from publish.changes import compare_releases, write_changes
-from publish.descriptor import build_descriptor, checksum_mismatches, write_descriptor
+from publish.descriptor import build_descriptor, listed_files, write_descriptor
 from publish.dictionary import dictionary_html, dictionary_markdown
-from publish.export import copy_warehouse, export_all
+from publish.export import WAREHOUSE_FILE, copy_warehouse, export_all
 from publish.facts import read_facts
 from publish.page import index_html
 from publish.readme import citation_cff, readme_markdown
@@ -41,6 +39,27 @@ from publish.staging import (
     seal_top,
     staging_dir,
 )
+from publish.validate import (
+    ReleaseIssue,
+    check_release_folder,
+    limit_memory,
+    validate_release,
+)
+
+__all__ = [
+    "ReleaseError",
+    "ReleaseInfo",
+    "ReleaseIssue",
+    "ReleaseSummary",
+    "build_release",
+    "list_releases",
+    "next_version",
+    "validate_release",
+]
+
+# DuckDB's spill files and the zip's scratch files: beside the staging folder, never inside it.
+WORK_SUFFIX = "-work"
+ZIP_WORKERS = 2  # threads deflating the zip's members, alongside DuckDB's
 
 # A version is a folder name: no separators, not hidden.
 _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]*")
@@ -48,20 +67,6 @@ _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]*")
 
 class ReleaseError(RuntimeError):
     """The release could not be built (bad version, existing version, invalid package)."""
-
-
-@dataclass(frozen=True)
-class ReleaseIssue:
-    """One frictionless finding, reduced to where it is and what it says."""
-
-    resource: str | None
-    row: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [p for p in (self.resource, self.row and f"row {self.row}", self.field) if p]
-        return f"{', '.join(map(str, where))}: {self.message}" if where else self.message
 
 
 @dataclass(frozen=True)
@@ -140,27 +145,6 @@ def list_releases(layout: Layout) -> list[ReleaseInfo]:
     return sorted(found, key=lambda r: _version_order(r.version))
 
 
-def _issues(report: frictionless.Report) -> tuple[ReleaseIssue, ...]:
-    issues = [ReleaseIssue(None, None, None, e.message) for e in report.errors]
-    for task in report.tasks:
-        for e in task.errors:
-            issues.append(
-                ReleaseIssue(
-                    resource=task.name,
-                    row=getattr(e, "row_number", None),
-                    field=getattr(e, "field_name", None),
-                    message=e.message,
-                )
-            )
-    return tuple(issues)
-
-
-def validate_release(folder: Path) -> tuple[ReleaseIssue, ...]:
-    """Validate the data package in `folder` with frictionless; no findings means valid."""
-    package = frictionless.Package(str(folder / "datapackage.json"))
-    return _issues(package.validate(limit_errors=2**62))  # every finding, not the first 1000
-
-
 def _previous(layout: Layout, version: str) -> ReleaseInfo | None:
     """The latest published release ordered before `version` (the change log's baseline)."""
     order = _version_order(version)
@@ -172,49 +156,58 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _assemble(layout: Layout, version: str, folder: Path) -> ReleaseSummary:
+def _assemble(layout: Layout, version: str, folder: Path, work: Path) -> ReleaseSummary:
     """Write every file of the release into `folder`; stop at validation if the data are invalid.
 
     Everything is read from the warehouse copy shipped in the release, so the CSVs, the Parquet
-    files, the DuckDB file and the documents describe one and the same snapshot.
+    files, the DuckDB file and the documents describe one and the same snapshot. One DuckDB
+    connection to that copy does the work (export, facts, validation, change log) within a fixed
+    memory budget, spilling to `work`, a hidden folder beside the release. Each file is deflated
+    for the zip in the background as soon as it is final (the data files once exported).
     """
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     snapshot = copy_warehouse(layout.warehouse_path, folder)
     pause_point("snapshot")
-    con = connect_read_only(snapshot)
-    try:
-        files = export_all(con, folder)
-        rows = {f.name: f.rows for f in files}
-        facts = read_facts(con, rows)
-    finally:
-        con.close()
-    pause_point("export")
-    descriptor = build_descriptor(folder, version, created, files, facts)
-    write_descriptor(folder, descriptor)
-    pause_point("datapackage")
-    errors = validate_release(folder)
-    if errors:
-        return ReleaseSummary(version, None, rows, valid=False, errors=errors)
-    mismatches = checksum_mismatches(folder)
-    if mismatches:  # a bug of ours, not of the data: never publish it
-        raise ReleaseError(f"release {version}: files differ from datapackage.json: {mismatches}")
-    pause_point("validated")
+    with Archiver(folder, scratch=work, workers=ZIP_WORKERS) as archiver:
+        archiver.prepare([WAREHOUSE_FILE])
+        con = connect_read_only(snapshot)
+        try:
+            limit_memory(con, work / "duckdb")
+            files = export_all(con, folder, lambda f: archiver.prepare([f.csv, f.parquet, f.excel]))
+            rows = {f.name: f.rows for f in files}
+            facts = read_facts(con, rows)
+            pause_point("export")
+            descriptor = build_descriptor(folder, version, created, files, facts)
+            write_descriptor(folder, descriptor)
+            pause_point("datapackage")
+            archiver.prepare(["datapackage.json"])
+            errors, loaded = check_release_folder(con, folder, "__release_")
+            if errors:
+                return ReleaseSummary(version, None, rows, valid=False, errors=errors)
+            pause_point("validated")
 
-    previous = _previous(layout, version)
-    log = compare_releases(
-        previous.path if previous else None, folder, previous.version if previous else None
-    )
-    write_changes(folder, log)
-    package = schema.package_metadata()
-    archive = archive_name(str(package.get("name", "juesuan")), version)
-    _write(folder / "README.md", readme_markdown(descriptor, facts, log, package, archive))
-    _write(folder / "CITATION.cff", citation_cff(package, version, created))
-    _write(folder / "DICTIONARY.md", dictionary_markdown(version))
-    _write(folder / "dictionary.html", dictionary_html(version))
-    _write(folder / "index.html", index_html(descriptor, facts, log, package, archive))
-    pause_point("documents")
-    write_sums(folder, exclude={archive, f"{archive}.sha256"})
-    write_zip(folder, archive, top=f"{package.get('name', 'juesuan')}-{version}")
+            previous = _previous(layout, version)
+            log = compare_releases(
+                previous.path if previous else None,
+                folder,
+                previous.version if previous else None,
+                con=con,
+                loaded={name: (c.table, list(c.fields)) for name, c in loaded.items()},
+            )
+        finally:
+            con.close()
+        write_changes(folder, log)
+        package = schema.package_metadata()
+        archive = archive_name(str(package.get("name", "juesuan")), version)
+        _write(folder / "README.md", readme_markdown(descriptor, facts, log, package, archive))
+        _write(folder / "CITATION.cff", citation_cff(package, version, created))
+        _write(folder / "DICTIONARY.md", dictionary_markdown(version))
+        _write(folder / "dictionary.html", dictionary_html(version))
+        _write(folder / "index.html", index_html(descriptor, facts, log, package, archive))
+        pause_point("documents")
+        verified = {e["path"]: (e["bytes"], e["hash"]) for e in listed_files(descriptor)}
+        write_sums(folder, exclude={archive, f"{archive}.sha256"}, known=verified)
+        archiver.write(archive, top=f"{package.get('name', 'juesuan')}-{version}")
     pause_point("archive")
     return ReleaseSummary(
         version, folder, rows, previous=previous.version if previous else None, archive=archive
@@ -246,9 +239,12 @@ def build_release(layout: Layout, version: str | None = None) -> ReleaseSummary:
                 f"release {version} already exists at {final}; versions are immutable"
             )
         tmp = staging_dir(layout.releases_dir, version)
+        work = tmp.with_name(f"{tmp.name}{WORK_SUFFIX}")
         tmp.mkdir()
         try:
-            summary = _assemble(layout, version, tmp)
+            work.mkdir()
+            summary = _assemble(layout, version, tmp, work)
+            force_rmtree(work)
             if not summary.valid:
                 force_rmtree(tmp)
                 return summary
@@ -257,6 +253,7 @@ def build_release(layout: Layout, version: str | None = None) -> ReleaseSummary:
             os.rename(tmp, final)
             seal_top(final)
         except BaseException:
+            force_rmtree(work)
             force_rmtree(tmp)
             raise
     return replace(summary, path=final)

@@ -12,11 +12,13 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 import frictionless
 import pyarrow.parquet as pq
 import pytest
+from test_constraints import corrupt
 from test_release import DEPT, DOC, item, warehouse, write
 from typer.testing import CliRunner
 
@@ -32,12 +35,15 @@ from juesuan.checks.identities import CHECKS
 from juesuan.cli import app
 from juesuan.paths import Layout
 from juesuan.warehouse import build_warehouse
+from publish import archive, export, validate
+from publish.changes import compare_releases
 from publish.descriptor import checksum_mismatches, file_stats, listed_files
 from publish.export import UTF8_BOM
 from publish.facts import execution_source
 from publish.page import _execution_chart
 from publish.release import ReleaseError, build_release, list_releases
 from publish.staging import PAUSE_ENV, TMP_PREFIX
+from publish.validate import ReleaseIssue, frictionless_issues, sql_can_check, validate_release
 
 TESTS = Path(__file__).resolve().parent
 DEPT2 = "dept-bbbbbbbbbbbb"
@@ -507,3 +513,164 @@ def test_publish_and_releases_commands(tmp_path: Path) -> None:
     assert info.rows == sum(r["x-rows"] for r in descriptor["resources"]) > 0
     line = next(x for x in listed.output.splitlines() if "2024.02.0" in x)
     assert f"{info.rows:,}" in line and (info.created or "")[:10] in listed.output
+
+
+def _zip_serially(folder: Path, path: Path, top: str) -> None:
+    """The zip as `zipfile` writes it, one member after the other: what write_zip must match."""
+    files = archive.release_files(folder, {path.name, f"{path.name}.sha256"})
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for rel in files:
+            info = zipfile.ZipInfo(f"{top}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100444 << 16
+            info.create_system = 3
+            large = (folder / rel).stat().st_size >= archive.ZIP64_FROM
+            with (folder / rel).open("rb") as src, zf.open(info, "w", force_zip64=large) as dst:
+                for chunk in iter(lambda src=src: src.read(1 << 20), b""):
+                    dst.write(chunk)
+
+
+@pytest.mark.parametrize("zip64_from", [1 << 31, 4096], ids=["small", "zip64"])
+def test_parallel_zip_has_the_bytes_of_zipfile(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64_from: int
+) -> None:
+    """Members deflated in parallel and written raw give the zip zipfile writes serially."""
+    monkeypatch.setattr(archive, "ZIP64_FROM", zip64_from)
+    folder = tmp_path / "copy"
+    shutil.copytree(released, folder, copy_function=shutil.copyfile)
+    name = "juesuan-2025.01.0.zip"
+    (folder / name).unlink()
+    (folder / f"{name}.sha256").unlink()
+    _zip_serially(folder, tmp_path / name, "juesuan-2025.01.0")
+    archive.write_zip(folder, name, "juesuan-2025.01.0", scratch=tmp_path)
+    assert (folder / name).read_bytes() == (tmp_path / name).read_bytes()
+    if zip64_from == 1 << 31:  # and the published zip is that very zip
+        assert (released / name).read_bytes() == (tmp_path / name).read_bytes()
+    with zipfile.ZipFile(folder / name) as zf:
+        assert zf.testzip() is None
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("zip-")]  # scratch removed
+
+
+def test_csv_without_parquet_round_trip_is_the_same(tmp_path: Path, monkeypatch) -> None:
+    """A CSV written from the table (sorted again) and one written from the Parquet file agree."""
+    built = {}
+    for way in ("parquet", "table"):
+        layout = warehouse(tmp_path / way)
+        if way == "table":  # as if some column's type did not survive Parquet
+            monkeypatch.setattr(export, "_columns", lambda con, query: [query])
+        built[way] = build_release(layout, version="2024.01.0").raise_if_invalid().path
+    for r in schema.resources():
+        assert (built["table"] / f"{r.name}.csv").read_bytes() == (
+            built["parquet"] / f"{r.name}.csv"
+        ).read_bytes(), r.name
+
+
+def _verdicts(issues: Sequence[ReleaseIssue]) -> Counter:
+    return Counter((i.resource, i.row) for i in issues if i.row)
+
+
+def test_sql_validation_gives_frictionless_verdicts(tmp_path: Path) -> None:
+    """On a release broken in known ways, the build's checks refuse the rows frictionless does."""
+    layout = warehouse(tmp_path / "w")
+    release = build_release(layout, version="2024.01.0").raise_if_invalid().path
+    folder = tmp_path / "broken"
+    corrupt(release, folder)
+    assert sql_can_check(json.loads((folder / "datapackage.json").read_text("utf-8")))
+    issues = validate_release(folder)
+    assert issues and _verdicts(issues) == _verdicts(frictionless_issues(folder))
+    assert any("violates the primary key" in i.message for i in issues)  # frictionless' wording
+    # Rows were appended without updating x-rows: said too, without a row.
+    assert {i.resource for i in issues if not i.row} == {"line_items", "documents", "departments"}
+    assert all("x-rows" in i.message for i in issues if not i.row)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [("\n", "empty lines"), (",,,,,,,,,,,\n", "blank"), ("a,b\n", "source-error")],
+    ids=["empty line", "blank row", "too few cells"],
+)
+def test_malformed_csv_lines_are_refused(tmp_path: Path, line: str, kind: str) -> None:
+    """What DuckDB reads differently from frictionless (it skips empty lines) is refused too."""
+    layout = warehouse(tmp_path / "w")
+    release = build_release(layout, version="2024.01.0").raise_if_invalid().path
+    folder = tmp_path / "broken"
+    shutil.copytree(release, folder, copy_function=shutil.copyfile)
+    with (folder / "line_items.csv").open("a", encoding="utf-8") as f:
+        f.write(line)
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    for resource in descriptor["resources"]:  # the hashes match: only the rows are at fault
+        resource["bytes"], resource["hash"] = file_stats(folder / resource["path"])
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    assert frictionless_issues(folder)
+    issues = validate_release(folder)
+    assert any(kind in i.message for i in issues), issues
+
+
+def test_other_schemas_are_validated_by_frictionless(released: Path, tmp_path: Path, monkeypatch):
+    """A release whose Table Schemas are not those of schemas/ (an older one) is read row by row
+    by frictionless, as the SQL checks read the current schemas."""
+    folder = tmp_path / "older"
+    shutil.copytree(released, folder, copy_function=shutil.copyfile)
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    descriptor["resources"][0]["schema"]["fields"][0]["description"] = "changed since"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    called = []
+    real = validate.frictionless_issues
+    monkeypatch.setattr(validate, "frictionless_issues", lambda f: called.append(f) or real(f))
+    assert validate_release(folder) == () and called == [folder]
+    assert validate_release(released) == () and called == [folder]  # the fast path otherwise
+
+
+def test_change_log_of_unchanged_data(tmp_path: Path) -> None:
+    """CSVs identical to the previous release's are not compared row by row, with the same log."""
+    layout = multi_year(tmp_path)
+    first = build_release(layout, version="2024.01.0").raise_if_invalid().path
+    second = build_release(layout, version="2024.01.1").raise_if_invalid().path
+    log = json.loads((second / "changes.json").read_text("utf-8"))
+    assert log == json.loads(json.dumps(compare_releases(first, second, "2024.01.0")))
+    items = log["resources"]["line_items"]
+    assert (items["rows_before"], items["rows_after"], items["added"], items["changed"]) == (
+        10,
+        10,
+        0,
+        0,
+    )
+    assert not list(layout.releases_dir.glob(f"{TMP_PREFIX}*"))  # no staging or work folder left
+
+
+def test_archiver_deflates_again_what_changed_and_checks_the_sums(tmp_path: Path) -> None:
+    folder = tmp_path / "release"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text("a\n1\n", "utf-8")
+    (folder / "sub" / "b.txt").write_text("b" * 5000, "utf-8")
+    with archive.Archiver(folder, scratch=tmp_path) as archiver:
+        archiver.prepare(["a.csv", "sub/b.txt"])
+        (folder / "a.csv").write_text("a\n1\n2\n", "utf-8")  # changed after prepare
+        archive.write_sums(folder, exclude={"x.zip", "x.zip.sha256"})
+        archiver.write("x.zip", "top")
+    with zipfile.ZipFile(folder / "x.zip") as zf:
+        assert zf.read("top/a.csv") == b"a\n1\n2\n"
+        assert zf.namelist() == ["top/SHA256SUMS", "top/a.csv", "top/sub/b.txt"]
+    (folder / "x.zip").unlink()
+    (folder / "SHA256SUMS").write_text("0" * 64 + "  a.csv\n", "utf-8")
+    with (
+        archive.Archiver(folder, scratch=tmp_path) as archiver,
+        pytest.raises(RuntimeError, match=r"a\.csv: not the bytes SHA256SUMS lists"),
+    ):
+        archiver.write("x.zip", "top")
+    assert [p.name for p in tmp_path.iterdir()] == ["release"]  # no scratch left
+
+
+def test_duckdb_works_within_a_fixed_memory_budget(tmp_path: Path) -> None:
+    """The build's DuckDB gets a fixed budget (more with many threads) and spills where told."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        validate.limit_memory(con, tmp_path / "spill")
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        folder = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    finally:
+        con.close()
+    assert limit.endswith(" MiB")  # a few hundred MB, whatever the machine has
+    assert Path(folder) == tmp_path / "spill"
