@@ -297,10 +297,53 @@ def _descent(font: int) -> float:
     return out.floats[0]
 
 
-def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]]) -> list[Char]:
+@dataclass
+class _Chars:
+    """A page's chars as columns (numpy, float64): pdfminer's boxes in pdfplumber's coordinates,
+    the font size, the text (one character each) and the place in the page's text.
+
+    Kept as arrays rather than one tuple per char: cell assignment and cell text work on whole
+    columns; tuples (`Char`) are made only for the chars that the per-char code still needs.
+    """
+
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    size: np.ndarray
+    text: list[str]
+    order: list[int]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @classmethod
+    def empty(cls) -> _Chars:
+        nothing = np.empty(0, np.float64)
+        return cls(nothing, nothing, nothing, nothing, nothing, [], [])
+
+    def blank(self) -> np.ndarray:
+        """Whether each char is a blank (whitespace), as pdfplumber's words test it."""
+        return np.array([t.isspace() for t in self.text], bool)
+
+    def tuples(self, indices: Iterable[int]) -> list[Char]:
+        """The chars at these places as `Char` tuples."""
+        indices = list(indices)
+        if not indices:
+            return []
+        columns = (self.x0, self.x1, self.top, self.bottom, self.size)
+        x0, x1, top, bottom, size = (column[indices].tolist() for column in columns)
+        text, order = self.text, self.order
+        return list(
+            zip(x0, x1, top, bottom, size, [text[i] for i in indices],
+                [order[i] for i in indices], strict=True)
+        )  # fmt: skip
+
+
+def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]]) -> _Chars:
     """The page's chars with pdfminer's boxes, in pdfium's text order, without generated ones."""
     if not texts:
-        return []
+        return _Chars.empty()
     handles_of_texts, metrics = _metrics(texts)
     count = _C.count_chars(textpage)
     if count < 0:
@@ -316,12 +359,16 @@ def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | Non
         i = match.start()
         if keep[i] and _C.is_generated(textpage, i):
             keep[i] = False
-    kept = np.flatnonzero(keep)
+    with_object = np.flatnonzero(objects)
     order = np.argsort(handles_of_texts)
-    found = np.searchsorted(handles_of_texts, objects[kept], sorter=order).clip(0, len(order) - 1)
-    owners = order[found]
-    if (handles_of_texts[owners] != objects[kept]).any():
+    found = np.searchsorted(handles_of_texts, objects[with_object], sorter=order)
+    owners_all = order[found.clip(0, len(order) - 1)]
+    matched = handles_of_texts[owners_all] == objects[with_object]
+    kept = np.flatnonzero(keep)
+    in_kept = keep[with_object]  # kept chars are those with an object, less generated ones
+    if not matched[in_kept].all():
         raise Unsupported("a character outside the page's text objects")
+    owners = owners_all[in_kept]
     per_char = metrics[owners]
     if per_char[:, 2].any() or per_char[:, 3].any():
         # pdfium slants its own box (with its own ascent): pdfminer's right edge is unknown.
@@ -330,18 +377,30 @@ def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | Non
     # the right of pdfium's box: origin plus advance, or the glyph's ink if it reaches further.
     x0 = origins[2 * kept]
     x1 = boxes[4 * kept + 2]
-    if frame.x0:
+    if frame.x0:  # x1 stays float32 here, as numpy computes it
         x0, x1 = (x0 - frame.x0) + frame.x0, (x1 - frame.x0) + frame.x0
+    x1 = x1.astype(np.float64)
     base = origins[2 * kept + 1] - frame.y0
     low, high = base + per_char[:, 0], base + per_char[:, 1]
     tops = (frame.height - high) + frame.top
     bottoms = (frame.height - low) + frame.top
-    columns = (x0, x1, tops, bottoms, high - low)
+    sizes = high - low
     numbers = kept.tolist()
-    texts_kept = [text[i] for i in numbers]
-    chars = list(zip(*(column.tolist() for column in columns), texts_kept, numbers, strict=True))
-    blanks = np.flatnonzero(~np.isin(handles_of_texts, objects))
-    return chars + _blanks(handles_of_texts[blanks].tolist(), metrics[blanks], frame)
+    chars_text = [text[i] for i in numbers]
+    # Text objects none of whose chars pdfium kept (blanks): put back.
+    has_chars = np.zeros(len(handles_of_texts), bool)
+    has_chars[owners_all[matched]] = True
+    blanks = np.flatnonzero(~has_chars)
+    extra = _blanks(handles_of_texts[blanks].tolist(), metrics[blanks], frame)
+    if extra:
+        columns = list(zip(*extra, strict=True))
+        x0, x1, tops, bottoms, sizes = (
+            np.concatenate([array, np.array(column, np.float64)])
+            for array, column in zip((x0, x1, tops, bottoms, sizes), columns[:5], strict=True)
+        )
+        chars_text += columns[TEXT]
+        numbers += columns[ORDER]
+    return _Chars(x0, x1, tops, bottoms, sizes, chars_text, numbers)
 
 
 def _blanks(objects: list[int], metrics: np.ndarray, frame: _Frame) -> list[Char]:
@@ -714,16 +773,6 @@ def _bbox(boxes: Iterable[Box]) -> Box:
     return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
-def table_rows(table: list[Box]) -> list[tuple[Box, list[Box | None]]]:
-    """pdfplumber's Table.rows: (row box, cells by column, None where a merged cell spans)."""
-    columns = sorted({cell[0] for cell in table})
-    rows = []
-    for _, row in itertools.groupby(sorted(table, key=itemgetter(1, 0)), key=itemgetter(1)):
-        by_x = {cell[0]: cell for cell in row}
-        rows.append((_bbox(by_x.values()), [by_x.get(x) for x in columns]))
-    return rows
-
-
 # --- text: pdfplumber's words, cell text and text lines ------------------------------------------
 
 _top, _x0 = itemgetter(TOP), itemgetter(X0)
@@ -818,8 +867,9 @@ class _Placed:
     kind: str  # "r" table row, "l" text line
 
 
-def _cell_chars(table: list[Box], chars: list[Char], h: np.ndarray, v: np.ndarray) -> dict:
-    """Table.extract's chars of each cell: those whose centre (h, v) is in it, in page order.
+def _cell_chars(table: list[Box], h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Table.extract's chars of each cell: those whose centre (h, v) is in it, as (char, cell)
+    pairs, in page order within each cell.
 
     Each centre is looked up in the table's grid (rows at the cells' tops, columns at their
     lefts; a merged cell covers every position it spans); where cells overlap, every cell is
@@ -838,59 +888,114 @@ def _cell_chars(table: list[Box], chars: list[Char], h: np.ndarray, v: np.ndarra
         inside = (h[:, None] >= boxes[:, 0]) & (h[:, None] < boxes[:, 2])
         inside &= (v[:, None] >= boxes[:, 1]) & (v[:, None] < boxes[:, 3])
         char_index, cell_index = np.nonzero(inside)
-    else:
-        grid = np.full((len(tops), len(lefts)), -1, np.int64)
-        if painted:
-            rows, columns = zip(*painted, strict=True)
-            grid[list(rows), list(columns)] = list(painted.values())
-        row = np.searchsorted(tops, v, "right") - 1
-        column = np.searchsorted(lefts, h, "right") - 1
-        known = (row >= 0) & (column >= 0)
-        cell_index = np.where(known, grid[row.clip(0), column.clip(0)], -1)
-        boxes = np.array(table)[cell_index.clip(0)]
-        known &= (cell_index >= 0) & (h < boxes[:, 2]) & (v < boxes[:, 3])
-        char_index = np.flatnonzero(known)
-        cell_index = cell_index[char_index]
-    by_cell: dict[Box, list[Char]] = {}
-    order = np.argsort(cell_index, kind="stable")
-    for k, i in zip(cell_index[order].tolist(), char_index[order].tolist(), strict=True):
-        by_cell.setdefault(table[k], []).append(chars[i])
-    return by_cell
+        return char_index, cell_index
+    grid = np.full((len(tops), len(lefts)), -1, np.int64)
+    if painted:
+        rows, columns = zip(*painted, strict=True)
+        grid[list(rows), list(columns)] = list(painted.values())
+    row = np.searchsorted(tops, v, "right") - 1
+    column = np.searchsorted(lefts, h, "right") - 1
+    known = (row >= 0) & (column >= 0)
+    cell_index = np.where(known, grid[row.clip(0), column.clip(0)], -1)
+    boxes = np.array(table)[cell_index.clip(0)]
+    known &= (cell_index >= 0) & (h < boxes[:, 2]) & (v < boxes[:, 3])
+    char_index = np.flatnonzero(known)
+    return char_index, cell_index[char_index]
 
 
-def _outside(chars: list[Char], boxes: list[Box], x0, x1, top, bottom) -> list[Char]:
-    """The chars that overlap no table: pdfplumber's outside_bbox, where touching counts."""
+def _cell_texts(
+    count: int, chars: _Chars, blank: np.ndarray, char_index: np.ndarray, cell_index: np.ndarray
+) -> list[str]:
+    """`cell_text` of each of `count` cells, from (char, cell) pairs; on whole columns.
+
+    A cell on one line (the common case) is `_line_text` of its chars sorted by x0 (ties in
+    page order): a word ends at a blank or before a gap wider than X_TOLERANCE; that is found
+    here for every char at once. Cells of several lines go through `cell_text`.
+    """
+    texts = [""] * count
+    if not len(char_index):
+        return texts
+    s = np.lexsort((char_index, chars.x0[char_index], cell_index))
+    cell, char = cell_index[s], char_index[s]
+    starts = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1])))
+    tops = chars.top[char]
+    several = np.maximum.reduceat(tops, starts) > np.minimum.reduceat(tops, starts) + Y_TOLERANCE
+    lines = set(cell[starts].tolist())
+    if several.any():
+        ends = np.append(starts[1:], len(cell))
+        for k, a, b in zip(cell[starts][several].tolist(), starts[several].tolist(),
+                           ends[several].tolist(), strict=True):  # fmt: skip
+            texts[k] = cell_text(chars.tuples(np.sort(char[a:b]).tolist()))
+            lines.discard(k)
+    words = np.flatnonzero(~blank[char])  # places in the sorted chars of the non-blank ones
+    if not len(words):
+        return texts
+    word_cell = cell[words]
+    x0, x1 = chars.x0[char], chars.x1[char]
+    previous, current = words[:-1], words[1:]
+    # A space before a char: the previous non-blank one of its cell is before a blank (not
+    # right before it), or ends more than X_TOLERANCE left of it, or is a line apart.
+    spaced = np.zeros(len(words), bool)
+    spaced[1:] = (word_cell[1:] == word_cell[:-1]) & (
+        (current - previous > 1)
+        | (x0[current] > x1[previous] + X_TOLERANCE)
+        | (np.abs(tops[current] - tops[previous]) > Y_TOLERANCE)
+    )
+    text = chars.text
+    pieces = [text[i] for i in char[words].tolist()]
+    for j in np.flatnonzero(spaced).tolist():
+        pieces[j] = " " + pieces[j]
+    first = np.flatnonzero(np.concatenate(([True], word_cell[1:] != word_cell[:-1])))
+    last = np.append(first[1:], len(words))
+    for k, a, b in zip(word_cell[first].tolist(), first.tolist(), last.tolist(), strict=True):
+        if k in lines:
+            texts[k] = "".join(pieces[a:b]).translate(_LIGATURES).strip()
+    return texts
+
+
+def _table_rows(table: list[Box]) -> list[tuple[float, list[int | None]]]:
+    """`table_rows` as (row top, cell numbers in the table by column, None where one spans)."""
+    columns = sorted({cell[0] for cell in table})
+    rows = []
+    order = sorted(range(len(table)), key=lambda k: (table[k][1], table[k][0]))
+    for top, row in itertools.groupby(order, key=lambda k: table[k][1]):
+        by_x = {table[k][0]: k for k in row}
+        rows.append((top, [by_x.get(x) for x in columns]))
+    return rows
+
+
+def _outside(chars: _Chars, boxes: list[Box]) -> np.ndarray:
+    """The chars that overlap no table (their places): pdfplumber's outside_bbox, where
+    touching counts."""
+    x0, x1, top, bottom = chars.x0, chars.x1, chars.top, chars.bottom
     keep = np.ones(len(chars), bool)
     for b0, b1, b2, b3 in boxes:
         width = np.minimum(x1, b2) - np.maximum(x0, b0)
         height = np.minimum(bottom, b3) - np.maximum(top, b1)
         keep &= ~((width >= 0) & (height >= 0) & (width + height > 0))
-    return [chars[i] for i in np.flatnonzero(keep).tolist()]
+    return np.flatnonzero(keep)
 
 
-def page_rows(
-    chars: list[Char], vertical: list[Edge], horizontal: list[Edge], number: int
-) -> list[Row]:
+def page_rows(chars: _Chars, vertical: list[Edge], horizontal: list[Edge], number: int) -> list[Row]:
     """The rows of juesuan.readers.pdf._page_rows, from chars and edges instead of pdfplumber."""
     placed: list[_Placed] = []
     found = tables(cells(intersections(*table_edges(vertical, horizontal))))
-    outside = chars
-    if found and chars:
-        columns = list(zip(*chars, strict=True))
-        x0s, x1s, tops, bottoms = (np.array(column, np.float64) for column in columns[:4])
-        h, v = (x0s + x1s) / 2, (tops + bottoms) / 2
+    outside = np.arange(len(chars))
+    if found and len(chars):
+        h, v = (chars.x0 + chars.x1) / 2, (chars.top + chars.bottom) / 2
+        blank = chars.blank()
         for table in found:
-            by_cell = _cell_chars(table, chars, h, v)
-            for row_box, row_cells in table_rows(table):
-                texts = ["" if c is None else cell_text(by_cell.get(c, [])) for c in row_cells]
-                if any(texts):
-                    placed.append(_Placed(row_box[1], len(placed), tuple(texts), "r"))
-        outside = _outside(chars, [_bbox(table) for table in found], x0s, x1s, tops, bottoms)
+            texts = _cell_texts(len(table), chars, blank, *_cell_chars(table, h, v))
+            for top, row_cells in _table_rows(table):
+                row = ["" if k is None else texts[k] for k in row_cells]
+                if any(row):
+                    placed.append(_Placed(top, len(placed), tuple(row), "r"))
+        outside = _outside(chars, [_bbox(table) for table in found])
     # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures set
     # a few points lower than their sentence rejoin it.
-    sizes = sorted(c[SIZE] for c in outside) or [10.0]
-    tolerance = max(3.0, 0.5 * sizes[len(sizes) // 2])
-    for text, top in text_lines(outside, tolerance):
+    sizes = np.sort(chars.size[outside]) if len(outside) else np.array([10.0])
+    tolerance = max(3.0, 0.5 * float(sizes[len(sizes) // 2]))
+    for text, top in text_lines(chars.tuples(outside.tolist()), tolerance):
         text = text.strip()
         if text:
             placed.append(_Placed(top, len(placed), (text,), "l"))
