@@ -687,60 +687,115 @@ def intersections(
     """pdfplumber's edges_to_intersections: points where edges meet, with the vertical and the
     horizontal edges there (as numbers: edges with the same box are the same edge)."""
     tol = INTERSECTION_TOLERANCE
+    if not vertical or not horizontal:
+        return {}
+    vertical = sorted(vertical, key=itemgetter(0, 1))
     horizontal = sorted(horizontal, key=itemgetter(1, 0))
-    tops = [h[1] for h in horizontal]
-    ids: dict[Box, int] = {}
+    v = np.array([e[:4] for e in vertical], np.float64)
+    h = np.array([e[:4] for e in horizontal], np.float64)
+    # pdfplumber tests every pair, as here (the same comparisons, on whole columns).
+    meet = (h[None, :, 1] >= v[:, None, 1] - tol) & (h[None, :, 1] - tol <= v[:, None, 3])
+    meet &= (h[None, :, 0] - tol <= v[:, None, 0]) & (v[:, None, 0] <= h[None, :, 2] + tol)
+    v_index, h_index = np.nonzero(meet)
+    v_ids = _box_ids(vertical)
+    h_ids = _box_ids(horizontal)
     found: dict[Point, tuple[set[int], set[int]]] = {}
-    for v in sorted(vertical, key=itemgetter(0, 1)):
-        v_id = ids.setdefault(v[:4], len(ids))
-        # pdfplumber tests every pair; only horizontals from v's top - tol can meet v.
-        for h in horizontal[bisect_left(tops, v[1] - tol) :]:
-            if h[1] - tol > v[3]:
-                break
-            if h[0] - tol <= v[0] <= h[2] + tol:
-                vs, hs = found.setdefault((v[0], h[1]), (set(), set()))
-                vs.add(v_id)
-                hs.add(ids.setdefault(h[:4], len(ids)))
+    xs, ys = v[v_index, 0].tolist(), h[h_index, 1].tolist()
+    for x, y, i, j in zip(xs, ys, v_index.tolist(), h_index.tolist(), strict=True):
+        vs, hs = found.setdefault((x, y), (set(), set()))
+        vs.add(v_ids[i])
+        hs.add(h_ids[j])
     return found
+
+
+def _box_ids(edges: list[Edge]) -> list[int]:
+    """A number per edge, the same for edges with the same box."""
+    ids: dict[tuple, int] = {}
+    return [ids.setdefault(e[:4], len(ids)) for e in edges]
 
 
 def cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[Box]:
     """pdfplumber's intersections_to_cells: at each point (in order), the smallest cell whose
-    corners are points joined by common edges (vertical ones down, horizontal ones across)."""
+    corners are points joined by common edges (vertical ones down, horizontal ones across).
+
+    pdfplumber tries the points below (joined to it) one by one, and for each the points to its
+    right (joined to it): the first pair it tries is the next point down and the next point
+    across. Where both are joined to the point, by one edge each, and the fourth corner is
+    joined to them, the cell is found at once (on whole columns, for every point); the other
+    points go through pdfplumber's search.
+    """
     ordered = sorted(points)
-    down: dict[float, list[float]] = {}
-    across: dict[float, list[float]] = {}
-    for x, y in ordered:
-        down.setdefault(x, []).append(y)
-        across.setdefault(y, []).append(x)
-    found: list[Box] = []
-    for x, y in ordered:
-        vertical, horizontal = points[(x, y)]
-        xs = across[y]
-        rights = [
-            x1 for x1 in xs[bisect_right(xs, x) :] if not horizontal.isdisjoint(points[(x1, y)][1])
-        ]
-        if not rights:
+    n = len(ordered)
+    if n < 2:
+        return []
+    x = np.array([p[0] for p in ordered], np.float64)
+    y = np.array([p[1] for p in ordered], np.float64)
+    sets = [points[p] for p in ordered]
+    # The edge of a point when it is on one only (vertical, horizontal), else -1.
+    v_id = np.array([next(iter(v)) if len(v) == 1 else -1 for v, _ in sets], np.int64)
+    h_id = np.array([next(iter(h)) if len(h) == 1 else -1 for _, h in sets], np.int64)
+    below = np.full(n, -1, np.int64)  # the next point down (ordered by x, then y)
+    same_x = np.flatnonzero(x[1:] == x[:-1])
+    below[same_x] = same_x + 1
+    across = np.lexsort((x, y))  # by y, then x
+    right = np.full(n, -1, np.int64)  # the next point across
+    same_y = np.flatnonzero(y[across[1:]] == y[across[:-1]])
+    right[across[same_y]] = across[same_y + 1]
+    x_rank = np.unique(x, return_inverse=True)[1]
+    y_values, y_rank = np.unique(y, return_inverse=True)
+    key = x_rank * len(y_values) + y_rank  # increasing in `ordered`
+    b, r = below.clip(0), right.clip(0)
+    wanted = x_rank[r] * len(y_values) + y_rank[b]
+    corner = np.searchsorted(key, wanted).clip(0, n - 1)
+    quick = (below >= 0) & (right >= 0) & (key[corner] == wanted)
+    quick &= (v_id >= 0) & (v_id[b] == v_id) & (h_id >= 0) & (h_id[r] == h_id)
+    quick &= (v_id[corner] >= 0) & (v_id[corner] == v_id[r])
+    quick &= (h_id[corner] >= 0) & (h_id[corner] == h_id[b])
+    # No point below, or none across: no cell.
+    search = np.flatnonzero(~quick & (below >= 0) & (right >= 0)).tolist()
+    ends = dict(zip(np.flatnonzero(quick).tolist(), zip(x[r[quick]].tolist(),
+                                                         y[b[quick]].tolist())))  # fmt: skip
+    if search:
+        down: dict[float, list[float]] = {}
+        across_y: dict[float, list[float]] = {}
+        for px, py in ordered:
+            down.setdefault(px, []).append(py)
+            across_y.setdefault(py, []).append(px)
+        for i in search:
+            end = _smallest_cell(points, ordered[i], down, across_y)
+            if end is not None:
+                ends[i] = end
+    return [(*ordered[i], *ends[i]) for i in sorted(ends)]
+
+
+def _smallest_cell(
+    points: dict[Point, tuple[set[int], set[int]]],
+    point: Point,
+    down: dict[float, list[float]],
+    across: dict[float, list[float]],
+) -> Point | None:
+    """pdfplumber's find_smallest_cell: the cell's bottom-right corner, if any."""
+    x, y = point
+    vertical, horizontal = points[point]
+    xs = across[y]
+    rights = [
+        x1 for x1 in xs[bisect_right(xs, x) :] if not horizontal.isdisjoint(points[(x1, y)][1])
+    ]
+    if not rights:
+        return None
+    ys = down[x]
+    for y1 in ys[bisect_right(ys, y) :]:
+        below = points[(x, y1)]
+        if vertical.isdisjoint(below[0]):
             continue
-        ys = down[x]
-        for y1 in ys[bisect_right(ys, y) :]:
-            below = points[(x, y1)]
-            if vertical.isdisjoint(below[0]):
-                continue
-            corner = next(
-                (
-                    x1
-                    for x1 in rights
-                    if (x1, y1) in points
-                    and not points[(x1, y1)][0].isdisjoint(points[(x1, y)][0])
-                    and not points[(x1, y1)][1].isdisjoint(below[1])
-                ),
-                None,
-            )
-            if corner is not None:
-                found.append((x, y, corner, y1))
-                break
-    return found
+        for x1 in rights:
+            if (
+                (x1, y1) in points
+                and not points[(x1, y1)][0].isdisjoint(points[(x1, y)][0])
+                and not points[(x1, y1)][1].isdisjoint(below[1])
+            ):
+                return (x1, y1)
+    return None
 
 
 def tables(found: list[Box]) -> list[list[Box]]:
@@ -976,7 +1031,9 @@ def _outside(chars: _Chars, boxes: list[Box]) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def page_rows(chars: _Chars, vertical: list[Edge], horizontal: list[Edge], number: int) -> list[Row]:
+def page_rows(
+    chars: _Chars, vertical: list[Edge], horizontal: list[Edge], number: int
+) -> list[Row]:
     """The rows of juesuan.readers.pdf._page_rows, from chars and edges instead of pdfplumber."""
     placed: list[_Placed] = []
     found = tables(cells(intersections(*table_edges(vertical, horizontal))))
