@@ -681,31 +681,66 @@ def table_edges(vertical: list[Edge], horizontal: list[Edge]) -> tuple[list[Edge
     return result[0], result[1]
 
 
-def intersections(
-    vertical: list[Edge], horizontal: list[Edge]
-) -> dict[Point, tuple[set[int], set[int]]]:
+@dataclass
+class _Points:
+    """pdfplumber's intersections: points where edges meet (ordered by x, then y), each with the
+    vertical and the horizontal edge there when it is on one only (else -1), and every (point,
+    vertical edge, horizontal edge) that meets there. Edges are numbers: the same for the same
+    box."""
+
+    x: np.ndarray
+    y: np.ndarray
+    v_id: np.ndarray
+    h_id: np.ndarray
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def sets(self) -> dict[Point, tuple[set[int], set[int]]]:
+        """pdfplumber's form: each point's vertical and horizontal edges, as sets."""
+        x, y = self.x.tolist(), self.y.tolist()
+        found: dict[Point, tuple[set[int], set[int]]] = {}
+        for i, v, h in zip(*(column.tolist() for column in self.pairs), strict=True):
+            vs, hs = found.setdefault((x[i], y[i]), (set(), set()))
+            vs.add(v)
+            hs.add(h)
+        return found
+
+
+_NO_INDEX = np.empty(0, np.int64)
+_NO_FLOAT = np.empty(0, np.float64)
+
+
+def intersections(vertical: list[Edge], horizontal: list[Edge]) -> _Points:
     """pdfplumber's edges_to_intersections: points where edges meet, with the vertical and the
-    horizontal edges there (as numbers: edges with the same box are the same edge)."""
+    horizontal edges there."""
     tol = INTERSECTION_TOLERANCE
     if not vertical or not horizontal:
-        return {}
-    vertical = sorted(vertical, key=itemgetter(0, 1))
-    horizontal = sorted(horizontal, key=itemgetter(1, 0))
+        return _Points(_NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
     v = np.array([e[:4] for e in vertical], np.float64)
     h = np.array([e[:4] for e in horizontal], np.float64)
     # pdfplumber tests every pair, as here (the same comparisons, on whole columns).
     meet = (h[None, :, 1] >= v[:, None, 1] - tol) & (h[None, :, 1] - tol <= v[:, None, 3])
     meet &= (h[None, :, 0] - tol <= v[:, None, 0]) & (v[:, None, 0] <= h[None, :, 2] + tol)
     v_index, h_index = np.nonzero(meet)
-    v_ids = _box_ids(vertical)
-    h_ids = _box_ids(horizontal)
-    found: dict[Point, tuple[set[int], set[int]]] = {}
-    xs, ys = v[v_index, 0].tolist(), h[h_index, 1].tolist()
-    for x, y, i, j in zip(xs, ys, v_index.tolist(), h_index.tolist(), strict=True):
-        vs, hs = found.setdefault((x, y), (set(), set()))
-        vs.add(v_ids[i])
-        hs.add(h_ids[j])
-    return found
+    if not len(v_index):
+        return _Points(_NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
+    x, y = v[v_index, 0], h[h_index, 1]
+    order = np.lexsort((y, x))
+    x, y = x[order], y[order]
+    v_ids = np.array(_box_ids(vertical), np.int64)[v_index[order]]
+    h_ids = np.array(_box_ids(horizontal), np.int64)[h_index[order]]
+    new = np.ones(len(x), bool)
+    new[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1])
+    starts = np.flatnonzero(new)
+
+    def single(ids: np.ndarray) -> np.ndarray:
+        low, high = np.minimum.reduceat(ids, starts), np.maximum.reduceat(ids, starts)
+        return np.where(low == high, low, -1)
+
+    point = np.cumsum(new) - 1
+    return _Points(x[starts], y[starts], single(v_ids), single(h_ids), (point, v_ids, h_ids))
 
 
 def _box_ids(edges: list[Edge]) -> list[int]:
@@ -714,7 +749,38 @@ def _box_ids(edges: list[Edge]) -> list[int]:
     return [ids.setdefault(e[:4], len(ids)) for e in edges]
 
 
-def cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[Box]:
+@dataclass
+class _Cells:
+    """Cells found at intersections, in pdfplumber's order: each by its corners (places in the
+    points: top left, top right, bottom left, bottom right), and its box."""
+
+    corners: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    x0: np.ndarray
+    top: np.ndarray
+    x1: np.ndarray
+    bottom: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.x0)
+
+    def boxes(self) -> list[Box]:
+        columns = (self.x0, self.top, self.x1, self.bottom)
+        return list(zip(*(column.tolist() for column in columns), strict=True))
+
+    def part(self, which: np.ndarray) -> _Cells:
+        corners = tuple(c[which] for c in self.corners)
+        return _Cells(corners, self.x0[which], self.top[which], self.x1[which], self.bottom[which])  # type: ignore[arg-type]
+
+    def bbox(self) -> Box:
+        return (
+            float(self.x0.min()),
+            float(self.top.min()),
+            float(self.x1.max()),
+            float(self.bottom.max()),
+        )
+
+
+def cells(points: _Points) -> _Cells:
     """pdfplumber's intersections_to_cells: at each point (in order), the smallest cell whose
     corners are points joined by common edges (vertical ones down, horizontal ones across).
 
@@ -724,17 +790,11 @@ def cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[Box]:
     joined to them, the cell is found at once (on whole columns, for every point); the other
     points go through pdfplumber's search.
     """
-    ordered = sorted(points)
-    n = len(ordered)
+    n = len(points)
+    x, y, v_id, h_id = points.x, points.y, points.v_id, points.h_id
     if n < 2:
-        return []
-    x = np.array([p[0] for p in ordered], np.float64)
-    y = np.array([p[1] for p in ordered], np.float64)
-    sets = [points[p] for p in ordered]
-    # The edge of a point when it is on one only (vertical, horizontal), else -1.
-    v_id = np.array([next(iter(v)) if len(v) == 1 else -1 for v, _ in sets], np.int64)
-    h_id = np.array([next(iter(h)) if len(h) == 1 else -1 for _, h in sets], np.int64)
-    below = np.full(n, -1, np.int64)  # the next point down (ordered by x, then y)
+        return _Cells((_NO_INDEX,) * 4, _NO_FLOAT, _NO_FLOAT, _NO_FLOAT, _NO_FLOAT)  # type: ignore[arg-type]
+    below = np.full(n, -1, np.int64)  # the next point down (points are ordered by x, then y)
     same_x = np.flatnonzero(x[1:] == x[:-1])
     below[same_x] = same_x + 1
     across = np.lexsort((x, y))  # by y, then x
@@ -743,29 +803,37 @@ def cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[Box]:
     right[across[same_y]] = across[same_y + 1]
     x_rank = np.unique(x, return_inverse=True)[1]
     y_values, y_rank = np.unique(y, return_inverse=True)
-    key = x_rank * len(y_values) + y_rank  # increasing in `ordered`
+    key = x_rank * len(y_values) + y_rank  # increasing with the points' order
     b, r = below.clip(0), right.clip(0)
     wanted = x_rank[r] * len(y_values) + y_rank[b]
-    corner = np.searchsorted(key, wanted).clip(0, n - 1)
-    quick = (below >= 0) & (right >= 0) & (key[corner] == wanted)
+    c = np.searchsorted(key, wanted).clip(0, n - 1)
+    quick = (below >= 0) & (right >= 0) & (key[c] == wanted)
     quick &= (v_id >= 0) & (v_id[b] == v_id) & (h_id >= 0) & (h_id[r] == h_id)
-    quick &= (v_id[corner] >= 0) & (v_id[corner] == v_id[r])
-    quick &= (h_id[corner] >= 0) & (h_id[corner] == h_id[b])
-    # No point below, or none across: no cell.
+    quick &= (v_id[c] >= 0) & (v_id[c] == v_id[r]) & (h_id[c] >= 0) & (h_id[c] == h_id[b])
+    corners = [np.flatnonzero(quick), r[quick], b[quick], c[quick]]
+    # Without a point below or across there is no cell; the others are searched.
     search = np.flatnonzero(~quick & (below >= 0) & (right >= 0)).tolist()
-    ends = dict(zip(np.flatnonzero(quick).tolist(), zip(x[r[quick]].tolist(),
-                                                         y[b[quick]].tolist())))  # fmt: skip
     if search:
+        sets = points.sets()
+        ordered = list(zip(x.tolist(), y.tolist(), strict=True))
+        place = {point: i for i, point in enumerate(ordered)}
         down: dict[float, list[float]] = {}
         across_y: dict[float, list[float]] = {}
         for px, py in ordered:
             down.setdefault(px, []).append(py)
             across_y.setdefault(py, []).append(px)
+        found = []
         for i in search:
-            end = _smallest_cell(points, ordered[i], down, across_y)
+            end = _smallest_cell(sets, ordered[i], down, across_y)
             if end is not None:
-                ends[i] = end
-    return [(*ordered[i], *ends[i]) for i in sorted(ends)]
+                (px, py), (ex, ey) = ordered[i], end
+                found.append((i, place[(ex, py)], place[(px, ey)], place[(ex, ey)]))
+        if found:
+            extra = np.array(found, np.int64).reshape(-1, 4)
+            order = np.argsort(np.concatenate([corners[0], extra[:, 0]]), kind="stable")
+            corners = [np.concatenate([a, extra[:, k]])[order] for k, a in enumerate(corners)]
+    top_left, top_right, bottom_left, _ = corners
+    return _Cells(tuple(corners), x[top_left], y[top_left], x[top_right], y[bottom_left])  # type: ignore[arg-type]
 
 
 def _smallest_cell(
@@ -798,29 +866,43 @@ def _smallest_cell(
     return None
 
 
-def tables(found: list[Box]) -> list[list[Box]]:
-    """pdfplumber's cells_to_tables: cells grouped by shared corners, top-to-bottom."""
-    remaining = list(found)
-    corners: set[Point] = set()
-    current: list[Box] = []
-    groups: list[list[Box]] = []
-    while remaining:
-        before = len(current)
-        for cell in list(remaining):
-            x0, top, x1, bottom = cell
-            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(c in corners for c in cell_corners):
-                corners.update(cell_corners)
-                current.append(cell)
-                remaining.remove(cell)
-        if len(current) == before:
-            groups.append(list(current))
-            corners.clear()
-            current.clear()
-    if current:
-        groups.append(current)
-    groups.sort(key=lambda t: min((c[1], c[0]) for c in t))
-    return [t for t in groups if len(t) > 1]
+def tables(found: _Cells) -> list[_Cells]:
+    """pdfplumber's cells_to_tables: cells joined by shared corners (transitively), each table
+    with more than one cell, top-to-bottom.
+
+    pdfplumber grows a table from the first cell left by adding cells with a corner among its
+    corners until none is added; that is the connected component of that cell, found here by
+    joining the corners of every cell (union-find on whole columns). The order of the cells in
+    a table does not matter to what is read from it.
+    """
+    if not len(found):
+        return []
+    top_left, top_right, bottom_left, bottom_right = found.corners
+    size = int(max(a.max() for a in found.corners)) + 1
+    u = np.concatenate([top_left, top_left, top_left])
+    w = np.concatenate([top_right, bottom_left, bottom_right])
+    label = np.arange(size)
+    while True:
+        lu, lw = label[u], label[w]
+        apart = lu != lw
+        if not apart.any():
+            break
+        lu, lw = lu[apart], lw[apart]
+        np.minimum.at(label, np.maximum(lu, lw), np.minimum(lu, lw))  # hook roots to lower ones
+        while True:
+            deeper = label[label]
+            if (deeper == label).all():
+                break
+            label = deeper
+    group = label[top_left]
+    groups = []
+    for g in np.unique(group).tolist():
+        which = np.flatnonzero(group == g)
+        if len(which) > 1:
+            groups.append(found.part(which))
+    # Ordered by their top-left cell (top, then x0).
+    groups.sort(key=lambda t: min(zip(t.top.tolist(), t.x0.tolist(), strict=True)))
+    return groups
 
 
 def _bbox(boxes: Iterable[Box]) -> Box:
@@ -922,7 +1004,15 @@ class _Placed:
     kind: str  # "r" table row, "l" text line
 
 
-def _cell_chars(table: list[Box], h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _grid(table: _Cells) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The table's rows (cells' tops) and columns (cells' lefts), and each cell's first row and
+    column."""
+    tops, row = np.unique(table.top, return_inverse=True)
+    lefts, column = np.unique(table.x0, return_inverse=True)
+    return tops, lefts, row, column
+
+
+def _cell_chars(table: _Cells, h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Table.extract's chars of each cell: those whose centre (h, v) is in it, as (char, cell)
     pairs, in page order within each cell.
 
@@ -930,30 +1020,31 @@ def _cell_chars(table: list[Box], h: np.ndarray, v: np.ndarray) -> tuple[np.ndar
     lefts; a merged cell covers every position it spans); where cells overlap, every cell is
     tested, as pdfplumber does.
     """
-    tops = sorted({cell[1] for cell in table})
-    lefts = sorted({cell[0] for cell in table})
-    painted: dict[tuple[int, int], int] = {}
-    for k, (x0, top, x1, bottom) in enumerate(table):
-        span = range(bisect_left(lefts, x0), bisect_left(lefts, x1))
-        for r in range(bisect_left(tops, top), bisect_left(tops, bottom)):
-            for c in span:
-                painted[(r, c)] = k if (r, c) not in painted else -2
-    if -2 in painted.values():  # overlapping cells
-        boxes = np.array(table)
-        inside = (h[:, None] >= boxes[:, 0]) & (h[:, None] < boxes[:, 2])
-        inside &= (v[:, None] >= boxes[:, 1]) & (v[:, None] < boxes[:, 3])
+    tops, lefts, r0, c0 = _grid(table)
+    r1 = np.searchsorted(tops, table.bottom)
+    c1 = np.searchsorted(lefts, table.x1)
+    grid = np.full((len(tops), len(lefts)), -1, np.int64)
+    spans = np.flatnonzero((r1 - r0 > 1) | (c1 - c0 > 1))
+    overlap = False
+    if len(spans):
+        covered = np.zeros((len(tops) + 1, len(lefts) + 1), np.int64)
+        for rows, columns, add in ((r0, c0, 1), (r0, c1, -1), (r1, c0, -1), (r1, c1, 1)):
+            np.add.at(covered, (rows, columns), add)
+        overlap = bool((covered.cumsum(0).cumsum(1) > 1).any())
+    if overlap:
+        inside = (h[:, None] >= table.x0) & (h[:, None] < table.x1)
+        inside &= (v[:, None] >= table.top) & (v[:, None] < table.bottom)
         char_index, cell_index = np.nonzero(inside)
         return char_index, cell_index
-    grid = np.full((len(tops), len(lefts)), -1, np.int64)
-    if painted:
-        rows, columns = zip(*painted, strict=True)
-        grid[list(rows), list(columns)] = list(painted.values())
+    grid[r0, c0] = np.arange(len(table))
+    for k in spans.tolist():
+        grid[r0[k] : r1[k], c0[k] : c1[k]] = k
     row = np.searchsorted(tops, v, "right") - 1
     column = np.searchsorted(lefts, h, "right") - 1
     known = (row >= 0) & (column >= 0)
     cell_index = np.where(known, grid[row.clip(0), column.clip(0)], -1)
-    boxes = np.array(table)[cell_index.clip(0)]
-    known &= (cell_index >= 0) & (h < boxes[:, 2]) & (v < boxes[:, 3])
+    k = cell_index.clip(0)
+    known &= (cell_index >= 0) & (h < table.x1[k]) & (v < table.bottom[k])
     char_index = np.flatnonzero(known)
     return char_index, cell_index[char_index]
 
@@ -1008,15 +1099,14 @@ def _cell_texts(
     return texts
 
 
-def _table_rows(table: list[Box]) -> list[tuple[float, list[int | None]]]:
-    """`table_rows` as (row top, cell numbers in the table by column, None where one spans)."""
-    columns = sorted({cell[0] for cell in table})
-    rows = []
-    order = sorted(range(len(table)), key=lambda k: (table[k][1], table[k][0]))
-    for top, row in itertools.groupby(order, key=lambda k: table[k][1]):
-        by_x = {table[k][0]: k for k in row}
-        rows.append((top, [by_x.get(x) for x in columns]))
-    return rows
+def _table_rows(table: _Cells, texts: list[str]) -> list[tuple[float, list[str]]]:
+    """pdfplumber's Table.rows with the cells' texts: (row top, texts by column), "" where a
+    merged cell spans (pdfplumber's None)."""
+    tops, lefts, row, column = _grid(table)
+    grid = np.full((len(tops), len(lefts)), len(texts), np.int64)
+    grid[row, column] = np.arange(len(table))
+    by_cell = np.array([*texts, ""], object)
+    return list(zip(tops.tolist(), by_cell[grid].tolist(), strict=True))
 
 
 def _outside(chars: _Chars, boxes: list[Box]) -> np.ndarray:
@@ -1043,11 +1133,10 @@ def page_rows(
         blank = chars.blank()
         for table in found:
             texts = _cell_texts(len(table), chars, blank, *_cell_chars(table, h, v))
-            for top, row_cells in _table_rows(table):
-                row = ["" if k is None else texts[k] for k in row_cells]
+            for top, row in _table_rows(table, texts):
                 if any(row):
                     placed.append(_Placed(top, len(placed), tuple(row), "r"))
-        outside = _outside(chars, [_bbox(table) for table in found])
+        outside = _outside(chars, [table.bbox() for table in found])
     # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures set
     # a few points lower than their sentence rejoin it.
     sizes = np.sort(chars.size[outside]) if len(outside) else np.array([10.0])
