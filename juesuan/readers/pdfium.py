@@ -35,7 +35,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
