@@ -814,26 +814,83 @@ def cells(points: _Points) -> _Cells:
     # Without a point below or across there is no cell; the others are searched.
     search = np.flatnonzero(~quick & (below >= 0) & (right >= 0)).tolist()
     if search:
-        sets = points.sets()
-        ordered = list(zip(x.tolist(), y.tolist(), strict=True))
-        place = {point: i for i, point in enumerate(ordered)}
-        down: dict[float, list[float]] = {}
-        across_y: dict[float, list[float]] = {}
-        for px, py in ordered:
-            down.setdefault(px, []).append(py)
-            across_y.setdefault(py, []).append(px)
-        found = []
-        for i in search:
-            end = _smallest_cell(sets, ordered[i], down, across_y)
-            if end is not None:
-                (px, py), (ex, ey) = ordered[i], end
-                found.append((i, place[(ex, py)], place[(px, ey)], place[(ex, ey)]))
+        if (v_id >= 0).all() and (h_id >= 0).all():
+            found = _search_single(points, search, across, key, x_rank, y_rank, len(y_values))
+        else:
+            found = _search_sets(points, search)
         if found:
             extra = np.array(found, np.int64).reshape(-1, 4)
             order = np.argsort(np.concatenate([corners[0], extra[:, 0]]), kind="stable")
             corners = [np.concatenate([a, extra[:, k]])[order] for k, a in enumerate(corners)]
     top_left, top_right, bottom_left, _ = corners
     return _Cells(tuple(corners), x[top_left], y[top_left], x[top_right], y[bottom_left])  # type: ignore[arg-type]
+
+
+def _search_single(
+    points: _Points,
+    search: list[int],
+    across: np.ndarray,
+    key: np.ndarray,
+    x_rank: np.ndarray,
+    y_rank: np.ndarray,
+    rows: int,
+) -> list[tuple[int, int, int, int]]:
+    """pdfplumber's find_smallest_cell at these points, where every point is on one vertical
+    and one horizontal edge (joined points: the same edge). Their cells' corners."""
+    x, y = points.x.tolist(), points.y.tolist()
+    v_id, h_id = points.v_id.tolist(), points.h_id.tolist()
+    place = dict(zip(key.tolist(), range(len(x)), strict=True))
+    x_rank_, y_rank_ = x_rank.tolist(), y_rank.tolist()
+    across_ = across.tolist()
+    at_across = {i: k for k, i in enumerate(across_)}
+    found = []
+    for i in search:
+        k = at_across[i] + 1
+        rights = []
+        while k < len(across_) and y[across_[k]] == y[i]:
+            if h_id[across_[k]] == h_id[i]:
+                rights.append(across_[k])
+            k += 1
+        if not rights:
+            continue
+        below = i + 1
+        while below < len(x) and x[below] == x[i]:
+            if v_id[below] == v_id[i]:
+                for right in rights:
+                    corner = place.get(x_rank_[right] * rows + y_rank_[below])
+                    if (
+                        corner is not None
+                        and v_id[corner] == v_id[right]
+                        and h_id[corner] == h_id[below]
+                    ):
+                        found.append((i, right, below, corner))
+                        break
+                else:
+                    below += 1
+                    continue
+                break
+            below += 1
+    return found
+
+
+def _search_sets(points: _Points, search: list[int]) -> list[tuple[int, int, int, int]]:
+    """pdfplumber's find_smallest_cell at these points, on its sets of edges. Their cells'
+    corners."""
+    sets = points.sets()
+    ordered = list(zip(points.x.tolist(), points.y.tolist(), strict=True))
+    place = {point: i for i, point in enumerate(ordered)}
+    down: dict[float, list[float]] = {}
+    across: dict[float, list[float]] = {}
+    for px, py in ordered:
+        down.setdefault(px, []).append(py)
+        across.setdefault(py, []).append(px)
+    found = []
+    for i in search:
+        end = _smallest_cell(sets, ordered[i], down, across)
+        if end is not None:
+            (px, py), (ex, ey) = ordered[i], end
+            found.append((i, place[(ex, py)], place[(px, ey)], place[(ex, ey)]))
+    return found
 
 
 def _smallest_cell(
