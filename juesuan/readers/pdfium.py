@@ -78,6 +78,10 @@ Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
 
 
+_NO_INDEX = np.empty(0, np.int64)
+_NO_FLOAT = np.empty(0, np.float64)
+
+
 # --- pdfium through ctypes -----------------------------------------------------------------------
 
 _P = ctypes.c_void_p  # handles and out-pointers are passed and returned as plain ints
@@ -297,13 +301,23 @@ def _descent(font: int) -> float:
     return out.floats[0]
 
 
+# Code points of whitespace (str.isspace), the highest being U+3000.
+_SPACES = np.array([chr(c).isspace() for c in range(0x3001)], bool)
+_LIGATURE_CODES = np.array(list(_LIGATURES), np.uint32)
+
+
+def _decode(codes: np.ndarray) -> str:
+    return codes.astype("<u4").tobytes().decode("utf-32-le", errors="surrogatepass")
+
+
 @dataclass
 class _Chars:
     """A page's chars as columns (numpy, float64): pdfminer's boxes in pdfplumber's coordinates,
-    the font size, the text (one character each) and the place in the page's text.
+    the font size, the text (a code point each) and the place in the page's text.
 
-    Kept as arrays rather than one tuple per char: cell assignment and cell text work on whole
-    columns; tuples (`Char`) are made only for the chars that the per-char code still needs.
+    Kept as arrays rather than one tuple per char: cell assignment and the texts of cells and
+    lines work on whole columns; tuples (`Char`) are made only for the chars that the per-char
+    code still needs.
     """
 
     x0: np.ndarray
@@ -311,33 +325,33 @@ class _Chars:
     top: np.ndarray
     bottom: np.ndarray
     size: np.ndarray
-    text: list[str]
-    order: list[int]
+    codes: np.ndarray
+    order: np.ndarray
 
     def __len__(self) -> int:
-        return len(self.text)
+        return len(self.codes)
 
     @classmethod
     def empty(cls) -> _Chars:
-        nothing = np.empty(0, np.float64)
-        return cls(nothing, nothing, nothing, nothing, nothing, [], [])
+        return cls(*(_NO_FLOAT,) * 5, np.empty(0, np.uint32), _NO_INDEX)
 
     def blank(self) -> np.ndarray:
         """Whether each char is a blank (whitespace), as pdfplumber's words test it."""
-        return np.array([t.isspace() for t in self.text], bool)
+        codes = self.codes
+        return (codes <= 0x3000) & _SPACES[codes.clip(max=0x3000)]
 
-    def tuples(self, indices: Iterable[int]) -> list[Char]:
+    def ligatures(self) -> bool:
+        return bool(np.isin(self.codes, _LIGATURE_CODES).any())
+
+    def tuples(self, indices: list[int]) -> list[Char]:
         """The chars at these places as `Char` tuples."""
-        indices = list(indices)
         if not indices:
             return []
         columns = (self.x0, self.x1, self.top, self.bottom, self.size)
         x0, x1, top, bottom, size = (column[indices].tolist() for column in columns)
-        text, order = self.text, self.order
-        return list(
-            zip(x0, x1, top, bottom, size, [text[i] for i in indices],
-                [order[i] for i in indices], strict=True)
-        )  # fmt: skip
+        text = list(_decode(self.codes[indices]))
+        order = self.order[indices].tolist()
+        return list(zip(x0, x1, top, bottom, size, text, order, strict=True))
 
 
 def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]]) -> _Chars:
@@ -385,8 +399,8 @@ def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | Non
     tops = (frame.height - high) + frame.top
     bottoms = (frame.height - low) + frame.top
     sizes = high - low
-    numbers = kept.tolist()
-    chars_text = [text[i] for i in numbers]
+    codes = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), "<u4")[kept]
+    order = kept
     # Text objects none of whose chars pdfium kept (blanks): put back.
     has_chars = np.zeros(len(handles_of_texts), bool)
     has_chars[owners_all[matched]] = True
@@ -398,9 +412,9 @@ def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | Non
             np.concatenate([array, np.array(column, np.float64)])
             for array, column in zip((x0, x1, tops, bottoms, sizes), columns[:5], strict=True)
         )
-        chars_text += columns[TEXT]
-        numbers += columns[ORDER]
-    return _Chars(x0, x1, tops, bottoms, sizes, chars_text, numbers)
+        codes = np.concatenate([codes, np.array([ord(t) for t in columns[TEXT]], np.uint32)])
+        order = np.concatenate([order, np.array(columns[ORDER], np.int64)])
+    return _Chars(x0, x1, tops, bottoms, sizes, codes.astype(np.uint32), order)
 
 
 def _blanks(objects: list[int], metrics: np.ndarray, frame: _Frame) -> list[Char]:
@@ -706,10 +720,6 @@ class _Points:
             vs.add(v)
             hs.add(h)
         return found
-
-
-_NO_INDEX = np.empty(0, np.int64)
-_NO_FLOAT = np.empty(0, np.float64)
 
 
 def intersections(vertical: list[Edge], horizontal: list[Edge]) -> _Points:
@@ -1144,16 +1154,26 @@ def _cell_texts(
         | (x0[current] > x1[previous] + X_TOLERANCE)
         | (np.abs(tops[current] - tops[previous]) > Y_TOLERANCE)
     )
-    text = chars.text
-    pieces = [text[i] for i in char[words].tolist()]
-    for j in np.flatnonzero(spaced).tolist():
-        pieces[j] = " " + pieces[j]
     first = np.flatnonzero(np.concatenate(([True], word_cell[1:] != word_cell[:-1])))
-    last = np.append(first[1:], len(words))
-    for k, a, b in zip(word_cell[first].tolist(), first.tolist(), last.tolist(), strict=True):
+    ligatures = chars.ligatures()
+    for k, text in zip(word_cell[first].tolist(), _spaced_text(chars.codes[char[words]], spaced,
+                                                                first), strict=True):  # fmt: skip
         if k in lines:
-            texts[k] = "".join(pieces[a:b]).translate(_LIGATURES).strip()
+            texts[k] = (text.translate(_LIGATURES) if ligatures else text).strip()
     return texts
+
+
+def _spaced_text(codes: np.ndarray, spaced: np.ndarray, starts: np.ndarray) -> list[str]:
+    """The text of these code points with a space before each that is `spaced`, cut at
+    `starts` (none of which is spaced)."""
+    shift = np.cumsum(spaced)
+    places = np.arange(len(codes)) + shift
+    out = np.empty(len(codes) + int(shift[-1]), np.uint32)
+    out[places] = codes
+    out[places[spaced] - 1] = 32
+    text = _decode(out)
+    bounds = places[starts].tolist() + [len(out)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _table_rows(table: _Cells, texts: list[str]) -> list[tuple[float, list[str]]]:
@@ -1178,6 +1198,57 @@ def _outside(chars: _Chars, boxes: list[Box]) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
+def _text_lines(
+    chars: _Chars, which: np.ndarray, blank: np.ndarray, y_tolerance: float
+) -> list[tuple[str, float]]:
+    """`text_lines` of the chars at these places (in page order), on whole columns.
+
+    pdfplumber's words: chars clustered by top (within the tolerance, chained), each cluster
+    sorted by x0 (ties in page order); a word ends at a blank, before a gap wider than
+    X_TOLERANCE or a change of top beyond the tolerance. Its lines: consecutive words whose
+    tops cluster together.
+    """
+    if not len(which):
+        return []
+    tops = chars.top[which]
+    cluster = _cluster_numbers(tops, y_tolerance)
+    order = np.lexsort((which, chars.x0[which], cluster))
+    s, cluster = which[order], cluster[order]
+    words = np.flatnonzero(~blank[s])  # places in the sorted chars of the non-blank ones
+    if not len(words):
+        return []
+    char = s[words]
+    x0, x1, top = chars.x0[char], chars.x1[char], chars.top[char]
+    same = cluster[words[1:]] == cluster[words[:-1]]
+    new = np.ones(len(words), bool)
+    new[1:] = ~same | (
+        (words[1:] - words[:-1] > 1)
+        | (x0[1:] > x1[:-1] + X_TOLERANCE)
+        | (np.abs(top[1:] - top[:-1]) > y_tolerance)
+    )
+    word_starts = np.flatnonzero(new)
+    word_tops = np.minimum.reduceat(top, word_starts)
+    line = _cluster_numbers(word_tops, y_tolerance)
+    line_new = np.ones(len(word_starts), bool)
+    line_new[1:] = line[1:] != line[:-1]
+    line_starts = np.flatnonzero(line_new)
+    line_tops = np.minimum.reduceat(word_tops, line_starts).tolist()
+    spaced = new.copy()
+    spaced[word_starts[line_starts]] = False
+    texts = _spaced_text(chars.codes[char], spaced, word_starts[line_starts])
+    if chars.ligatures():
+        texts = [text.translate(_LIGATURES) for text in texts]
+    return list(zip(texts, line_tops, strict=True))
+
+
+def _cluster_numbers(values: np.ndarray, tolerance: float) -> np.ndarray:
+    """`_cluster_ids` of each value: distinct values in order, chained within the tolerance."""
+    distinct = np.unique(values)
+    numbers = np.zeros(len(distinct), np.int64)
+    numbers[1:] = np.cumsum(distinct[1:] > distinct[:-1] + tolerance)
+    return numbers[np.searchsorted(distinct, values)]
+
+
 def page_rows(
     chars: _Chars, vertical: list[Edge], horizontal: list[Edge], number: int
 ) -> list[Row]:
@@ -1185,9 +1256,9 @@ def page_rows(
     placed: list[_Placed] = []
     found = tables(cells(intersections(*table_edges(vertical, horizontal))))
     outside = np.arange(len(chars))
+    blank = chars.blank()
     if found and len(chars):
         h, v = (chars.x0 + chars.x1) / 2, (chars.top + chars.bottom) / 2
-        blank = chars.blank()
         for table in found:
             texts = _cell_texts(len(table), chars, blank, *_cell_chars(table, h, v))
             for top, row in _table_rows(table, texts):
@@ -1198,7 +1269,7 @@ def page_rows(
     # a few points lower than their sentence rejoin it.
     sizes = np.sort(chars.size[outside]) if len(outside) else np.array([10.0])
     tolerance = max(3.0, 0.5 * float(sizes[len(sizes) // 2]))
-    for text, top in text_lines(chars.tuples(outside.tolist()), tolerance):
+    for text, top in _text_lines(chars, outside, blank, tolerance):
         text = text.strip()
         if text:
             placed.append(_Placed(top, len(placed), (text,), "l"))
