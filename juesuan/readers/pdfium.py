@@ -341,7 +341,12 @@ class _Chars:
         return (codes <= 0x3000) & _SPACES[codes.clip(max=0x3000)]
 
     def ligatures(self) -> bool:
-        return bool(np.isin(self.codes, _LIGATURE_CODES).any())
+        codes = self.codes
+        return (
+            bool(len(codes))
+            and codes.max() >= _LIGATURE_CODES.min()
+            and bool(np.isin(codes, _LIGATURE_CODES).any())
+        )
 
     def tuples(self, indices: list[int]) -> list[Char]:
         """The chars at these places as `Char` tuples."""
@@ -811,11 +816,14 @@ def cells(points: _Points) -> _Cells:
     right = np.full(n, -1, np.int64)  # the next point across
     same_y = np.flatnonzero(y[across[1:]] == y[across[:-1]])
     right[across[same_y]] = across[same_y + 1]
-    x_rank = np.unique(x, return_inverse=True)[1]
-    y_values, y_rank = np.unique(y, return_inverse=True)
-    key = x_rank * len(y_values) + y_rank  # increasing with the points' order
+    x_rank = np.zeros(n, np.int64)  # places among the distinct x, and among the distinct y
+    x_rank[1:] = np.cumsum(x[1:] != x[:-1])
+    y_rank = np.zeros(n, np.int64)
+    y_rank[across[1:]] = np.cumsum(y[across[1:]] != y[across[:-1]])
+    rows = int(y_rank.max()) + 1
+    key = x_rank * rows + y_rank  # increasing with the points' order
     b, r = below.clip(0), right.clip(0)
-    wanted = x_rank[r] * len(y_values) + y_rank[b]
+    wanted = x_rank[r] * rows + y_rank[b]
     c = np.searchsorted(key, wanted).clip(0, n - 1)
     quick = (below >= 0) & (right >= 0) & (key[c] == wanted)
     quick &= (v_id >= 0) & (v_id[b] == v_id) & (h_id >= 0) & (h_id[r] == h_id)
@@ -825,7 +833,7 @@ def cells(points: _Points) -> _Cells:
     search = np.flatnonzero(~quick & (below >= 0) & (right >= 0)).tolist()
     if search:
         if (v_id >= 0).all() and (h_id >= 0).all():
-            found = _search_single(points, search, across, key, x_rank, y_rank, len(y_values))
+            found = _search_single(points, search, across, key, x_rank, y_rank, rows)
         else:
             found = _search_sets(points, search)
         if found:
@@ -1074,9 +1082,20 @@ class _Placed:
 def _grid(table: _Cells) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The table's rows (cells' tops) and columns (cells' lefts), and each cell's first row and
     column."""
-    tops, row = np.unique(table.top, return_inverse=True)
-    lefts, column = np.unique(table.x0, return_inverse=True)
+    tops, row = _distinct(table.top)
+    lefts, column = _distinct(table.x0)
     return tops, lefts, row, column
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True), with less overhead for short arrays."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(values), bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(values), np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
 
 
 def _cell_chars(table: _Cells, h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1172,7 +1191,7 @@ def _spaced_text(codes: np.ndarray, spaced: np.ndarray, starts: np.ndarray) -> l
     out[places] = codes
     out[places[spaced] - 1] = 32
     text = _decode(out)
-    bounds = places[starts].tolist() + [len(out)]
+    bounds = [*places[starts].tolist(), len(out)]
     return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
@@ -1243,10 +1262,13 @@ def _text_lines(
 
 def _cluster_numbers(values: np.ndarray, tolerance: float) -> np.ndarray:
     """`_cluster_ids` of each value: distinct values in order, chained within the tolerance."""
-    distinct = np.unique(values)
-    numbers = np.zeros(len(distinct), np.int64)
-    numbers[1:] = np.cumsum(distinct[1:] > distinct[:-1] + tolerance)
-    return numbers[np.searchsorted(distinct, values)]
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    numbers = np.empty(len(values), np.int64)
+    numbers[order[0]] = 0
+    # Equal values are not more than the tolerance apart: as if distinct values were chained.
+    numbers[order[1:]] = np.cumsum(ordered[1:] > ordered[:-1] + tolerance)
+    return numbers
 
 
 def page_rows(
