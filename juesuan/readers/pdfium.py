@@ -33,8 +33,8 @@ raises `Unsupported`, and juesuan.readers.pdf reads the document with pdfplumber
 from __future__ import annotations
 
 import ctypes
+import functools
 import itertools
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -216,6 +216,7 @@ class _Objects:
     texts: list[tuple[int, Matrix | None]] = field(default_factory=list)
     paths: list[tuple[int, Matrix | None]] = field(default_factory=list)
     images: bool = False
+    forms: bool = False  # objects in forms: with a matrix of their own
 
 
 def _page_objects(page: int, form: int = 0, container: Matrix | None = None, found=None):
@@ -226,7 +227,15 @@ def _page_objects(page: int, form: int = 0, container: Matrix | None = None, fou
     else:
         count = _C.count_objects(page)
         objects = list(map(_C.page_object, [page] * count, range(count)))
-    for obj, kind in zip(objects, map(_C.object_type, objects), strict=True):
+    kinds = list(map(_C.object_type, objects))
+    if pdfium_c.FPDF_PAGEOBJ_FORM not in kinds:  # the common case, at once
+        pairs = list(zip(objects, kinds, strict=True))
+        found.paths += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_PATH]
+        found.texts += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_TEXT]
+        found.images = found.images or pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds
+        return found
+    found.forms = True
+    for obj, kind in zip(objects, kinds, strict=True):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             found.paths.append((obj, container))
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -241,19 +250,20 @@ def _page_objects(page: int, form: int = 0, container: Matrix | None = None, fou
 
 # --- characters ----------------------------------------------------------------------------------
 
-_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+def _codes(textpage: int, count: int) -> np.ndarray:
+    """The code point of each char of the text page."""
+    units = np.zeros(count + 1, np.uint16)
+    _C.get_text(textpage, 0, count, units.ctypes.data)
+    units = units[:count]
+    if ((units & 0xF800) == 0xD800).any():  # outside the BMP: one char, two UTF-16 units
+        return np.array([_C.unicode(textpage, i) or 0xFFFD for i in range(count)], np.uint32)
+    return units.astype(np.uint32)
 
 
-def _text(textpage: int, count: int) -> str:
-    buffer = (ctypes.c_ushort * (count + 1))()
-    _C.get_text(textpage, 0, count, ctypes.addressof(buffer))
-    text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="surrogatepass")
-    if re.search("[\ud800-\udfff]", text):  # outside the BMP: one char, two UTF-16 units
-        text = "".join(chr(_C.unicode(textpage, i) or 0xFFFD) for i in range(count))
-    return text
-
-
-def _metrics(texts: list[tuple[int, Matrix | None]]) -> tuple[np.ndarray, np.ndarray]:
+def _metrics(
+    texts: list[tuple[int, Matrix | None]], forms: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """pdfminer's box of the chars of each text object, from their baseline origin: a row of
     (down to the bottom, up to the top, widening left, widening right, x, y of the origin),
     and the objects' handles.
@@ -265,7 +275,7 @@ def _metrics(texts: list[tuple[int, Matrix | None]]) -> tuple[np.ndarray, np.nda
     objects = [obj for obj, _ in texts]
     matrices = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
     matrices = matrices.astype(np.float64)
-    for j, (_, container) in enumerate(texts):
+    for j, (_, container) in enumerate(texts if forms else ()):
         if container is not None:
             matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
     sizes = _filled(_C.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
@@ -291,19 +301,30 @@ def _descent(font: int) -> float:
     out = _Out()
     if not font or not _C.descent(font, 1.0, out.at):
         raise Unsupported("text without a font")
-    from pdfminer.fontmetrics import FONT_METRICS
-
+    descent = out.floats[0]
     name = ctypes.create_string_buffer(256)
-    size = _C.base_font_name(font, name, 256)
-    standard = FONT_METRICS.get(name.raw[: max(size - 1, 0)].decode("latin-1"))
+    size = _C.base_font_name(font, name, len(name))
+    standard = _standard_fonts().get(name.raw[: max(size - 1, 0)].decode("latin-1"))
     if standard is not None:
         return float(standard[0].get("Descent", 0)) * 0.001
-    return out.floats[0]
+    return descent
+
+
+@functools.cache
+def _standard_fonts() -> dict:
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    return FONT_METRICS
 
 
 # Code points of whitespace (str.isspace), the highest being U+3000.
 _SPACES = np.array([chr(c).isspace() for c in range(0x3001)], bool)
 _LIGATURE_CODES = np.array(list(_LIGATURES), np.uint32)
+
+
+def _blank(codes: np.ndarray) -> np.ndarray:
+    """Whether each code point is whitespace (str.isspace)."""
+    return (codes <= 0x3000) & _SPACES[codes.clip(max=0x3000)]
 
 
 def _decode(codes: np.ndarray) -> str:
@@ -337,8 +358,7 @@ class _Chars:
 
     def blank(self) -> np.ndarray:
         """Whether each char is a blank (whitespace), as pdfplumber's words test it."""
-        codes = self.codes
-        return (codes <= 0x3000) & _SPACES[codes.clip(max=0x3000)]
+        return _blank(self.codes)
 
     def ligatures(self) -> bool:
         codes = self.codes
@@ -359,25 +379,26 @@ class _Chars:
         return list(zip(x0, x1, top, bottom, size, text, order, strict=True))
 
 
-def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]]) -> _Chars:
+def page_chars(
+    textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]], forms: bool = True
+) -> _Chars:
     """The page's chars with pdfminer's boxes, in pdfium's text order, without generated ones."""
     if not texts:
         return _Chars.empty()
-    handles_of_texts, metrics = _metrics(texts)
+    handles_of_texts, metrics = _metrics(texts, forms)
     count = _C.count_chars(textpage)
     if count < 0:
         raise Unsupported("pdfium has no text page")
-    text = _text(textpage, count)
+    codes = _codes(textpage, count)
     handles = [textpage] * count
     indices = range(count)
     objects = np.fromiter(map(_C.text_object, handles, indices), np.int64, count)  # 0: generated
     boxes = _filled(_C.loose_box, (handles, indices), np.float32, 4, (0,))  # left top right bottom
     origins = _filled(_C.origin, (handles, indices), np.float64, 2, (0, 8))  # x, y
     keep = objects != 0
-    for match in _BLANK_OR_CONTROL.finditer(text):  # pdfium's own spaces and line breaks
-        i = match.start()
-        if keep[i] and _C.is_generated(textpage, i):
-            keep[i] = False
+    # pdfium's own spaces and line breaks (some with an object)
+    maybe = np.flatnonzero(keep & ((codes < 0x20) | _blank(codes))).tolist()
+    keep[[i for i in maybe if _C.is_generated(textpage, i)]] = False
     with_object = np.flatnonzero(objects)
     order = np.argsort(handles_of_texts)
     found = np.searchsorted(handles_of_texts, objects[with_object], sorter=order)
@@ -404,7 +425,7 @@ def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | Non
     tops = (frame.height - high) + frame.top
     bottoms = (frame.height - low) + frame.top
     sizes = high - low
-    codes = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), "<u4")[kept]
+    codes = codes[kept]
     order = kept
     # Text objects none of whose chars pdfium kept (blanks): put back.
     has_chars = np.zeros(len(handles_of_texts), bool)
@@ -520,16 +541,15 @@ class _Edges:
 
 
 def page_edges(
-    paths: list[tuple[int, Matrix | None]], frame: _Frame
+    paths: list[tuple[int, Matrix | None]], frame: _Frame, forms: bool = True
 ) -> tuple[list[Edge], list[Edge]]:
     """pdfplumber's vertical and horizontal edges of the page's path objects."""
-    edges = _Edges(frame)
     if not paths:
         return [], []
     objects = [obj for obj, _ in paths]
     counts = list(map(_C.count_segments, objects))
     full = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6).astype(np.float64)
-    for j, (_, container) in enumerate(paths):
+    for j, (_, container) in enumerate(paths if forms else ()):
         if container is not None:
             full[j] = _multiply(tuple(full[j].tolist()), container)  # type: ignore[arg-type]
     owners = list(itertools.chain.from_iterable(map(itertools.repeat, objects, counts)))
@@ -537,22 +557,30 @@ def page_edges(
     raw = _filled(_C.segment_point, (segments,), np.float32, 2, (0, 4))
     # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
     m = full[np.repeat(np.arange(len(objects)), counts)]
-    x, y = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
-    xs = (m[:, 0] * x + m[:, 2] * y + m[:, 4] - frame.x0).tolist()
-    ys = (m[:, 1] * x + m[:, 3] * y + m[:, 5] - frame.y0).tolist()
-    starts = list(itertools.accumulate(counts, initial=0))
+    px, py = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
+    x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - frame.x0
+    y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - frame.y0
+    starts = np.array(list(itertools.accumulate(counts, initial=0))[:-1], np.int64)
     # Most paths are a move and a line: pdfium starts every path with a move, so a line is two
     # segments whose second is a line.
-    lines = {
-        start
-        for start, count in zip(starts, counts, strict=False)
-        if count == 2 and _C.segment_type(segments[start + 1]) == pdfium_c.FPDF_SEGMENT_LINETO
-    }
-    start = 0
-    for count in counts:
+    pairs = np.flatnonzero(np.array(counts) == 2)
+    second = [segments[i + 1] for i in starts[pairs].tolist()]
+    is_line = np.array(list(map(_C.segment_type, second)), np.int64) == pdfium_c.FPDF_SEGMENT_LINETO
+    lines = np.zeros(len(objects), bool)
+    lines[pairs[is_line]] = True
+    line_vertical, line_horizontal, flat = _line_edges(x, y, starts[lines], frame)
+    if lines.all():
+        return line_vertical, line_horizontal
+    edges = _Edges(frame)
+    vertical, horizontal, orientation = iter(line_vertical), iter(line_horizontal), iter(flat)
+    xs, ys = x.tolist(), y.tolist()
+    for k, (start, count) in enumerate(zip(starts.tolist(), counts, strict=True)):
         end = start + count
-        if start in lines:
-            edges.line(xs[start], ys[start], xs[start + 1], ys[start + 1])
+        if lines[k]:
+            if next(orientation):
+                edges.lines[1].append(next(horizontal))
+            else:
+                edges.lines[0].append(next(vertical))
         else:
             operations = _operations(segments[start:end], xs[start:end], ys[start:end])
             for shape, points in _subpaths(operations):
@@ -562,8 +590,29 @@ def page_edges(
                     edges.rect(points)
                 else:
                     edges.curve(points)
-        start = end
     return edges.by_orientation()
+
+
+def _line_edges(
+    x: np.ndarray, y: np.ndarray, starts: np.ndarray, frame: _Frame
+) -> tuple[list[Edge], list[Edge], list[bool]]:
+    """`_Edges.line` of the paths that are a line (from their two points at `starts`), on whole
+    columns: the vertical and the horizontal edges in the paths' order, and whether each path's
+    edge is horizontal."""
+    f = frame
+    ax, bx, ay, by = x[starts], x[starts + 1], y[starts], y[starts + 1]
+    x0, x1 = np.where(ax <= bx, ax, bx), np.where(ax <= bx, bx, ax)
+    y0, y1 = np.where(ay <= by, ay, by), np.where(ay <= by, by, ay)
+    top, bottom = (f.height - y1) + f.top, (f.height - y0) + f.top
+    width = x1 - x0
+    if f.x0:
+        x0, x1 = x0 + f.x0, x1 + f.x0
+    flat = top == bottom
+    columns = (x0, top, x1, bottom)
+    horizontal = list(zip(*(c[flat].tolist() for c in (*columns, width)), strict=True))
+    upright = ~flat
+    vertical = list(zip(*(c[upright].tolist() for c in (*columns, y1 - y0)), strict=True))
+    return vertical, horizontal, flat.tolist()
 
 
 def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
@@ -1319,12 +1368,13 @@ def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> P
     objects = _page_objects(_handle(page.raw))
     textpage = page.get_textpage()
     try:
-        chars = page_chars(_handle(textpage.raw), frame, objects.texts)
+        chars = page_chars(_handle(textpage.raw), frame, objects.texts, objects.forms)
     finally:
         textpage.close()
     if len(chars) < min_chars and ocr and objects.images:
         return PageText(number, None)
-    return PageText(number, page_rows(chars, *page_edges(objects.paths, frame), number))
+    edges = page_edges(objects.paths, frame, objects.forms)
+    return PageText(number, page_rows(chars, *edges, number))
 
 
 def read_pages(
