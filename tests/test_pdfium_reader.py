@@ -325,18 +325,24 @@ def test_cell_texts_are_pdfplumbers(chars, count, random):
 
 
 @settings(max_examples=400, deadline=None)
-@given(page_chars(), st.sampled_from([3.0, 5.0]))
-def test_text_lines_are_pdfplumbers(chars, tolerance):
+@given(page_chars(), st.lists(st.sampled_from([3.0, 5.0]), min_size=1, max_size=3), st.randoms())
+def test_text_lines_are_pdfplumbers(chars, tolerances, random):
+    """Lines of the chars of several pages at once (each page with its tolerance), as
+    pdfplumber's extract_text_lines of each page."""
     from pdfplumber.utils import chars_to_textmap
 
-    found = pdfium._text_lines(chars, np.arange(len(chars)), chars.blank(), tolerance)
+    page = np.array(sorted(random.randrange(len(tolerances)) for _ in range(len(chars))), int)
+    tolerance = np.array(tolerances)[page]
+    found = pdfium._text_lines(chars, np.arange(len(chars)), chars.blank(), tolerance, page)
     dicts = char_dicts(chars)
     expected = []
-    if dicts:  # pdfplumber needs a char for the box of its text map
-        lines = chars_to_textmap(dicts, y_tolerance=tolerance, keep_blank_chars=False)
-        expected = [(line["text"], line["top"]) for line in lines.extract_text_lines(strip=True)]
-    assert [(text.strip(), top) for text, top in found if text.strip()] == [
-        (text, top) for text, top in expected if text
+    for k, y_tolerance in enumerate(tolerances):
+        on_page = [d for d, p in zip(dicts, page, strict=True) if p == k]
+        if on_page:  # pdfplumber needs a char for the box of its text map
+            lines = chars_to_textmap(on_page, y_tolerance=y_tolerance, keep_blank_chars=False)
+            expected += [(k, line["text"], line["top"]) for line in lines.extract_text_lines()]
+    assert [(k, text.strip(), top) for k, text, top in found if text.strip()] == [
+        (k, text, top) for k, text, top in expected if text
     ]
 
 

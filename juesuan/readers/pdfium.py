@@ -362,11 +362,17 @@ class _Chars:
 
     def ligatures(self) -> bool:
         codes = self.codes
-        return (
-            bool(len(codes))
-            and codes.max() >= _LIGATURE_CODES.min()
-            and bool(np.isin(codes, _LIGATURE_CODES).any())
+        return bool(len(codes)) and bool(
+            ((codes >= _LIGATURE_CODES.min()) & (codes <= _LIGATURE_CODES.max())).any()
         )
+
+    @classmethod
+    def joined(cls, parts: list[_Chars]) -> _Chars:
+        """The chars of several pages, one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        columns = ("x0", "x1", "top", "bottom", "size", "codes", "order")
+        return cls(*(np.concatenate([getattr(p, c) for p in parts]) for c in columns))
 
     def tuples(self, indices: list[int]) -> list[Char]:
         """The chars at these places as `Char` tuples."""
@@ -1267,9 +1273,10 @@ def _outside(chars: _Chars, boxes: list[Box]) -> np.ndarray:
 
 
 def _text_lines(
-    chars: _Chars, which: np.ndarray, blank: np.ndarray, y_tolerance: float
-) -> list[tuple[str, float]]:
-    """`text_lines` of the chars at these places (in page order), on whole columns.
+    chars: _Chars, which: np.ndarray, blank: np.ndarray, y_tolerance: np.ndarray, page: np.ndarray
+) -> list[tuple[int, str, float]]:
+    """`text_lines` of the chars at these places (in page order), each page with its own
+    tolerance (given for each char), on whole columns: (page, text, top) of each line.
 
     pdfplumber's words: chars clustered by top (within the tolerance, chained), each cluster
     sorted by x0 (ties in page order); a word ends at a blank, before a gap wider than
@@ -1278,25 +1285,25 @@ def _text_lines(
     """
     if not len(which):
         return []
-    tops = chars.top[which]
-    cluster = _cluster_numbers(tops, y_tolerance)
+    cluster = _cluster_numbers(chars.top[which], y_tolerance[which], page[which])
     order = np.lexsort((which, chars.x0[which], cluster))
     s, cluster = which[order], cluster[order]
     words = np.flatnonzero(~blank[s])  # places in the sorted chars of the non-blank ones
     if not len(words):
         return []
     char = s[words]
-    x0, x1, top = chars.x0[char], chars.x1[char], chars.top[char]
+    x0, x1, top, tolerance = chars.x0[char], chars.x1[char], chars.top[char], y_tolerance[char]
     same = cluster[words[1:]] == cluster[words[:-1]]
     new = np.ones(len(words), bool)
     new[1:] = ~same | (
         (words[1:] - words[:-1] > 1)
         | (x0[1:] > x1[:-1] + X_TOLERANCE)
-        | (np.abs(top[1:] - top[:-1]) > y_tolerance)
+        | (np.abs(top[1:] - top[:-1]) > tolerance[1:])
     )
     word_starts = np.flatnonzero(new)
     word_tops = np.minimum.reduceat(top, word_starts)
-    line = _cluster_numbers(word_tops, y_tolerance)
+    word_pages = page[char[word_starts]]
+    line = _cluster_numbers(word_tops, tolerance[word_starts], word_pages)
     line_new = np.ones(len(word_starts), bool)
     line_new[1:] = line[1:] != line[:-1]
     line_starts = np.flatnonzero(line_new)
@@ -1306,44 +1313,83 @@ def _text_lines(
     texts = _spaced_text(chars.codes[char], spaced, word_starts[line_starts])
     if chars.ligatures():
         texts = [text.translate(_LIGATURES) for text in texts]
-    return list(zip(texts, line_tops, strict=True))
+    return list(zip(word_pages[line_starts].tolist(), texts, line_tops, strict=True))
 
 
-def _cluster_numbers(values: np.ndarray, tolerance: float) -> np.ndarray:
-    """`_cluster_ids` of each value: distinct values in order, chained within the tolerance."""
-    order = np.argsort(values, kind="stable")
+def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """`_cluster_ids` of each value within its group (a page), numbered across groups: distinct
+    values in order, chained within the tolerance (given for each value)."""
+    order = np.lexsort((values, group))
     ordered = values[order]
     numbers = np.empty(len(values), np.int64)
     numbers[order[0]] = 0
     # Equal values are not more than the tolerance apart: as if distinct values were chained.
-    numbers[order[1:]] = np.cumsum(ordered[1:] > ordered[:-1] + tolerance)
+    later = order[1:]
+    new = (ordered[1:] > ordered[:-1] + tolerance[later]) | (group[later] != group[order[:-1]])
+    numbers[later] = np.cumsum(new)
     return numbers
 
 
-def page_rows(
-    chars: _Chars, vertical: list[Edge], horizontal: list[Edge], number: int
-) -> list[Row]:
-    """The rows of juesuan.readers.pdf._page_rows, from chars and edges instead of pdfplumber."""
-    placed: list[_Placed] = []
-    found = tables(cells(intersections(*table_edges(vertical, horizontal))))
-    outside = np.arange(len(chars))
+@dataclass
+class _PageRead:
+    """A page's chars and tables, before the document's rows are made."""
+
+    number: int
+    chars: _Chars
+    tables: list[_Cells]
+
+
+def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
+    """The rows of juesuan.readers.pdf._page_rows of each page, from chars and tables instead of
+    pdfplumber; the chars of all pages are grouped into text at once."""
+    if not pages:
+        return {}
+    lengths = [len(page.chars) for page in pages]
+    starts = [0, *itertools.accumulate(lengths)]
+    chars = _Chars.joined([page.chars for page in pages])
     blank = chars.blank()
-    if found and len(chars):
-        h, v = (chars.x0 + chars.x1) / 2, (chars.top + chars.bottom) / 2
-        for table in found:
-            texts = _cell_texts(len(table), chars, blank, *_cell_chars(table, h, v))
-            for top, row in _table_rows(table, texts):
+    placed: dict[int, list[_Placed]] = {page.number: [] for page in pages}
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []
+    found: list[tuple[int, _Cells, int]] = []  # page, table, its first cell's number
+    cell_count = 0
+    outside: list[np.ndarray] = []
+    tolerances = []
+    for page, start in zip(pages, starts, strict=False):
+        c = page.chars
+        which = np.arange(len(c))
+        if page.tables and len(c):
+            h, v = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+            for table in page.tables:
+                char_index, cell_index = _cell_chars(table, h, v)
+                pairs.append((char_index + start, cell_index + cell_count))
+                found.append((page.number, table, cell_count))
+                cell_count += len(table)
+            which = _outside(c, [table.bbox() for table in page.tables])
+        # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures
+        # set a few points lower than their sentence rejoin it.
+        sizes = np.sort(c.size[which]) if len(which) else np.array([10.0])
+        tolerances.append(max(3.0, 0.5 * float(sizes[len(sizes) // 2])))
+        outside.append(which + start)
+    if pairs:
+        char_index, cell_index = (np.concatenate(part) for part in zip(*pairs, strict=True))
+        texts = _cell_texts(cell_count, chars, blank, char_index, cell_index)
+        for number, table, first in found:
+            rows = placed[number]
+            for top, row in _table_rows(table, texts[first : first + len(table)]):
                 if any(row):
-                    placed.append(_Placed(top, len(placed), tuple(row), "r"))
-        outside = _outside(chars, [table.bbox() for table in found])
-    # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures set
-    # a few points lower than their sentence rejoin it.
-    sizes = np.sort(chars.size[outside]) if len(outside) else np.array([10.0])
-    tolerance = max(3.0, 0.5 * float(sizes[len(sizes) // 2]))
-    for text, top in _text_lines(chars, outside, blank, tolerance):
+                    rows.append(_Placed(top, len(rows), tuple(row), "r"))
+    page_of = np.repeat(np.arange(len(pages)), lengths)
+    tolerance = np.array(tolerances)[page_of]
+    for k, text, top in _text_lines(chars, np.concatenate(outside), blank, tolerance, page_of):
         text = text.strip()
         if text:
-            placed.append(_Placed(top, len(placed), (text,), "l"))
+            rows = placed[pages[k].number]
+            rows.append(_Placed(top, len(rows), (text,), "l"))
+    return {number: _numbered(items, number) for number, items in placed.items()}
+
+
+def _numbered(placed: list[_Placed], number: int) -> list[Row]:
+    """The page's rows in reading order, with their refs."""
     placed.sort(key=lambda p: (round(p.top, 1), p.order))
     rows: list[Row] = []
     counters = {"r": 0, "l": 0}
@@ -1351,6 +1397,19 @@ def page_rows(
         counters[item.kind] += 1
         rows.append(Row(item.cells, f"p{number} {item.kind}{counters[item.kind]}", page=number))
     return rows
+
+
+def page_tables(vertical: list[Edge], horizontal: list[Edge]) -> list[_Cells]:
+    """pdfplumber's find_tables (`lines` strategy) from the page's edges."""
+    return tables(cells(intersections(*table_edges(vertical, horizontal))))
+
+
+def page_rows(
+    chars: _Chars, vertical: list[Edge], horizontal: list[Edge], number: int
+) -> list[Row]:
+    """The rows of juesuan.readers.pdf._page_rows, from chars and edges instead of pdfplumber."""
+    read = _PageRead(number, chars, page_tables(vertical, horizontal))
+    return document_rows([read])[number]
 
 
 @dataclass(frozen=True)
@@ -1361,9 +1420,9 @@ class PageText:
     rows: list[Row] | None
 
 
-def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> PageText:
-    """One page as juesuan.readers.pdf reads it; `None` rows where it would OCR the page: fewer
-    than `min_chars` characters and an image (and `ocr`)."""
+def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> _PageRead | PageText:
+    """One page's chars and tables, as juesuan.readers.pdf reads it; `None` rows where it would
+    OCR the page: fewer than `min_chars` characters and an image (and `ocr`)."""
     frame = _Frame.of(page)
     objects = _page_objects(_handle(page.raw))
     textpage = page.get_textpage()
@@ -1374,23 +1433,29 @@ def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> P
     if len(chars) < min_chars and ocr and objects.images:
         return PageText(number, None)
     edges = page_edges(objects.paths, frame, objects.forms)
-    return PageText(number, page_rows(chars, *edges, number))
+    return _PageRead(number, chars, page_tables(*edges))
 
 
 def read_pages(
     path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
 ) -> tuple[list[PageText], int]:
-    """The pages of a PDF (the first `max_pages`), and its page count."""
+    """The pages of a PDF (the first `max_pages`), and its page count. The chars of all pages
+    are grouped into rows at once."""
     document = pdfium.PdfDocument(str(path))
     try:
         page_count = len(document)
-        pages = []
+        pages: list[_PageRead | PageText] = []
         for index in range(page_count)[:max_pages]:
             page = document[index]
             try:
                 pages.append(read_page(page, index + 1, min_chars, ocr))
             finally:
                 page.close()
-        return pages, page_count
     finally:
         document.close()
+    rows = document_rows([page for page in pages if isinstance(page, _PageRead)])
+    texts = [
+        page if isinstance(page, PageText) else PageText(page.number, rows[page.number])
+        for page in pages
+    ]
+    return texts, page_count
