@@ -261,28 +261,30 @@ def ruled(draw) -> list[dict]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(ruled())
-def test_tables_are_pdfplumbers(edges):
+@given(st.lists(ruled(), min_size=1, max_size=3))
+def test_tables_are_pdfplumbers(pages):
+    """The tables of several pages found at once, as pdfplumber finds those of each page."""
     from pdfplumber import table, utils
-
-    merged = utils.filter_edges(
-        table.merge_edges(utils.filter_edges(edges, min_length=pdfium.EDGE_MIN_LENGTH_PREFILTER),
-                          3, 3, 3, 3),
-        min_length=pdfium.EDGE_MIN_LENGTH,
-    )  # fmt: skip
-    expected = table.cells_to_tables(
-        table.intersections_to_cells(table.edges_to_intersections(merged, 3, 3))
-    )
 
     def as_edge(e: dict) -> tuple:
         return (e["x0"], e["top"], e["x1"], e["bottom"],
                 e["width"] if e["orientation"] == "h" else e["height"])  # fmt: skip
 
-    vertical = [as_edge(e) for e in edges if e["orientation"] == "v"]
-    horizontal = [as_edge(e) for e in edges if e["orientation"] == "h"]
-    points = pdfium.intersections(*pdfium.table_edges(vertical, horizontal))
-    found = pdfium.tables(pdfium.cells(points))
-    assert [sorted(t.boxes()) for t in found] == [sorted(t) for t in expected]
+    edges_of_pages = [
+        ([as_edge(e) for e in edges if e["orientation"] == "v"],
+         [as_edge(e) for e in edges if e["orientation"] == "h"])
+        for edges in pages
+    ]  # fmt: skip
+    found = pdfium.find_tables(edges_of_pages)
+    for edges, tables in zip(pages, found, strict=True):
+        prefiltered = utils.filter_edges(edges, min_length=pdfium.EDGE_MIN_LENGTH_PREFILTER)
+        merged = utils.filter_edges(
+            table.merge_edges(prefiltered, 3, 3, 3, 3), min_length=pdfium.EDGE_MIN_LENGTH
+        )
+        expected = table.cells_to_tables(
+            table.intersections_to_cells(table.edges_to_intersections(merged, 3, 3))
+        )
+        assert [sorted(t.boxes()) for t in tables] == [sorted(t) for t in expected]
 
 
 CHAR_TEXTS = st.sampled_from([*"ab1.,", "一", "二", " ", "\u3000", "\ufb01"])

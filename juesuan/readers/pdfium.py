@@ -762,6 +762,7 @@ class _Points:
     vertical edge, horizontal edge) that meets there. Edges are numbers: the same for the same
     box."""
 
+    page: np.ndarray
     x: np.ndarray
     y: np.ndarray
     v_id: np.ndarray
@@ -771,38 +772,51 @@ class _Points:
     def __len__(self) -> int:
         return len(self.x)
 
-    def sets(self) -> dict[Point, tuple[set[int], set[int]]]:
-        """pdfplumber's form: each point's vertical and horizontal edges, as sets."""
-        x, y = self.x.tolist(), self.y.tolist()
-        found: dict[Point, tuple[set[int], set[int]]] = {}
+    @classmethod
+    def empty(cls) -> _Points:
+        return cls(_NO_INDEX, _NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
+
+    def sets(self) -> dict[tuple[int, float, float], tuple[set[int], set[int]]]:
+        """pdfplumber's form: each point's (page, x, y) vertical and horizontal edges, as sets."""
+        page, x, y = self.page.tolist(), self.x.tolist(), self.y.tolist()
+        found: dict[tuple[int, float, float], tuple[set[int], set[int]]] = {}
         for i, v, h in zip(*(column.tolist() for column in self.pairs), strict=True):
-            vs, hs = found.setdefault((x[i], y[i]), (set(), set()))
+            vs, hs = found.setdefault((page[i], x[i], y[i]), (set(), set()))
             vs.add(v)
             hs.add(h)
         return found
 
 
-def intersections(vertical: list[Edge], horizontal: list[Edge]) -> _Points:
+def intersections(
+    vertical: list[Edge],
+    horizontal: list[Edge],
+    v_page: list[int] | None = None,
+    h_page: list[int] | None = None,
+) -> _Points:
     """pdfplumber's edges_to_intersections: points where edges meet, with the vertical and the
-    horizontal edges there."""
+    horizontal edges there; of several pages at once where the edges' pages are given."""
     tol = INTERSECTION_TOLERANCE
     if not vertical or not horizontal:
-        return _Points(_NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
+        return _Points.empty()
     v = np.array([e[:4] for e in vertical], np.float64)
     h = np.array([e[:4] for e in horizontal], np.float64)
     # pdfplumber tests every pair, as here (the same comparisons, on whole columns).
     meet = (h[None, :, 1] >= v[:, None, 1] - tol) & (h[None, :, 1] - tol <= v[:, None, 3])
     meet &= (h[None, :, 0] - tol <= v[:, None, 0]) & (v[:, None, 0] <= h[None, :, 2] + tol)
+    pv = np.zeros(len(v), np.int64) if v_page is None else np.array(v_page, np.int64)
+    ph = np.zeros(len(h), np.int64) if h_page is None else np.array(h_page, np.int64)
+    if v_page is not None:
+        meet &= pv[:, None] == ph[None, :]
     v_index, h_index = np.nonzero(meet)
     if not len(v_index):
-        return _Points(_NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
-    x, y = v[v_index, 0], h[h_index, 1]
-    order = np.lexsort((y, x))
-    x, y = x[order], y[order]
-    v_ids = np.array(_box_ids(vertical), np.int64)[v_index[order]]
-    h_ids = np.array(_box_ids(horizontal), np.int64)[h_index[order]]
+        return _Points.empty()
+    page, x, y = pv[v_index], v[v_index, 0], h[h_index, 1]
+    order = np.lexsort((y, x, page))
+    page, x, y = page[order], x[order], y[order]
+    v_ids = np.array(_box_ids(vertical, pv), np.int64)[v_index[order]]
+    h_ids = np.array(_box_ids(horizontal, ph), np.int64)[h_index[order]]
     new = np.ones(len(x), bool)
-    new[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1])
+    new[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1]) | (page[1:] != page[:-1])
     starts = np.flatnonzero(new)
 
     def single(ids: np.ndarray) -> np.ndarray:
@@ -810,13 +824,17 @@ def intersections(vertical: list[Edge], horizontal: list[Edge]) -> _Points:
         return np.where(low == high, low, -1)
 
     point = np.cumsum(new) - 1
-    return _Points(x[starts], y[starts], single(v_ids), single(h_ids), (point, v_ids, h_ids))
+    return _Points(
+        page[starts], x[starts], y[starts], single(v_ids), single(h_ids), (point, v_ids, h_ids)
+    )
 
 
-def _box_ids(edges: list[Edge]) -> list[int]:
-    """A number per edge, the same for edges with the same box."""
+def _box_ids(edges: list[Edge], pages: np.ndarray) -> list[int]:
+    """A number per edge, the same for edges with the same box (on the same page)."""
     ids: dict[tuple, int] = {}
-    return [ids.setdefault(e[:4], len(ids)) for e in edges]
+    return [
+        ids.setdefault((p, *e[:4]), len(ids)) for p, e in zip(pages.tolist(), edges, strict=True)
+    ]
 
 
 @dataclass
@@ -829,6 +847,7 @@ class _Cells:
     top: np.ndarray
     x1: np.ndarray
     bottom: np.ndarray
+    page: np.ndarray  # of each cell
 
     def __len__(self) -> int:
         return len(self.x0)
@@ -839,7 +858,8 @@ class _Cells:
 
     def part(self, which: np.ndarray) -> _Cells:
         corners = tuple(c[which] for c in self.corners)
-        return _Cells(corners, self.x0[which], self.top[which], self.x1[which], self.bottom[which])  # type: ignore[arg-type]
+        columns = (self.x0, self.top, self.x1, self.bottom, self.page)
+        return _Cells(corners, *(column[which] for column in columns))  # type: ignore[arg-type]
 
     def bbox(self) -> Box:
         return (
@@ -861,20 +881,25 @@ def cells(points: _Points) -> _Cells:
     points go through pdfplumber's search.
     """
     n = len(points)
-    x, y, v_id, h_id = points.x, points.y, points.v_id, points.h_id
+    page, x, y, v_id, h_id = points.page, points.x, points.y, points.v_id, points.h_id
     if n < 2:
-        return _Cells((_NO_INDEX,) * 4, _NO_FLOAT, _NO_FLOAT, _NO_FLOAT, _NO_FLOAT)  # type: ignore[arg-type]
-    below = np.full(n, -1, np.int64)  # the next point down (points are ordered by x, then y)
-    same_x = np.flatnonzero(x[1:] == x[:-1])
-    below[same_x] = same_x + 1
-    across = np.lexsort((x, y))  # by y, then x
-    right = np.full(n, -1, np.int64)  # the next point across
-    same_y = np.flatnonzero(y[across[1:]] == y[across[:-1]])
-    right[across[same_y]] = across[same_y + 1]
-    x_rank = np.zeros(n, np.int64)  # places among the distinct x, and among the distinct y
-    x_rank[1:] = np.cumsum(x[1:] != x[:-1])
+        return _Cells((_NO_INDEX,) * 4, *(_NO_FLOAT,) * 4, _NO_INDEX)  # type: ignore[arg-type]
+    # Points are ordered by page, x, then y; `across`, by page, y, then x. A column (a row) is
+    # the points of one page with the same x (y): each has a rank among them.
+    x_new = (x[1:] != x[:-1]) | (page[1:] != page[:-1])
+    x_rank = np.zeros(n, np.int64)
+    x_rank[1:] = np.cumsum(x_new)
+    across = np.lexsort((x, y, page))
+    pa, ya = page[across], y[across]
+    y_new = (ya[1:] != ya[:-1]) | (pa[1:] != pa[:-1])
     y_rank = np.zeros(n, np.int64)
-    y_rank[across[1:]] = np.cumsum(y[across[1:]] != y[across[:-1]])
+    y_rank[across[1:]] = np.cumsum(y_new)
+    below = np.full(n, -1, np.int64)  # the next point down
+    same_x = np.flatnonzero(~x_new)
+    below[same_x] = same_x + 1
+    right = np.full(n, -1, np.int64)  # the next point across
+    same_y = np.flatnonzero(~y_new)
+    right[across[same_y]] = across[same_y + 1]
     rows = int(y_rank.max()) + 1
     key = x_rank * rows + y_rank  # increasing with the points' order
     b, r = below.clip(0), right.clip(0)
@@ -896,7 +921,14 @@ def cells(points: _Points) -> _Cells:
             order = np.argsort(np.concatenate([corners[0], extra[:, 0]]), kind="stable")
             corners = [np.concatenate([a, extra[:, k]])[order] for k, a in enumerate(corners)]
     top_left, top_right, bottom_left, _ = corners
-    return _Cells(tuple(corners), x[top_left], y[top_left], x[top_right], y[bottom_left])  # type: ignore[arg-type]
+    return _Cells(
+        tuple(corners),  # type: ignore[arg-type]
+        x[top_left],
+        y[top_left],
+        x[top_right],
+        y[bottom_left],
+        page[top_left],
+    )
 
 
 def _search_single(
@@ -910,9 +942,8 @@ def _search_single(
 ) -> list[tuple[int, int, int, int]]:
     """pdfplumber's find_smallest_cell at these points, where every point is on one vertical
     and one horizontal edge (joined points: the same edge). Their cells' corners."""
-    x, y = points.x.tolist(), points.y.tolist()
     v_id, h_id = points.v_id.tolist(), points.h_id.tolist()
-    place = dict(zip(key.tolist(), range(len(x)), strict=True))
+    place = dict(zip(key.tolist(), range(len(v_id)), strict=True))
     x_rank_, y_rank_ = x_rank.tolist(), y_rank.tolist()
     across_ = across.tolist()
     at_across = {i: k for k, i in enumerate(across_)}
@@ -920,14 +951,14 @@ def _search_single(
     for i in search:
         k = at_across[i] + 1
         rights = []
-        while k < len(across_) and y[across_[k]] == y[i]:
+        while k < len(across_) and y_rank_[across_[k]] == y_rank_[i]:
             if h_id[across_[k]] == h_id[i]:
                 rights.append(across_[k])
             k += 1
         if not rights:
             continue
         below = i + 1
-        while below < len(x) and x[below] == x[i]:
+        while below < len(v_id) and x_rank_[below] == x_rank_[i]:
             if v_id[below] == v_id[i]:
                 for right in rights:
                     corner = place.get(x_rank_[right] * rows + y_rank_[below])
@@ -950,19 +981,27 @@ def _search_sets(points: _Points, search: list[int]) -> list[tuple[int, int, int
     """pdfplumber's find_smallest_cell at these points, on its sets of edges. Their cells'
     corners."""
     sets = points.sets()
-    ordered = list(zip(points.x.tolist(), points.y.tolist(), strict=True))
+    pages, xs, ys = points.page.tolist(), points.x.tolist(), points.y.tolist()
+    ordered = list(zip(pages, xs, ys, strict=True))
     place = {point: i for i, point in enumerate(ordered)}
-    down: dict[float, list[float]] = {}
-    across: dict[float, list[float]] = {}
-    for px, py in ordered:
-        down.setdefault(px, []).append(py)
-        across.setdefault(py, []).append(px)
     found = []
-    for i in search:
-        end = _smallest_cell(sets, ordered[i], down, across)
-        if end is not None:
-            (px, py), (ex, ey) = ordered[i], end
-            found.append((i, place[(ex, py)], place[(px, ey)], place[(ex, ey)]))
+    for page in sorted(set(pages)):
+        on_page = {(x, y): edges for (p, x, y), edges in sets.items() if p == page}
+        down: dict[float, list[float]] = {}
+        across: dict[float, list[float]] = {}
+        for p, px, py in ordered:
+            if p == page:
+                down.setdefault(px, []).append(py)
+                across.setdefault(py, []).append(px)
+        for i in search:
+            if pages[i] != page:
+                continue
+            end = _smallest_cell(on_page, (xs[i], ys[i]), down, across)
+            if end is not None:
+                (ex, ey), px, py = end, xs[i], ys[i]
+                corners = (place[(page, ex, py)], place[(page, px, ey)], place[(page, ex, ey)])
+                found.append((i, *corners))
+    found.sort()
     return found
 
 
@@ -1030,8 +1069,10 @@ def tables(found: _Cells) -> list[_Cells]:
         which = np.flatnonzero(group == g)
         if len(which) > 1:
             groups.append(found.part(which))
-    # Ordered by their top-left cell (top, then x0).
-    groups.sort(key=lambda t: min(zip(t.top.tolist(), t.x0.tolist(), strict=True)))
+    # By page, then by their top-left cell (top, then x0).
+    groups.sort(
+        key=lambda t: (int(t.page[0]), min(zip(t.top.tolist(), t.x0.tolist(), strict=True)))
+    )
     return groups
 
 
@@ -1401,7 +1442,26 @@ def _numbered(placed: list[_Placed], number: int) -> list[Row]:
 
 def page_tables(vertical: list[Edge], horizontal: list[Edge]) -> list[_Cells]:
     """pdfplumber's find_tables (`lines` strategy) from the page's edges."""
-    return tables(cells(intersections(*table_edges(vertical, horizontal))))
+    return find_tables([(vertical, horizontal)])[0]
+
+
+def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[list[_Cells]]:
+    """pdfplumber's find_tables (`lines` strategy) of each page, from its edges: the edges of
+    each page snapped and joined, then the points, cells and tables of all pages at once."""
+    vertical: list[Edge] = []
+    horizontal: list[Edge] = []
+    v_page: list[int] = []
+    h_page: list[int] = []
+    for k, edges in enumerate(pages):
+        v, h = table_edges(*edges)
+        vertical += v
+        horizontal += h
+        v_page += [k] * len(v)
+        h_page += [k] * len(h)
+    found: list[list[_Cells]] = [[] for _ in pages]
+    for table in tables(cells(intersections(vertical, horizontal, v_page, h_page))):
+        found[int(table.page[0])].append(table)
+    return found
 
 
 def page_rows(
@@ -1420,8 +1480,10 @@ class PageText:
     rows: list[Row] | None
 
 
-def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> _PageRead | PageText:
-    """One page's chars and tables, as juesuan.readers.pdf reads it; `None` rows where it would
+def read_page(
+    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool
+) -> tuple[_Chars, tuple[list[Edge], list[Edge]]] | PageText:
+    """One page's chars and edges, as juesuan.readers.pdf reads it; `None` rows where it would
     OCR the page: fewer than `min_chars` characters and an image (and `ocr`)."""
     frame = _Frame.of(page)
     objects = _page_objects(_handle(page.raw))
@@ -1432,19 +1494,18 @@ def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> _
         textpage.close()
     if len(chars) < min_chars and ocr and objects.images:
         return PageText(number, None)
-    edges = page_edges(objects.paths, frame, objects.forms)
-    return _PageRead(number, chars, page_tables(*edges))
+    return chars, page_edges(objects.paths, frame, objects.forms)
 
 
 def read_pages(
     path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
 ) -> tuple[list[PageText], int]:
-    """The pages of a PDF (the first `max_pages`), and its page count. The chars of all pages
-    are grouped into rows at once."""
+    """The pages of a PDF (the first `max_pages`), and its page count. The pages are read one
+    by one; their tables found and their chars grouped into rows all at once."""
     document = pdfium.PdfDocument(str(path))
     try:
         page_count = len(document)
-        pages: list[_PageRead | PageText] = []
+        pages: list = []
         for index in range(page_count)[:max_pages]:
             page = document[index]
             try:
@@ -1453,9 +1514,13 @@ def read_pages(
                 page.close()
     finally:
         document.close()
-    rows = document_rows([page for page in pages if isinstance(page, _PageRead)])
+    read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]
+    found = find_tables([edges for _, (_, edges) in read])
+    rows = document_rows(
+        [_PageRead(n, chars, tables) for (n, (chars, _)), tables in zip(read, found, strict=True)]
+    )
     texts = [
-        page if isinstance(page, PageText) else PageText(page.number, rows[page.number])
-        for page in pages
+        page if isinstance(page, PageText) else PageText(n, rows[n])
+        for n, page in enumerate(pages, 1)
     ]
     return texts, page_count
