@@ -861,6 +861,14 @@ class _Cells:
         columns = (self.x0, self.top, self.x1, self.bottom, self.page)
         return _Cells(corners, *(column[which] for column in columns))  # type: ignore[arg-type]
 
+    @functools.cached_property
+    def grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The table's rows (cells' tops) and columns (cells' lefts), and each cell's first row
+        and column."""
+        tops, row = _distinct(self.top)
+        lefts, column = _distinct(self.x0)
+        return tops, lefts, row, column
+
     def bbox(self) -> Box:
         return (
             float(self.x0.min()),
@@ -1167,20 +1175,14 @@ def text_lines(chars: list[Char], y_tolerance: float) -> list[tuple[str, float]]
 # --- the page ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Placed:
-    top: float
-    order: int
-    cells: tuple[str, ...]
-    kind: str  # "r" table row, "l" text line
+# What is placed on a page: (top, order, cells, kind: "r" table row, "l" text line).
+_Placed = tuple[float, int, tuple[str, ...], str]
 
 
 def _grid(table: _Cells) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The table's rows (cells' tops) and columns (cells' lefts), and each cell's first row and
     column."""
-    tops, row = _distinct(table.top)
-    lefts, column = _distinct(table.x0)
-    return tops, lefts, row, column
+    return table.grid
 
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1418,25 +1420,25 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
             rows = placed[number]
             for top, row in _table_rows(table, texts[first : first + len(table)]):
                 if any(row):
-                    rows.append(_Placed(top, len(rows), tuple(row), "r"))
+                    rows.append((top, len(rows), tuple(row), "r"))
     page_of = np.repeat(np.arange(len(pages)), lengths)
     tolerance = np.array(tolerances)[page_of]
     for k, text, top in _text_lines(chars, np.concatenate(outside), blank, tolerance, page_of):
         text = text.strip()
         if text:
             rows = placed[pages[k].number]
-            rows.append(_Placed(top, len(rows), (text,), "l"))
+            rows.append((top, len(rows), (text,), "l"))
     return {number: _numbered(items, number) for number, items in placed.items()}
 
 
 def _numbered(placed: list[_Placed], number: int) -> list[Row]:
     """The page's rows in reading order, with their refs."""
-    placed.sort(key=lambda p: (round(p.top, 1), p.order))
+    placed.sort(key=lambda p: (round(p[0], 1), p[1]))
     rows: list[Row] = []
     counters = {"r": 0, "l": 0}
-    for item in placed:
-        counters[item.kind] += 1
-        rows.append(Row(item.cells, f"p{number} {item.kind}{counters[item.kind]}", page=number))
+    for _, _, cells, kind in placed:
+        counters[kind] += 1
+        rows.append(Row(cells, f"p{number} {kind}{counters[kind]}", page=number))
     return rows
 
 
