@@ -803,14 +803,19 @@ def intersections(
         return _Points.empty()
     v = np.array([e[:4] for e in vertical], np.float64)
     h = np.array([e[:4] for e in horizontal], np.float64)
-    # pdfplumber tests every pair, as here (the same comparisons, on whole columns).
-    meet = (h[None, :, 1] >= v[:, None, 1] - tol) & (h[None, :, 1] - tol <= v[:, None, 3])
-    meet &= (h[None, :, 0] - tol <= v[:, None, 0]) & (v[:, None, 0] <= h[None, :, 2] + tol)
     pv = np.zeros(len(v), np.int64) if v_page is None else np.array(v_page, np.int64)
     ph = np.zeros(len(h), np.int64) if h_page is None else np.array(h_page, np.int64)
-    if v_page is not None:
-        meet &= pv[:, None] == ph[None, :]
-    v_index, h_index = np.nonzero(meet)
+    # pdfplumber tests every pair (of a page), as here: the same comparisons, on whole columns,
+    # for runs of pages whose pairs are not too many at once.
+    found = []
+    for vs, hs in _page_runs(pv, ph):
+        a, b = v[vs], h[hs]
+        meet = (b[None, :, 1] >= a[:, None, 1] - tol) & (b[None, :, 1] - tol <= a[:, None, 3])
+        meet &= (b[None, :, 0] - tol <= a[:, None, 0]) & (a[:, None, 0] <= b[None, :, 2] + tol)
+        meet &= pv[vs, None] == ph[None, hs]
+        i, j = np.nonzero(meet)
+        found.append((i + vs.start, j + hs.start))
+    v_index, h_index = (np.concatenate(part) for part in zip(*found, strict=True))
     if not len(v_index):
         return _Points.empty()
     page, x, y = pv[v_index], v[v_index, 0], h[h_index, 1]
@@ -830,6 +835,27 @@ def intersections(
     return _Points(
         page[starts], x[starts], y[starts], single(v_ids), single(h_ids), (point, v_ids, h_ids)
     )
+
+
+_PAIRS_AT_ONCE = 1_000_000
+
+
+def _page_runs(pv: np.ndarray, ph: np.ndarray) -> Iterable[tuple[slice, slice]]:
+    """Runs of pages (the vertical and the horizontal edges of each, both ordered by page) with
+    no more than _PAIRS_AT_ONCE pairs of edges, unless one page has more."""
+    if len(pv) * len(ph) <= _PAIRS_AT_ONCE:
+        yield slice(0, len(pv)), slice(0, len(ph))
+        return
+    pages = np.union1d(pv, ph)
+    v_ends = np.searchsorted(pv, pages, "right").tolist()
+    h_ends = np.searchsorted(ph, pages, "right").tolist()
+    v_start = h_start = 0
+    for k in range(len(pages)):
+        last = k + 1 == len(pages)
+        v_end, h_end = v_ends[k], h_ends[k]
+        if last or (v_ends[k + 1] - v_start) * (h_ends[k + 1] - h_start) > _PAIRS_AT_ONCE:
+            yield slice(v_start, v_end), slice(h_start, h_end)
+            v_start, h_start = v_end, h_end
 
 
 def _box_ids(edges: list[Edge], pages: np.ndarray) -> list[int]:
@@ -991,28 +1017,27 @@ def _search_single(
 def _search_sets(points: _Points, search: list[int]) -> list[tuple[int, int, int, int]]:
     """pdfplumber's find_smallest_cell at these points, on its sets of edges. Their cells'
     corners."""
-    sets = points.sets()
     pages, xs, ys = points.page.tolist(), points.x.tolist(), points.y.tolist()
-    ordered = list(zip(pages, xs, ys, strict=True))
-    place = {point: i for i, point in enumerate(ordered)}
+    wanted = {pages[i] for i in search}
+    place: dict[tuple[int, float, float], int] = {}
+    sets: dict[int, dict[Point, tuple[set[int], set[int]]]] = {p: {} for p in wanted}
+    down: dict[int, dict[float, list[float]]] = {p: {} for p in wanted}
+    across: dict[int, dict[float, list[float]]] = {p: {} for p in wanted}
+    for i, (page, x, y) in enumerate(zip(pages, xs, ys, strict=True)):
+        if page in wanted:
+            place[(page, x, y)] = i
+            down[page].setdefault(x, []).append(y)
+            across[page].setdefault(y, []).append(x)
+    for (page, x, y), edges in points.sets().items():
+        if page in wanted:
+            sets[page][(x, y)] = edges
     found = []
-    for page in sorted(set(pages)):
-        on_page = {(x, y): edges for (p, x, y), edges in sets.items() if p == page}
-        down: dict[float, list[float]] = {}
-        across: dict[float, list[float]] = {}
-        for p, px, py in ordered:
-            if p == page:
-                down.setdefault(px, []).append(py)
-                across.setdefault(py, []).append(px)
-        for i in search:
-            if pages[i] != page:
-                continue
-            end = _smallest_cell(on_page, (xs[i], ys[i]), down, across)
-            if end is not None:
-                (ex, ey), px, py = end, xs[i], ys[i]
-                corners = (place[(page, ex, py)], place[(page, px, ey)], place[(page, ex, ey)])
-                found.append((i, *corners))
-    found.sort()
+    for i in search:
+        page, px, py = pages[i], xs[i], ys[i]
+        end = _smallest_cell(sets[page], (px, py), down[page], across[page])
+        if end is not None:
+            ex, ey = end
+            found.append((i, place[(page, ex, py)], place[(page, px, ey)], place[(page, ex, ey)]))
     return found
 
 
