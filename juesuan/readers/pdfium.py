@@ -1,5 +1,5 @@
 """PDF text layer and ruled tables read with pypdfium2 alone: the rows of the pdfplumber reader,
-about 15× faster.
+about 13× faster.
 
 Why: reading dominated the pipeline (issue 9). pdfplumber parses PDFs in pure Python (pdfminer)
 and costs ~30–60× a plain pdfium text extraction of the same file. pdfium parses in C++; this
