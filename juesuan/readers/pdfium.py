@@ -46,6 +46,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import itertools
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -136,6 +137,76 @@ class _C:
     segment_close = _c("FPDFPathSegment_GetClose", _I, _P)
 
 
+class _Obj(ctypes.c_void_p):
+    """A pdfium handle as `_U`'s calls return it: a ctypes object, passed back as it is."""
+
+
+def _u(name: str, restype) -> Callable:
+    """A pdfium function called without argument types: nothing is converted, so it is about a
+    third cheaper than with them (the calls in bulk); handles and pointers must be passed as
+    ctypes objects (`_Obj`, `c_void_p`) and other arguments be C ints."""
+    function = getattr(pdfium_c, name)
+    call = ctypes.CFUNCTYPE(restype)(ctypes.cast(function, _P).value)
+    call.argtypes = None
+    return call
+
+
+class _U:
+    text_object = _u("FPDFText_GetTextObject", ctypes.c_size_t)  # 0 when generated
+    loose_box = _u("FPDFText_GetLooseCharBox", _I)
+    origin = _u("FPDFText_GetCharOrigin", _I)
+    page_object = _u("FPDFPage_GetObject", _Obj)
+    object_type = _u("FPDFPageObj_GetType", _I)
+    matrix = _u("FPDFPageObj_GetMatrix", _I)
+    font_size = _u("FPDFTextObj_GetFontSize", _I)
+    font = _u("FPDFTextObj_GetFont", _Obj)
+    count_segments = _u("FPDFPath_CountSegments", _I)
+    segment = _u("FPDFPath_GetPathSegment", _Obj)
+    segment_point = _u("FPDFPathSegment_GetPoint", _I)
+    segment_type = _u("FPDFPathSegment_GetType", _I)
+    segment_close = _u("FPDFPathSegment_GetClose", _I)
+
+
+class _Scratch:
+    """Out-parameter arrays for `_U`'s calls in bulk, with a pointer object to each row made
+    once and reused from page to page and document to document (making them costs about what
+    the untyped call saves): one per thread, see `_scratch`."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple, tuple[np.ndarray, list[list[ctypes.c_void_p]]]] = {}
+
+    def filled(
+        self, function: Callable, args: tuple, dtype: type, width: int, offsets: tuple[int, ...]
+    ) -> np.ndarray:
+        """`function(*args[i], *out-pointers)` for every i, its results in row i of an array."""
+        count = len(args[0])
+        key = (dtype, width, offsets)
+        array, pointers = self._rows.get(key, (None, []))
+        if array is None or len(array) < width * count:
+            capacity = max(count, 256, 2 * len(array) // width if array is not None else 0)
+            array = np.empty(width * capacity, dtype)
+            at, stride = array.ctypes.data, width * array.itemsize
+            pointers = [
+                list(map(ctypes.c_void_p, range(at + offset, at + offset + stride * capacity,
+                                                stride)))
+                for offset in offsets
+            ]  # fmt: skip
+            self._rows[key] = (array, pointers)
+        list(map(function, *args, *(p[:count] for p in pointers)))
+        return array[: width * count].copy()
+
+
+_THREAD = threading.local()
+
+
+def _scratch() -> _Scratch:
+    """This thread's `_Scratch`."""
+    scratch = getattr(_THREAD, "scratch", None)
+    if scratch is None:
+        scratch = _THREAD.scratch = _Scratch()
+    return scratch
+
+
 def _handle(raw) -> int:
     return ctypes.cast(raw, _P).value or 0
 
@@ -155,18 +226,6 @@ class _Out:
         at = self.at
         _C.bounds(obj, at, at + 4, at + 8, at + 12)
         return tuple(self.floats[:4])  # type: ignore[return-value]
-
-
-def _filled(
-    function: Callable, args: tuple, dtype: type, width: int, offsets: tuple[int, ...]
-) -> np.ndarray:
-    """`function(*args[i], *out-pointers)` for every i, its results in row i of an array."""
-    count = len(args[0])
-    array = np.empty(width * count, dtype)
-    at, stride = array.ctypes.data, width * array.itemsize
-    pointers = (range(at + offset, at + offset + stride * count, stride) for offset in offsets)
-    list(map(function, *args, *pointers))
-    return array
 
 
 def _multiply(m: Matrix, n: Matrix | None) -> Matrix:
@@ -224,21 +283,22 @@ class _Frame:
 class _Objects:
     """A page's text and path objects in content order (forms inline), with their form's matrix."""
 
-    texts: list[tuple[int, Matrix | None]] = field(default_factory=list)
-    paths: list[tuple[int, Matrix | None]] = field(default_factory=list)
+    texts: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
+    paths: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
     images: bool = False
     forms: bool = False  # objects in forms: with a matrix of their own
 
 
-def _page_objects(page: int, form: int = 0, container: Matrix | None = None, found=None):
+def _page_objects(page: int, form: _Obj | None = None, container: Matrix | None = None, found=None):
+    """The page's text and path objects (as `_Obj`), in content order, forms' inline."""
     found = found if found is not None else _Objects()
-    if form:
+    if form is not None:
         count = _C.count_form_objects(form)
-        objects = list(map(_C.form_object, [form] * count, range(count)))
+        objects = [_Obj(_C.form_object(form, i)) for i in range(count)]
     else:
         count = _C.count_objects(page)
-        objects = list(map(_C.page_object, [page] * count, range(count)))
-    kinds = list(map(_C.object_type, objects))
+        objects = list(map(_U.page_object, [ctypes.c_void_p(page)] * count, range(count)))
+    kinds = list(map(_U.object_type, objects))
     if pdfium_c.FPDF_PAGEOBJ_FORM not in kinds:  # the common case, at once
         pairs = list(zip(objects, kinds, strict=True))
         found.paths += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_PATH]
@@ -273,7 +333,7 @@ def _codes(textpage: int, count: int) -> np.ndarray:
 
 
 def _metrics(
-    texts: list[tuple[int, Matrix | None]], forms: bool = True
+    texts: list[tuple[_Obj, Matrix | None]], forms: bool, scratch: _Scratch
 ) -> tuple[np.ndarray, np.ndarray]:
     """pdfminer's box of the chars of each text object, from their baseline origin: a row of
     (down to the bottom, up to the top, widening left, widening right, x, y of the origin),
@@ -284,13 +344,13 @@ def _metrics(
     (italic) text widens it. Upright text only, as pdfplumber reads it in lines.
     """
     objects = [obj for obj, _ in texts]
-    matrices = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
+    matrices = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
     matrices = matrices.astype(np.float64)
     for j, (_, container) in enumerate(texts if forms else ()):
         if container is not None:
             matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
-    sizes = _filled(_C.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
-    fonts = list(map(_C.font, objects))
+    sizes = scratch.filled(_U.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
+    fonts = [font.value or 0 for font in map(_U.font, objects)]
     descents = {font: _descent(font) for font in set(fonts)}
     a, b, c, d = (matrices[:, k] for k in range(4))
     if (b != 0).any() or (a <= 0).any() or (d <= 0).any():
@@ -302,7 +362,7 @@ def _metrics(
          matrices[:, 4], matrices[:, 5]],
         axis=1,
     )  # fmt: skip
-    return np.array(objects, np.int64), rows
+    return np.array([obj.value for obj in objects], np.int64), rows
 
 
 def _descent(font: int) -> float:
@@ -397,21 +457,27 @@ class _Chars:
 
 
 def page_chars(
-    textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]], forms: bool = True
+    textpage: int,
+    frame: _Frame,
+    texts: list[tuple[_Obj, Matrix | None]],
+    forms: bool = True,
+    scratch: _Scratch | None = None,
 ) -> _Chars:
     """The page's chars with pdfminer's boxes, in pdfium's text order, without generated ones."""
     if not texts:
         return _Chars.empty()
-    handles_of_texts, metrics = _metrics(texts, forms)
+    scratch = scratch or _scratch()
+    handles_of_texts, metrics = _metrics(texts, forms, scratch)
     count = _C.count_chars(textpage)
     if count < 0:
         raise Unsupported("pdfium has no text page")
     codes = _codes(textpage, count)
-    handles = [textpage] * count
+    handles = [ctypes.c_void_p(textpage)] * count
     indices = range(count)
-    objects = np.fromiter(map(_C.text_object, handles, indices), np.int64, count)  # 0: generated
-    boxes = _filled(_C.loose_box, (handles, indices), np.float32, 4, (0,))  # left top right bottom
-    origins = _filled(_C.origin, (handles, indices), np.float64, 2, (0, 8))  # x, y
+    objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)  # 0: generated
+    # left top right bottom; x, y
+    boxes = scratch.filled(_U.loose_box, (handles, indices), np.float32, 4, (0,))
+    origins = scratch.filled(_U.origin, (handles, indices), np.float64, 2, (0, 8))
     keep = objects != 0
     # pdfium's own spaces and line breaks (some with an object)
     maybe = np.flatnonzero(keep & ((codes < 0x20) | _blank(codes))).tolist()
@@ -558,20 +624,25 @@ class _Edges:
 
 
 def page_edges(
-    paths: list[tuple[int, Matrix | None]], frame: _Frame, forms: bool = True
+    paths: list[tuple[_Obj, Matrix | None]],
+    frame: _Frame,
+    forms: bool = True,
+    scratch: _Scratch | None = None,
 ) -> tuple[list[Edge], list[Edge]]:
     """pdfplumber's vertical and horizontal edges of the page's path objects."""
     if not paths:
         return [], []
+    scratch = scratch or _scratch()
     objects = [obj for obj, _ in paths]
-    counts = list(map(_C.count_segments, objects))
-    full = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6).astype(np.float64)
+    counts = list(map(_U.count_segments, objects))
+    full = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
+    full = full.astype(np.float64)
     for j, (_, container) in enumerate(paths if forms else ()):
         if container is not None:
             full[j] = _multiply(tuple(full[j].tolist()), container)  # type: ignore[arg-type]
     owners = list(itertools.chain.from_iterable(map(itertools.repeat, objects, counts)))
-    segments = list(map(_C.segment, owners, itertools.chain.from_iterable(map(range, counts))))
-    raw = _filled(_C.segment_point, (segments,), np.float32, 2, (0, 4))
+    segments = list(map(_U.segment, owners, itertools.chain.from_iterable(map(range, counts))))
+    raw = scratch.filled(_U.segment_point, (segments,), np.float32, 2, (0, 4))
     # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
     m = full[np.repeat(np.arange(len(objects)), counts)]
     px, py = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
@@ -582,7 +653,7 @@ def page_edges(
     # segments whose second is a line.
     pairs = np.flatnonzero(np.array(counts) == 2)
     second = [segments[i + 1] for i in starts[pairs].tolist()]
-    is_line = np.array(list(map(_C.segment_type, second)), np.int64) == pdfium_c.FPDF_SEGMENT_LINETO
+    is_line = np.array(list(map(_U.segment_type, second)), np.int64) == pdfium_c.FPDF_SEGMENT_LINETO
     lines = np.zeros(len(objects), bool)
     lines[pairs[is_line]] = True
     line_vertical, line_horizontal, flat = _line_edges(x, y, starts[lines], frame)
@@ -632,7 +703,7 @@ def _line_edges(
     return vertical, horizontal, flat.tolist()
 
 
-def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
+def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
     """The path as pdfminer records it: (operator, end point); `h` closes a subpath.
 
     pdfium closes a subpath by adding a line back to its start (unless already there) and
@@ -642,7 +713,7 @@ def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[t
     operations: list[tuple[str, Point]] = []
     bezier = 0
     for segment, x, y in zip(segments, xs, ys, strict=True):
-        operator = _OPERATORS.get(_C.segment_type(segment))
+        operator = _OPERATORS.get(_U.segment_type(segment))
         if operator is None:
             raise Unsupported("unknown path segment")
         if operator == "c":  # a Bézier is three points; pdfminer keeps its end point
@@ -651,7 +722,7 @@ def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[t
                 continue
             bezier = 0
         operations.append((operator, (x, y)))
-        if _C.segment_close(segment):
+        if _U.segment_close(segment):
             operations.append(("h", (x, y)))
     return operations
 
@@ -1490,7 +1561,7 @@ class PageText:
 
 
 def read_page(
-    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool
+    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool, scratch: _Scratch | None = None
 ) -> tuple[_Chars, tuple[list[Edge], list[Edge]]] | PageText:
     """One page's chars and edges, as juesuan.readers.pdf reads it; `None` rows where it would
     OCR the page: fewer than `min_chars` characters and an image (and `ocr`)."""
@@ -1498,12 +1569,12 @@ def read_page(
     objects = _page_objects(_handle(page.raw))
     textpage = page.get_textpage()
     try:
-        chars = page_chars(_handle(textpage.raw), frame, objects.texts, objects.forms)
+        chars = page_chars(_handle(textpage.raw), frame, objects.texts, objects.forms, scratch)
     finally:
         textpage.close()
     if len(chars) < min_chars and ocr and objects.images:
         return PageText(number, None)
-    return chars, page_edges(objects.paths, frame, objects.forms)
+    return chars, page_edges(objects.paths, frame, objects.forms, scratch)
 
 
 def read_pages(
@@ -1515,10 +1586,11 @@ def read_pages(
     try:
         page_count = len(document)
         pages: list = []
+        scratch = _scratch()
         for index in range(page_count)[:max_pages]:
             page = document[index]
             try:
-                pages.append(read_page(page, index + 1, min_chars, ocr))
+                pages.append(read_page(page, index + 1, min_chars, ocr, scratch))
             finally:
                 page.close()
     finally:
