@@ -29,7 +29,7 @@ What is left (synthetic disclosures of 16 pages, ~7,500 chars, ~1,600 cells): ab
 pdfium loading pages and text pages (a plain text extraction's whole cost); a third is ctypes
 calls — pdfium has no bulk per-character call, so three per character (object, box, origin:
 pdfium's box is widened by ink, so it gives neither the origin nor the advance alone), and a few
-per page object and path segment (see `_c`); the rest is Python and numpy.
+per page object and path segment (see `_U`); the rest is Python and numpy.
 
 Where pdfium and pdfminer differ, and nothing tells: widths are pdfium's (integer font units, so
 positions drift by hundredths of a point along a line where a font declares fractional widths;
@@ -101,11 +101,10 @@ _I = ctypes.c_int
 
 
 def _c(name: str, restype, *argtypes) -> Callable:
-    """A pdfium function with plain ctypes types: fewer conversions per call.
-
-    Calls per character and per path segment are a large part of this reader's cost; they are
-    made with `map` and write into preallocated arrays that are read once per page.
-    """
+    """A pdfium function with plain ctypes types: fewer conversions per call. For the calls
+    made once per page or per font; those per character, page object or path segment, a large
+    part of this reader's cost, are `_U`'s: made with `map`, without argument types, writing
+    into arrays read once per page (`_Scratch`)."""
     function = getattr(pdfium_c, name)
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _P).value)
 
@@ -114,27 +113,14 @@ class _C:
     count_chars = _c("FPDFText_CountChars", _I, _P)
     get_text = _c("FPDFText_GetText", _I, _P, _I, _I, _P)
     unicode = _c("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
-    text_object = _c("FPDFText_GetTextObject", ctypes.c_size_t, _P, _I)  # 0 when generated
-    loose_box = _c("FPDFText_GetLooseCharBox", _I, _P, _I, _P)
-    origin = _c("FPDFText_GetCharOrigin", _I, _P, _I, _P, _P)
     is_generated = _c("FPDFText_IsGenerated", _I, _P, _I)
-    char_matrix = _c("FPDFText_GetMatrix", _I, _P, _I, _P)
-    font_size = _c("FPDFTextObj_GetFontSize", _I, _P, _P)
-    font = _c("FPDFTextObj_GetFont", _P, _P)
     descent = _c("FPDFFont_GetDescent", _I, _P, ctypes.c_float, _P)
     base_font_name = _c("FPDFFont_GetBaseFontName", ctypes.c_size_t, _P, _P, ctypes.c_size_t)
     bounds = _c("FPDFPageObj_GetBounds", _I, _P, _P, _P, _P, _P)
     matrix = _c("FPDFPageObj_GetMatrix", _I, _P, _P)
-    object_type = _c("FPDFPageObj_GetType", _I, _P)
     count_objects = _c("FPDFPage_CountObjects", _I, _P)
-    page_object = _c("FPDFPage_GetObject", _P, _P, _I)
     count_form_objects = _c("FPDFFormObj_CountObjects", _I, _P)
     form_object = _c("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
-    count_segments = _c("FPDFPath_CountSegments", _I, _P)
-    segment = _c("FPDFPath_GetPathSegment", _P, _P, _I)
-    segment_point = _c("FPDFPathSegment_GetPoint", _I, _P, _P, _P)
-    segment_type = _c("FPDFPathSegment_GetType", _I, _P)
-    segment_close = _c("FPDFPathSegment_GetClose", _I, _P)
 
 
 class _Obj(ctypes.c_void_p):
