@@ -261,10 +261,9 @@ def ruled(draw) -> list[dict]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(ruled(), min_size=1, max_size=3), st.sampled_from([1_000_000, 30]))
-def test_tables_are_pdfplumbers(pages, pairs_at_once):
-    """The tables of several pages found at once (all pairs of edges at once, or a few pages at
-    a time), as pdfplumber finds those of each page."""
+@given(st.lists(ruled(), min_size=1, max_size=3))
+def test_tables_are_pdfplumbers(pages):
+    """The tables of several pages found at once, as pdfplumber finds those of each page."""
     from pdfplumber import table, utils
 
     def as_edge(e: dict) -> tuple:
@@ -276,11 +275,7 @@ def test_tables_are_pdfplumbers(pages, pairs_at_once):
          [as_edge(e) for e in edges if e["orientation"] == "h"])
         for edges in pages
     ]  # fmt: skip
-    default, pdfium._PAIRS_AT_ONCE = pdfium._PAIRS_AT_ONCE, pairs_at_once
-    try:
-        found = pdfium.find_tables(edges_of_pages)
-    finally:
-        pdfium._PAIRS_AT_ONCE = default
+    found = pdfium.find_tables(edges_of_pages)
     for edges, tables in zip(pages, found, strict=True):
         prefiltered = utils.filter_edges(edges, min_length=pdfium.EDGE_MIN_LENGTH_PREFILTER)
         merged = utils.filter_edges(

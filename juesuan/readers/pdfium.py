@@ -47,7 +47,7 @@ import ctypes
 import functools
 import itertools
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -862,24 +862,23 @@ def intersections(
     h = np.array([e[:4] for e in horizontal], np.float64)
     pv = np.zeros(len(v), np.int64) if v_page is None else np.array(v_page, np.int64)
     ph = np.zeros(len(h), np.int64) if h_page is None else np.array(h_page, np.int64)
-    # pdfplumber tests every pair (of a page), as here: the same comparisons, on whole columns,
-    # for runs of pages whose pairs are not too many at once.
-    found = []
-    for vs, hs in _page_runs(pv, ph):
-        a, b = v[vs], h[hs]
-        meet = (b[None, :, 1] >= a[:, None, 1] - tol) & (b[None, :, 1] - tol <= a[:, None, 3])
-        meet &= (b[None, :, 0] - tol <= a[:, None, 0]) & (a[:, None, 0] <= b[None, :, 2] + tol)
-        meet &= pv[vs, None] == ph[None, hs]
-        i, j = np.nonzero(meet)
-        found.append((i + vs.start, j + hs.start))
-    v_index, h_index = (np.concatenate(part) for part in zip(*found, strict=True))
+    # pdfplumber tests every pair of a page, as here: the same comparisons, on whole columns of
+    # the pairs of each page (edges are ordered by page).
+    first = np.searchsorted(ph, pv, "left")  # each vertical edge's page's horizontal ones
+    count = np.searchsorted(ph, pv, "right") - first
+    v_index = np.repeat(np.arange(len(v)), count)
+    h_index = np.arange(int(count.sum())) + np.repeat(first - (np.cumsum(count) - count), count)
+    a, b = v[v_index], h[h_index]
+    meet = (b[:, 1] >= a[:, 1] - tol) & (b[:, 1] - tol <= a[:, 3])
+    meet &= (b[:, 0] - tol <= a[:, 0]) & (a[:, 0] <= b[:, 2] + tol)
+    v_index, h_index = v_index[meet], h_index[meet]
     if not len(v_index):
         return _Points.empty()
     page, x, y = pv[v_index], v[v_index, 0], h[h_index, 1]
     order = np.lexsort((y, x, page))
     page, x, y = page[order], x[order], y[order]
-    v_ids = np.array(_box_ids(vertical, pv), np.int64)[v_index[order]]
-    h_ids = np.array(_box_ids(horizontal, ph), np.int64)[h_index[order]]
+    v_ids = _box_ids(v, pv)[v_index[order]]
+    h_ids = _box_ids(h, ph)[h_index[order]]
     new = np.ones(len(x), bool)
     new[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1]) | (page[1:] != page[:-1])
     starts = np.flatnonzero(new)
@@ -894,33 +893,15 @@ def intersections(
     )
 
 
-_PAIRS_AT_ONCE = 1_000_000
-
-
-def _page_runs(pv: np.ndarray, ph: np.ndarray) -> Iterable[tuple[slice, slice]]:
-    """Runs of pages (the vertical and the horizontal edges of each, both ordered by page) with
-    no more than _PAIRS_AT_ONCE pairs of edges, unless one page has more."""
-    if len(pv) * len(ph) <= _PAIRS_AT_ONCE:
-        yield slice(0, len(pv)), slice(0, len(ph))
-        return
-    pages = np.union1d(pv, ph)
-    v_ends = np.searchsorted(pv, pages, "right").tolist()
-    h_ends = np.searchsorted(ph, pages, "right").tolist()
-    v_start = h_start = 0
-    for k in range(len(pages)):
-        last = k + 1 == len(pages)
-        v_end, h_end = v_ends[k], h_ends[k]
-        if last or (v_ends[k + 1] - v_start) * (h_ends[k + 1] - h_start) > _PAIRS_AT_ONCE:
-            yield slice(v_start, v_end), slice(h_start, h_end)
-            v_start, h_start = v_end, h_end
-
-
-def _box_ids(edges: list[Edge], pages: np.ndarray) -> list[int]:
+def _box_ids(boxes: np.ndarray, pages: np.ndarray) -> np.ndarray:
     """A number per edge, the same for edges with the same box (on the same page)."""
-    ids: dict[tuple, int] = {}
-    return [
-        ids.setdefault((p, *e[:4]), len(ids)) for p, e in zip(pages.tolist(), edges, strict=True)
-    ]
+    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], pages))
+    ordered, on = boxes[order], pages[order]
+    new = np.ones(len(order), bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1) | (on[1:] != on[:-1])
+    ids = np.empty(len(order), np.int64)
+    ids[order] = np.cumsum(new)
+    return ids
 
 
 @dataclass
@@ -1037,10 +1018,17 @@ def _search_single(
     """pdfplumber's find_smallest_cell at these points, where every point is on one vertical
     and one horizontal edge (joined points: the same edge). Their cells' corners."""
     v_id, h_id = points.v_id.tolist(), points.h_id.tolist()
-    place = dict(zip(key.tolist(), range(len(v_id)), strict=True))
+    keys = key.tolist()  # increasing: a point is found by bisection
+
+    def place(wanted: int) -> int | None:
+        k = bisect_left(keys, wanted)
+        return k if k < len(keys) and keys[k] == wanted else None
+
     x_rank_, y_rank_ = x_rank.tolist(), y_rank.tolist()
     across_ = across.tolist()
-    at_across = {i: k for k, i in enumerate(across_)}
+    at = np.empty(len(across), np.int64)
+    at[across] = np.arange(len(across))
+    at_across = at.tolist()
     found = []
     for i in search:
         k = at_across[i] + 1
@@ -1055,7 +1043,7 @@ def _search_single(
         while below < len(v_id) and x_rank_[below] == x_rank_[i]:
             if v_id[below] == v_id[i]:
                 for right in rights:
-                    corner = place.get(x_rank_[right] * rows + y_rank_[below])
+                    corner = place(x_rank_[right] * rows + y_rank_[below])
                     if (
                         corner is not None
                         and v_id[corner] == v_id[right]
@@ -1157,11 +1145,15 @@ def tables(found: _Cells) -> list[_Cells]:
                 break
             label = deeper
     group = label[top_left]
-    groups = []
-    for g in np.unique(group).tolist():
-        which = np.flatnonzero(group == g)
-        if len(which) > 1:
-            groups.append(found.part(which))
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    ends = np.append(starts[1:], len(order))
+    groups = [
+        found.part(order[a:b])
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        if b - a > 1
+    ]
     # By page, then by their top-left cell (top, then x0).
     groups.sort(
         key=lambda t: (int(t.page[0]), min(zip(t.top.tolist(), t.x0.tolist(), strict=True)))
