@@ -11,11 +11,15 @@ What the pdfium reader does not reproduce (rotated pages, slanted text) falls ba
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from juesuan.parse import parse_source
 from juesuan.paths import SAMPLES_DIR
@@ -215,6 +219,133 @@ def handmade(path: Path) -> Path:
 
 def test_a_handmade_pdf_gives_the_same_rows(tmp_path):
     assert_same_rows(*by_both(handmade(tmp_path / "synthetic-handmade.pdf")))
+
+
+# --- the grouping on whole columns, against pdfplumber's own functions -------------------------
+#
+# The reader finds tables and groups text on numpy columns rather than pdfplumber's per-object
+# loops; these draw random edges and chars (coordinates in halves, so that both do exact
+# arithmetic) and compare with pdfplumber itself.
+
+HALVES = st.integers(0, 240).map(lambda n: n / 2)
+
+
+def edge(orientation: str, x0: float, top: float, length: float) -> dict:
+    x1, bottom = (x0 + length, top) if orientation == "h" else (x0, top + length)
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,
+            "height": bottom - top, "orientation": orientation, "object_type": "line"}  # fmt: skip
+
+
+@st.composite
+def ruled(draw) -> list[dict]:
+    """A grid of rules with gaps, nudges, overhangs and duplicates, and stray rules."""
+    xs = sorted(draw(st.sets(st.integers(0, 60).map(lambda n: n * 6.5), min_size=2, max_size=7)))
+    ys = sorted(draw(st.sets(st.integers(0, 60).map(lambda n: n * 5.5), min_size=2, max_size=8)))
+    nudge = st.sampled_from([0, 0, 0, 0.5, 1.5, 3, 3.5, -2])
+    edges = []
+    for x in xs:
+        for top, bottom in itertools.pairwise(ys):
+            if draw(st.integers(0, 9)):
+                edges.append(edge("v", x + draw(nudge), top + draw(nudge),
+                                  bottom - top + draw(nudge)))  # fmt: skip
+    for y in ys:
+        for left, right in itertools.pairwise(xs):
+            if draw(st.integers(0, 9)):
+                edges.append(edge("h", left + draw(nudge), y + draw(nudge),
+                                  right - left + draw(nudge)))  # fmt: skip
+    edges += draw(st.lists(st.builds(edge, st.sampled_from("vh"), HALVES, HALVES, HALVES),
+                           max_size=4))  # fmt: skip
+    if edges and draw(st.booleans()):
+        edges += draw(st.lists(st.sampled_from(edges), max_size=3))
+    return [e for e in edges if e["width"] >= 0 and e["height"] >= 0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ruled(), min_size=1, max_size=3))
+def test_tables_are_pdfplumbers(pages):
+    """The tables of several pages found at once, as pdfplumber finds those of each page."""
+    from pdfplumber import table, utils
+
+    def as_edge(e: dict) -> tuple:
+        return (e["x0"], e["top"], e["x1"], e["bottom"],
+                e["width"] if e["orientation"] == "h" else e["height"])  # fmt: skip
+
+    edges_of_pages = [
+        ([as_edge(e) for e in edges if e["orientation"] == "v"],
+         [as_edge(e) for e in edges if e["orientation"] == "h"])
+        for edges in pages
+    ]  # fmt: skip
+    found = pdfium.find_tables(edges_of_pages)
+    for edges, tables in zip(pages, found, strict=True):
+        prefiltered = utils.filter_edges(edges, min_length=pdfium.EDGE_MIN_LENGTH_PREFILTER)
+        merged = utils.filter_edges(
+            table.merge_edges(prefiltered, 3, 3, 3, 3), min_length=pdfium.EDGE_MIN_LENGTH
+        )
+        expected = table.cells_to_tables(
+            table.intersections_to_cells(table.edges_to_intersections(merged, 3, 3))
+        )
+        assert [sorted(t.boxes()) for t in tables] == [sorted(t) for t in expected]
+
+
+CHAR_TEXTS = st.sampled_from([*"ab1.,", "一", "二", " ", "\u3000", "\ufb01"])
+
+
+@st.composite
+def page_chars(draw) -> pdfium._Chars:
+    """Chars on a few lines (tops a little apart), some touching, some spaced, some blank."""
+    rows = []
+    for _ in range(draw(st.integers(0, 24))):
+        top = draw(st.sampled_from([100.0, 101.5, 103.0, 104.5, 107.0, 112.0, 130.0]))
+        x0 = draw(st.integers(0, 50)) * 1.5
+        width = draw(st.sampled_from([4.0, 5.5, 10.0]))
+        rows.append((x0, x0 + width, top, top + 10.0, 10.0, ord(draw(CHAR_TEXTS))))
+    columns = list(zip(*rows, strict=True)) or [()] * 6
+    floats = [np.array(c, np.float64) for c in columns[:5]]
+    return pdfium._Chars(*floats, np.array(columns[5], np.uint32), np.arange(len(rows)))
+
+
+def char_dicts(chars: pdfium._Chars) -> list[dict]:
+    keys = ("x0", "x1", "top", "bottom", "size", "text")
+    dicts = [dict(zip(keys, char, strict=False)) for char in chars.tuples(list(range(len(chars))))]
+    for d in dicts:
+        d.update(doctop=d["top"], upright=True, height=d["bottom"] - d["top"],
+                 width=d["x1"] - d["x0"])  # fmt: skip
+    return dicts
+
+
+@settings(max_examples=400, deadline=None)
+@given(page_chars(), st.integers(1, 3), st.randoms())
+def test_cell_texts_are_pdfplumbers(chars, count, random):
+    from pdfplumber.utils import extract_text
+
+    cell = np.array([random.randrange(count) for _ in range(len(chars))], np.int64)
+    found = pdfium._cell_texts(count, chars, chars.blank(), np.arange(len(chars)), cell)
+    dicts = char_dicts(chars)
+    expected = [pdf._clean(extract_text([d for d, c in zip(dicts, cell, strict=True) if c == k]))
+                for k in range(count)]  # fmt: skip
+    assert found == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(page_chars(), st.lists(st.sampled_from([3.0, 5.0]), min_size=1, max_size=3), st.randoms())
+def test_text_lines_are_pdfplumbers(chars, tolerances, random):
+    """Lines of the chars of several pages at once (each page with its tolerance), as
+    pdfplumber's extract_text_lines of each page."""
+    from pdfplumber.utils import chars_to_textmap
+
+    page = np.array(sorted(random.randrange(len(tolerances)) for _ in range(len(chars))), int)
+    tolerance = np.array(tolerances)[page]
+    found = pdfium._text_lines(chars, np.arange(len(chars)), chars.blank(), tolerance, page)
+    dicts = char_dicts(chars)
+    expected = []
+    for k, y_tolerance in enumerate(tolerances):
+        on_page = [d for d, p in zip(dicts, page, strict=True) if p == k]
+        if on_page:  # pdfplumber needs a char for the box of its text map
+            lines = chars_to_textmap(on_page, y_tolerance=y_tolerance, keep_blank_chars=False)
+            expected += [(k, line["text"], line["top"]) for line in lines.extract_text_lines()]
+    assert [(k, text.strip(), top) for k, text, top in found if text.strip()] == [
+        (k, text, top) for k, text, top in expected if text
+    ]
 
 
 # --- the switch ----------------------------------------------------------------------------------

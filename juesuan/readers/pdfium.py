@@ -1,12 +1,11 @@
 """PDF text layer and ruled tables read with pypdfium2 alone: the rows of the pdfplumber reader,
-about 10× faster.
+about 13× faster.
 
 Why: reading dominated the pipeline (issue 9). pdfplumber parses PDFs in pure Python (pdfminer)
 and costs ~30–60× a plain pdfium text extraction of the same file. pdfium parses in C++; this
 module takes from it what pdfplumber takes from pdfminer — characters with their boxes, the
-page's path objects — and redoes on plain tuples the steps of pdfplumber 0.11 that
-juesuan.readers.pdf uses, in the same order and with the same arithmetic, so that the rows come
-out the same:
+page's path objects — and redoes the steps of pdfplumber 0.11 that juesuan.readers.pdf uses,
+with the same comparisons and the same arithmetic, so that the rows come out the same:
 
 - chars: pdfminer's box (x0 at the glyph origin, x1 at its advance; top and bottom from the font
   size and the font descriptor's /Descent, or pdfminer's own metrics for standard font names),
@@ -17,8 +16,20 @@ out the same:
 - text: `Table.extract()` (chars whose centre is in a cell, words, lines) and
   `extract_text_lines` for the chars outside the tables.
 
-pdfium has no bulk per-character call: three ctypes calls per character (object, box, origin)
-and the Python grouping are most of the cost (see `_c`).
+How, for speed: a page's chars are numpy columns (`_Chars`), not one object per char, and
+pdfplumber's per-object loops are redone on whole columns — the intersections, the cells where
+the next point down and across close one (the others go through pdfplumber's search), the tables
+as connected cells, the cell of each char, the words and lines of cells and of the text outside
+tables. Pages are read one by one (pdfium's calls); their tables are found, and the text of all
+their cells and lines grouped, for the whole document at once, as numpy's cost is per call more
+than per element. tests/test_pdfium_reader.py checks these against pdfplumber's own functions
+on random rules and chars.
+
+What is left (synthetic disclosures of 16 pages, ~7,500 chars, ~1,600 cells): about a quarter is
+pdfium loading pages and text pages (a plain text extraction's whole cost); a third is ctypes
+calls — pdfium has no bulk per-character call, so three per character (object, box, origin:
+pdfium's box is widened by ink, so it gives neither the origin nor the advance alone), and a few
+per page object and path segment (see `_U`); the rest is Python and numpy.
 
 Where pdfium and pdfminer differ, and nothing tells: widths are pdfium's (integer font units, so
 positions drift by hundredths of a point along a line where a font declares fractional widths;
@@ -33,8 +44,9 @@ raises `Unsupported`, and juesuan.readers.pdf reads the document with pdfplumber
 from __future__ import annotations
 
 import ctypes
+import functools
 import itertools
-import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -78,6 +90,10 @@ Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
 
 
+_NO_INDEX = np.empty(0, np.int64)
+_NO_FLOAT = np.empty(0, np.float64)
+
+
 # --- pdfium through ctypes -----------------------------------------------------------------------
 
 _P = ctypes.c_void_p  # handles and out-pointers are passed and returned as plain ints
@@ -85,11 +101,10 @@ _I = ctypes.c_int
 
 
 def _c(name: str, restype, *argtypes) -> Callable:
-    """A pdfium function with plain ctypes types: fewer conversions per call.
-
-    Calls per character and per path segment are a large part of this reader's cost; they are
-    made with `map` and write into preallocated arrays that are read once per page.
-    """
+    """A pdfium function with plain ctypes types: fewer conversions per call. For the calls
+    made once per page or per font; those per character, page object or path segment, a large
+    part of this reader's cost, are `_U`'s: made with `map`, without argument types, writing
+    into arrays read once per page (`_Scratch`)."""
     function = getattr(pdfium_c, name)
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _P).value)
 
@@ -98,27 +113,84 @@ class _C:
     count_chars = _c("FPDFText_CountChars", _I, _P)
     get_text = _c("FPDFText_GetText", _I, _P, _I, _I, _P)
     unicode = _c("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
-    text_object = _c("FPDFText_GetTextObject", ctypes.c_size_t, _P, _I)  # 0 when generated
-    loose_box = _c("FPDFText_GetLooseCharBox", _I, _P, _I, _P)
-    origin = _c("FPDFText_GetCharOrigin", _I, _P, _I, _P, _P)
     is_generated = _c("FPDFText_IsGenerated", _I, _P, _I)
-    char_matrix = _c("FPDFText_GetMatrix", _I, _P, _I, _P)
-    font_size = _c("FPDFTextObj_GetFontSize", _I, _P, _P)
-    font = _c("FPDFTextObj_GetFont", _P, _P)
     descent = _c("FPDFFont_GetDescent", _I, _P, ctypes.c_float, _P)
     base_font_name = _c("FPDFFont_GetBaseFontName", ctypes.c_size_t, _P, _P, ctypes.c_size_t)
     bounds = _c("FPDFPageObj_GetBounds", _I, _P, _P, _P, _P, _P)
     matrix = _c("FPDFPageObj_GetMatrix", _I, _P, _P)
-    object_type = _c("FPDFPageObj_GetType", _I, _P)
     count_objects = _c("FPDFPage_CountObjects", _I, _P)
-    page_object = _c("FPDFPage_GetObject", _P, _P, _I)
     count_form_objects = _c("FPDFFormObj_CountObjects", _I, _P)
     form_object = _c("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
-    count_segments = _c("FPDFPath_CountSegments", _I, _P)
-    segment = _c("FPDFPath_GetPathSegment", _P, _P, _I)
-    segment_point = _c("FPDFPathSegment_GetPoint", _I, _P, _P, _P)
-    segment_type = _c("FPDFPathSegment_GetType", _I, _P)
-    segment_close = _c("FPDFPathSegment_GetClose", _I, _P)
+
+
+class _Obj(ctypes.c_void_p):
+    """A pdfium handle as `_U`'s calls return it: a ctypes object, passed back as it is."""
+
+
+def _u(name: str, restype) -> Callable:
+    """A pdfium function called without argument types: nothing is converted, so it is about a
+    third cheaper than with them (the calls in bulk); handles and pointers must be passed as
+    ctypes objects (`_Obj`, `c_void_p`) and other arguments be C ints."""
+    function = getattr(pdfium_c, name)
+    call = ctypes.CFUNCTYPE(restype)(ctypes.cast(function, _P).value)
+    call.argtypes = None
+    return call
+
+
+class _U:
+    text_object = _u("FPDFText_GetTextObject", ctypes.c_size_t)  # 0 when generated
+    loose_box = _u("FPDFText_GetLooseCharBox", _I)
+    origin = _u("FPDFText_GetCharOrigin", _I)
+    page_object = _u("FPDFPage_GetObject", _Obj)
+    object_type = _u("FPDFPageObj_GetType", _I)
+    matrix = _u("FPDFPageObj_GetMatrix", _I)
+    font_size = _u("FPDFTextObj_GetFontSize", _I)
+    font = _u("FPDFTextObj_GetFont", _Obj)
+    count_segments = _u("FPDFPath_CountSegments", _I)
+    segment = _u("FPDFPath_GetPathSegment", _Obj)
+    segment_point = _u("FPDFPathSegment_GetPoint", _I)
+    segment_type = _u("FPDFPathSegment_GetType", _I)
+    segment_close = _u("FPDFPathSegment_GetClose", _I)
+
+
+class _Scratch:
+    """Out-parameter arrays for `_U`'s calls in bulk, with a pointer object to each row made
+    once and reused from page to page and document to document (making them costs about what
+    the untyped call saves): one per thread, see `_scratch`."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple, tuple[np.ndarray, list[list[ctypes.c_void_p]]]] = {}
+
+    def filled(
+        self, function: Callable, args: tuple, dtype: type, width: int, offsets: tuple[int, ...]
+    ) -> np.ndarray:
+        """`function(*args[i], *out-pointers)` for every i, its results in row i of an array."""
+        count = len(args[0])
+        key = (dtype, width, offsets)
+        array, pointers = self._rows.get(key, (None, []))
+        if array is None or len(array) < width * count:
+            capacity = max(count, 256, 2 * len(array) // width if array is not None else 0)
+            array = np.empty(width * capacity, dtype)
+            at, stride = array.ctypes.data, width * array.itemsize
+            pointers = [
+                list(map(ctypes.c_void_p, range(at + offset, at + offset + stride * capacity,
+                                                stride)))
+                for offset in offsets
+            ]  # fmt: skip
+            self._rows[key] = (array, pointers)
+        list(map(function, *args, *(p[:count] for p in pointers)))
+        return array[: width * count].copy()
+
+
+_THREAD = threading.local()
+
+
+def _scratch() -> _Scratch:
+    """This thread's `_Scratch`."""
+    scratch = getattr(_THREAD, "scratch", None)
+    if scratch is None:
+        scratch = _THREAD.scratch = _Scratch()
+    return scratch
 
 
 def _handle(raw) -> int:
@@ -140,18 +212,6 @@ class _Out:
         at = self.at
         _C.bounds(obj, at, at + 4, at + 8, at + 12)
         return tuple(self.floats[:4])  # type: ignore[return-value]
-
-
-def _filled(
-    function: Callable, args: tuple, dtype: type, width: int, offsets: tuple[int, ...]
-) -> np.ndarray:
-    """`function(*args[i], *out-pointers)` for every i, its results in row i of an array."""
-    count = len(args[0])
-    array = np.empty(width * count, dtype)
-    at, stride = array.ctypes.data, width * array.itemsize
-    pointers = (range(at + offset, at + offset + stride * count, stride) for offset in offsets)
-    list(map(function, *args, *pointers))
-    return array
 
 
 def _multiply(m: Matrix, n: Matrix | None) -> Matrix:
@@ -209,20 +269,30 @@ class _Frame:
 class _Objects:
     """A page's text and path objects in content order (forms inline), with their form's matrix."""
 
-    texts: list[tuple[int, Matrix | None]] = field(default_factory=list)
-    paths: list[tuple[int, Matrix | None]] = field(default_factory=list)
+    texts: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
+    paths: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
     images: bool = False
+    forms: bool = False  # objects in forms: with a matrix of their own
 
 
-def _page_objects(page: int, form: int = 0, container: Matrix | None = None, found=None):
+def _page_objects(page: int, form: _Obj | None = None, container: Matrix | None = None, found=None):
+    """The page's text and path objects (as `_Obj`), in content order, forms' inline."""
     found = found if found is not None else _Objects()
-    if form:
+    if form is not None:
         count = _C.count_form_objects(form)
-        objects = list(map(_C.form_object, [form] * count, range(count)))
+        objects = [_Obj(_C.form_object(form, i)) for i in range(count)]
     else:
         count = _C.count_objects(page)
-        objects = list(map(_C.page_object, [page] * count, range(count)))
-    for obj, kind in zip(objects, map(_C.object_type, objects), strict=True):
+        objects = list(map(_U.page_object, [ctypes.c_void_p(page)] * count, range(count)))
+    kinds = list(map(_U.object_type, objects))
+    if pdfium_c.FPDF_PAGEOBJ_FORM not in kinds:  # the common case, at once
+        pairs = list(zip(objects, kinds, strict=True))
+        found.paths += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_PATH]
+        found.texts += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_TEXT]
+        found.images = found.images or pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds
+        return found
+    found.forms = True
+    for obj, kind in zip(objects, kinds, strict=True):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             found.paths.append((obj, container))
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -237,19 +307,20 @@ def _page_objects(page: int, form: int = 0, container: Matrix | None = None, fou
 
 # --- characters ----------------------------------------------------------------------------------
 
-_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+def _codes(textpage: int, count: int) -> np.ndarray:
+    """The code point of each char of the text page."""
+    units = np.zeros(count + 1, np.uint16)
+    _C.get_text(textpage, 0, count, units.ctypes.data)
+    units = units[:count]
+    if ((units & 0xF800) == 0xD800).any():  # outside the BMP: one char, two UTF-16 units
+        return np.array([_C.unicode(textpage, i) or 0xFFFD for i in range(count)], np.uint32)
+    return units.astype(np.uint32)
 
 
-def _text(textpage: int, count: int) -> str:
-    buffer = (ctypes.c_ushort * (count + 1))()
-    _C.get_text(textpage, 0, count, ctypes.addressof(buffer))
-    text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="surrogatepass")
-    if re.search("[\ud800-\udfff]", text):  # outside the BMP: one char, two UTF-16 units
-        text = "".join(chr(_C.unicode(textpage, i) or 0xFFFD) for i in range(count))
-    return text
-
-
-def _metrics(texts: list[tuple[int, Matrix | None]]) -> tuple[np.ndarray, np.ndarray]:
+def _metrics(
+    texts: list[tuple[_Obj, Matrix | None]], forms: bool, scratch: _Scratch
+) -> tuple[np.ndarray, np.ndarray]:
     """pdfminer's box of the chars of each text object, from their baseline origin: a row of
     (down to the bottom, up to the top, widening left, widening right, x, y of the origin),
     and the objects' handles.
@@ -259,13 +330,13 @@ def _metrics(texts: list[tuple[int, Matrix | None]]) -> tuple[np.ndarray, np.nda
     (italic) text widens it. Upright text only, as pdfplumber reads it in lines.
     """
     objects = [obj for obj, _ in texts]
-    matrices = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
+    matrices = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
     matrices = matrices.astype(np.float64)
-    for j, (_, container) in enumerate(texts):
+    for j, (_, container) in enumerate(texts if forms else ()):
         if container is not None:
             matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
-    sizes = _filled(_C.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
-    fonts = list(map(_C.font, objects))
+    sizes = scratch.filled(_U.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
+    fonts = [font.value or 0 for font in map(_U.font, objects)]
     descents = {font: _descent(font) for font in set(fonts)}
     a, b, c, d = (matrices[:, k] for k in range(4))
     if (b != 0).any() or (a <= 0).any() or (d <= 0).any():
@@ -277,7 +348,7 @@ def _metrics(texts: list[tuple[int, Matrix | None]]) -> tuple[np.ndarray, np.nda
          matrices[:, 4], matrices[:, 5]],
         axis=1,
     )  # fmt: skip
-    return np.array(objects, np.int64), rows
+    return np.array([obj.value for obj in objects], np.int64), rows
 
 
 def _descent(font: int) -> float:
@@ -287,41 +358,126 @@ def _descent(font: int) -> float:
     out = _Out()
     if not font or not _C.descent(font, 1.0, out.at):
         raise Unsupported("text without a font")
-    from pdfminer.fontmetrics import FONT_METRICS
-
+    descent = out.floats[0]
     name = ctypes.create_string_buffer(256)
-    size = _C.base_font_name(font, name, 256)
-    standard = FONT_METRICS.get(name.raw[: max(size - 1, 0)].decode("latin-1"))
+    size = _C.base_font_name(font, name, len(name))
+    standard = _standard_fonts().get(name.raw[: max(size - 1, 0)].decode("latin-1"))
     if standard is not None:
         return float(standard[0].get("Descent", 0)) * 0.001
-    return out.floats[0]
+    return descent
 
 
-def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | None]]) -> list[Char]:
+@functools.cache
+def _standard_fonts() -> dict:
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    return FONT_METRICS
+
+
+# Code points of whitespace (str.isspace), the highest being U+3000.
+_SPACES = np.array([chr(c).isspace() for c in range(0x3001)], bool)
+_LIGATURE_CODES = np.array(list(_LIGATURES), np.uint32)
+
+
+def _blank(codes: np.ndarray) -> np.ndarray:
+    """Whether each code point is whitespace (str.isspace)."""
+    return (codes <= 0x3000) & _SPACES[codes.clip(max=0x3000)]
+
+
+def _decode(codes: np.ndarray) -> str:
+    return codes.astype("<u4").tobytes().decode("utf-32-le", errors="surrogatepass")
+
+
+@dataclass
+class _Chars:
+    """A page's chars as columns (numpy, float64): pdfminer's boxes in pdfplumber's coordinates,
+    the font size, the text (a code point each) and the place in the page's text.
+
+    Kept as arrays rather than one tuple per char: cell assignment and the texts of cells and
+    lines work on whole columns; tuples (`Char`) are made only for the chars that the per-char
+    code still needs.
+    """
+
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    size: np.ndarray
+    codes: np.ndarray
+    order: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def empty(cls) -> _Chars:
+        return cls(*(_NO_FLOAT,) * 5, np.empty(0, np.uint32), _NO_INDEX)
+
+    def blank(self) -> np.ndarray:
+        """Whether each char is a blank (whitespace), as pdfplumber's words test it."""
+        return _blank(self.codes)
+
+    def ligatures(self) -> bool:
+        codes = self.codes
+        return bool(len(codes)) and bool(
+            ((codes >= _LIGATURE_CODES.min()) & (codes <= _LIGATURE_CODES.max())).any()
+        )
+
+    @classmethod
+    def joined(cls, parts: list[_Chars]) -> _Chars:
+        """The chars of several pages, one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        columns = ("x0", "x1", "top", "bottom", "size", "codes", "order")
+        return cls(*(np.concatenate([getattr(p, c) for p in parts]) for c in columns))
+
+    def tuples(self, indices: list[int]) -> list[Char]:
+        """The chars at these places as `Char` tuples."""
+        if not indices:
+            return []
+        columns = (self.x0, self.x1, self.top, self.bottom, self.size)
+        x0, x1, top, bottom, size = (column[indices].tolist() for column in columns)
+        text = list(_decode(self.codes[indices]))
+        order = self.order[indices].tolist()
+        return list(zip(x0, x1, top, bottom, size, text, order, strict=True))
+
+
+def page_chars(
+    textpage: int,
+    frame: _Frame,
+    texts: list[tuple[_Obj, Matrix | None]],
+    forms: bool = True,
+    scratch: _Scratch | None = None,
+) -> _Chars:
     """The page's chars with pdfminer's boxes, in pdfium's text order, without generated ones."""
     if not texts:
-        return []
-    handles_of_texts, metrics = _metrics(texts)
+        return _Chars.empty()
+    scratch = scratch or _scratch()
+    handles_of_texts, metrics = _metrics(texts, forms, scratch)
     count = _C.count_chars(textpage)
     if count < 0:
         raise Unsupported("pdfium has no text page")
-    text = _text(textpage, count)
-    handles = [textpage] * count
+    codes = _codes(textpage, count)
+    handles = [ctypes.c_void_p(textpage)] * count
     indices = range(count)
-    objects = np.fromiter(map(_C.text_object, handles, indices), np.int64, count)  # 0: generated
-    boxes = _filled(_C.loose_box, (handles, indices), np.float32, 4, (0,))  # left top right bottom
-    origins = _filled(_C.origin, (handles, indices), np.float64, 2, (0, 8))  # x, y
+    objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)  # 0: generated
+    # left top right bottom; x, y
+    boxes = scratch.filled(_U.loose_box, (handles, indices), np.float32, 4, (0,))
+    origins = scratch.filled(_U.origin, (handles, indices), np.float64, 2, (0, 8))
     keep = objects != 0
-    for match in _BLANK_OR_CONTROL.finditer(text):  # pdfium's own spaces and line breaks
-        i = match.start()
-        if keep[i] and _C.is_generated(textpage, i):
-            keep[i] = False
-    kept = np.flatnonzero(keep)
+    # pdfium's own spaces and line breaks (some with an object)
+    maybe = np.flatnonzero(keep & ((codes < 0x20) | _blank(codes))).tolist()
+    keep[[i for i in maybe if _C.is_generated(textpage, i)]] = False
+    with_object = np.flatnonzero(objects)
     order = np.argsort(handles_of_texts)
-    found = np.searchsorted(handles_of_texts, objects[kept], sorter=order).clip(0, len(order) - 1)
-    owners = order[found]
-    if (handles_of_texts[owners] != objects[kept]).any():
+    found = np.searchsorted(handles_of_texts, objects[with_object], sorter=order)
+    owners_all = order[found.clip(0, len(order) - 1)]
+    matched = handles_of_texts[owners_all] == objects[with_object]
+    kept = np.flatnonzero(keep)
+    in_kept = keep[with_object]  # kept chars are those with an object, less generated ones
+    if not matched[in_kept].all():
         raise Unsupported("a character outside the page's text objects")
+    owners = owners_all[in_kept]
     per_char = metrics[owners]
     if per_char[:, 2].any() or per_char[:, 3].any():
         # pdfium slants its own box (with its own ascent): pdfminer's right edge is unknown.
@@ -330,18 +486,30 @@ def page_chars(textpage: int, frame: _Frame, texts: list[tuple[int, Matrix | Non
     # the right of pdfium's box: origin plus advance, or the glyph's ink if it reaches further.
     x0 = origins[2 * kept]
     x1 = boxes[4 * kept + 2]
-    if frame.x0:
+    if frame.x0:  # x1 stays float32 here, as numpy computes it
         x0, x1 = (x0 - frame.x0) + frame.x0, (x1 - frame.x0) + frame.x0
+    x1 = x1.astype(np.float64)
     base = origins[2 * kept + 1] - frame.y0
     low, high = base + per_char[:, 0], base + per_char[:, 1]
     tops = (frame.height - high) + frame.top
     bottoms = (frame.height - low) + frame.top
-    columns = (x0, x1, tops, bottoms, high - low)
-    numbers = kept.tolist()
-    texts_kept = [text[i] for i in numbers]
-    chars = list(zip(*(column.tolist() for column in columns), texts_kept, numbers, strict=True))
-    blanks = np.flatnonzero(~np.isin(handles_of_texts, objects))
-    return chars + _blanks(handles_of_texts[blanks].tolist(), metrics[blanks], frame)
+    sizes = high - low
+    codes = codes[kept]
+    order = kept
+    # Text objects none of whose chars pdfium kept (blanks): put back.
+    has_chars = np.zeros(len(handles_of_texts), bool)
+    has_chars[owners_all[matched]] = True
+    blanks = np.flatnonzero(~has_chars)
+    extra = _blanks(handles_of_texts[blanks].tolist(), metrics[blanks], frame)
+    if extra:
+        columns = list(zip(*extra, strict=True))
+        x0, x1, tops, bottoms, sizes = (
+            np.concatenate([array, np.array(column, np.float64)])
+            for array, column in zip((x0, x1, tops, bottoms, sizes), columns[:5], strict=True)
+        )
+        codes = np.concatenate([codes, np.array([ord(t) for t in columns[TEXT]], np.uint32)])
+        order = np.concatenate([order, np.array(columns[ORDER], np.int64)])
+    return _Chars(x0, x1, tops, bottoms, sizes, codes.astype(np.uint32), order)
 
 
 def _blanks(objects: list[int], metrics: np.ndarray, frame: _Frame) -> list[Char]:
@@ -442,39 +610,51 @@ class _Edges:
 
 
 def page_edges(
-    paths: list[tuple[int, Matrix | None]], frame: _Frame
+    paths: list[tuple[_Obj, Matrix | None]],
+    frame: _Frame,
+    forms: bool = True,
+    scratch: _Scratch | None = None,
 ) -> tuple[list[Edge], list[Edge]]:
     """pdfplumber's vertical and horizontal edges of the page's path objects."""
-    edges = _Edges(frame)
     if not paths:
         return [], []
+    scratch = scratch or _scratch()
     objects = [obj for obj, _ in paths]
-    counts = list(map(_C.count_segments, objects))
-    full = _filled(_C.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6).astype(np.float64)
-    for j, (_, container) in enumerate(paths):
+    counts = list(map(_U.count_segments, objects))
+    full = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
+    full = full.astype(np.float64)
+    for j, (_, container) in enumerate(paths if forms else ()):
         if container is not None:
             full[j] = _multiply(tuple(full[j].tolist()), container)  # type: ignore[arg-type]
     owners = list(itertools.chain.from_iterable(map(itertools.repeat, objects, counts)))
-    segments = list(map(_C.segment, owners, itertools.chain.from_iterable(map(range, counts))))
-    raw = _filled(_C.segment_point, (segments,), np.float32, 2, (0, 4))
+    segments = list(map(_U.segment, owners, itertools.chain.from_iterable(map(range, counts))))
+    raw = scratch.filled(_U.segment_point, (segments,), np.float32, 2, (0, 4))
     # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
     m = full[np.repeat(np.arange(len(objects)), counts)]
-    x, y = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
-    xs = (m[:, 0] * x + m[:, 2] * y + m[:, 4] - frame.x0).tolist()
-    ys = (m[:, 1] * x + m[:, 3] * y + m[:, 5] - frame.y0).tolist()
-    starts = list(itertools.accumulate(counts, initial=0))
+    px, py = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
+    x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - frame.x0
+    y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - frame.y0
+    starts = np.array(list(itertools.accumulate(counts, initial=0))[:-1], np.int64)
     # Most paths are a move and a line: pdfium starts every path with a move, so a line is two
     # segments whose second is a line.
-    lines = {
-        start
-        for start, count in zip(starts, counts, strict=False)
-        if count == 2 and _C.segment_type(segments[start + 1]) == pdfium_c.FPDF_SEGMENT_LINETO
-    }
-    start = 0
-    for count in counts:
+    pairs = np.flatnonzero(np.array(counts) == 2)
+    second = [segments[i + 1] for i in starts[pairs].tolist()]
+    is_line = np.array(list(map(_U.segment_type, second)), np.int64) == pdfium_c.FPDF_SEGMENT_LINETO
+    lines = np.zeros(len(objects), bool)
+    lines[pairs[is_line]] = True
+    line_vertical, line_horizontal, flat = _line_edges(x, y, starts[lines], frame)
+    if lines.all():
+        return line_vertical, line_horizontal
+    edges = _Edges(frame)
+    vertical, horizontal, orientation = iter(line_vertical), iter(line_horizontal), iter(flat)
+    xs, ys = x.tolist(), y.tolist()
+    for k, (start, count) in enumerate(zip(starts.tolist(), counts, strict=True)):
         end = start + count
-        if start in lines:
-            edges.line(xs[start], ys[start], xs[start + 1], ys[start + 1])
+        if lines[k]:
+            if next(orientation):
+                edges.lines[1].append(next(horizontal))
+            else:
+                edges.lines[0].append(next(vertical))
         else:
             operations = _operations(segments[start:end], xs[start:end], ys[start:end])
             for shape, points in _subpaths(operations):
@@ -484,11 +664,32 @@ def page_edges(
                     edges.rect(points)
                 else:
                     edges.curve(points)
-        start = end
     return edges.by_orientation()
 
 
-def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
+def _line_edges(
+    x: np.ndarray, y: np.ndarray, starts: np.ndarray, frame: _Frame
+) -> tuple[list[Edge], list[Edge], list[bool]]:
+    """`_Edges.line` of the paths that are a line (from their two points at `starts`), on whole
+    columns: the vertical and the horizontal edges in the paths' order, and whether each path's
+    edge is horizontal."""
+    f = frame
+    ax, bx, ay, by = x[starts], x[starts + 1], y[starts], y[starts + 1]
+    x0, x1 = np.where(ax <= bx, ax, bx), np.where(ax <= bx, bx, ax)
+    y0, y1 = np.where(ay <= by, ay, by), np.where(ay <= by, by, ay)
+    top, bottom = (f.height - y1) + f.top, (f.height - y0) + f.top
+    width = x1 - x0
+    if f.x0:
+        x0, x1 = x0 + f.x0, x1 + f.x0
+    flat = top == bottom
+    columns = (x0, top, x1, bottom)
+    horizontal = list(zip(*(c[flat].tolist() for c in (*columns, width)), strict=True))
+    upright = ~flat
+    vertical = list(zip(*(c[upright].tolist() for c in (*columns, y1 - y0)), strict=True))
+    return vertical, horizontal, flat.tolist()
+
+
+def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
     """The path as pdfminer records it: (operator, end point); `h` closes a subpath.
 
     pdfium closes a subpath by adding a line back to its start (unless already there) and
@@ -498,7 +699,7 @@ def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[t
     operations: list[tuple[str, Point]] = []
     bezier = 0
     for segment, x, y in zip(segments, xs, ys, strict=True):
-        operator = _OPERATORS.get(_C.segment_type(segment))
+        operator = _OPERATORS.get(_U.segment_type(segment))
         if operator is None:
             raise Unsupported("unknown path segment")
         if operator == "c":  # a Bézier is three points; pdfminer keeps its end point
@@ -507,7 +708,7 @@ def _operations(segments: list[int], xs: list[float], ys: list[float]) -> list[t
                 continue
             bezier = 0
         operations.append((operator, (x, y)))
-        if _C.segment_close(segment):
+        if _U.segment_close(segment):
             operations.append(("h", (x, y)))
     return operations
 
@@ -567,14 +768,6 @@ def _clusters(items: list, key: Callable, tolerance: float) -> list[list]:
     return groups
 
 
-def _runs(items: list, key: Callable, tolerance: float) -> list[list]:
-    """cluster_objects with preserve_order: consecutive items of the same cluster."""
-    keys = list(map(key, items))
-    ids = _cluster_ids(keys, tolerance)
-    runs = itertools.groupby(zip(items, keys, strict=True), key=lambda pair: ids[pair[1]])
-    return [[item for item, _ in run] for _, run in runs]
-
-
 def _snap(edges: list[Edge], axis: int) -> list[Edge]:
     """pdfplumber's snap_objects: each cluster of positions moved to its average (axis 0: x0
     and x1 of vertical edges; axis 1: top and bottom of horizontal ones)."""
@@ -622,106 +815,350 @@ def table_edges(vertical: list[Edge], horizontal: list[Edge]) -> tuple[list[Edge
     return result[0], result[1]
 
 
+@dataclass
+class _Points:
+    """pdfplumber's intersections: points where edges meet (ordered by x, then y), each with the
+    vertical and the horizontal edge there when it is on one only (else -1), and every (point,
+    vertical edge, horizontal edge) that meets there. Edges are numbers: the same for the same
+    box."""
+
+    page: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    v_id: np.ndarray
+    h_id: np.ndarray
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    @classmethod
+    def empty(cls) -> _Points:
+        return cls(_NO_INDEX, _NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
+
+    def sets(self) -> dict[tuple[int, float, float], tuple[set[int], set[int]]]:
+        """pdfplumber's form: each point's (page, x, y) vertical and horizontal edges, as sets."""
+        page, x, y = self.page.tolist(), self.x.tolist(), self.y.tolist()
+        found: dict[tuple[int, float, float], tuple[set[int], set[int]]] = {}
+        for i, v, h in zip(*(column.tolist() for column in self.pairs), strict=True):
+            vs, hs = found.setdefault((page[i], x[i], y[i]), (set(), set()))
+            vs.add(v)
+            hs.add(h)
+        return found
+
+
 def intersections(
-    vertical: list[Edge], horizontal: list[Edge]
-) -> dict[Point, tuple[set[int], set[int]]]:
+    vertical: list[Edge],
+    horizontal: list[Edge],
+    v_page: list[int] | None = None,
+    h_page: list[int] | None = None,
+) -> _Points:
     """pdfplumber's edges_to_intersections: points where edges meet, with the vertical and the
-    horizontal edges there (as numbers: edges with the same box are the same edge)."""
+    horizontal edges there; of several pages at once where the edges' pages are given."""
     tol = INTERSECTION_TOLERANCE
-    horizontal = sorted(horizontal, key=itemgetter(1, 0))
-    tops = [h[1] for h in horizontal]
-    ids: dict[Box, int] = {}
-    found: dict[Point, tuple[set[int], set[int]]] = {}
-    for v in sorted(vertical, key=itemgetter(0, 1)):
-        v_id = ids.setdefault(v[:4], len(ids))
-        # pdfplumber tests every pair; only horizontals from v's top - tol can meet v.
-        for h in horizontal[bisect_left(tops, v[1] - tol) :]:
-            if h[1] - tol > v[3]:
-                break
-            if h[0] - tol <= v[0] <= h[2] + tol:
-                vs, hs = found.setdefault((v[0], h[1]), (set(), set()))
-                vs.add(v_id)
-                hs.add(ids.setdefault(h[:4], len(ids)))
-    return found
+    if not vertical or not horizontal:
+        return _Points.empty()
+    v = np.array([e[:4] for e in vertical], np.float64)
+    h = np.array([e[:4] for e in horizontal], np.float64)
+    pv = np.zeros(len(v), np.int64) if v_page is None else np.array(v_page, np.int64)
+    ph = np.zeros(len(h), np.int64) if h_page is None else np.array(h_page, np.int64)
+    # pdfplumber tests every pair of a page, as here: the same comparisons, on whole columns of
+    # the pairs of each page (edges are ordered by page).
+    first = np.searchsorted(ph, pv, "left")  # each vertical edge's page's horizontal ones
+    count = np.searchsorted(ph, pv, "right") - first
+    v_index = np.repeat(np.arange(len(v)), count)
+    h_index = np.arange(int(count.sum())) + np.repeat(first - (np.cumsum(count) - count), count)
+    a, b = v[v_index], h[h_index]
+    meet = (b[:, 1] >= a[:, 1] - tol) & (b[:, 1] - tol <= a[:, 3])
+    meet &= (b[:, 0] - tol <= a[:, 0]) & (a[:, 0] <= b[:, 2] + tol)
+    v_index, h_index = v_index[meet], h_index[meet]
+    if not len(v_index):
+        return _Points.empty()
+    page, x, y = pv[v_index], v[v_index, 0], h[h_index, 1]
+    order = np.lexsort((y, x, page))
+    page, x, y = page[order], x[order], y[order]
+    v_ids = _box_ids(v, pv)[v_index[order]]
+    h_ids = _box_ids(h, ph)[h_index[order]]
+    new = np.ones(len(x), bool)
+    new[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1]) | (page[1:] != page[:-1])
+    starts = np.flatnonzero(new)
+
+    def single(ids: np.ndarray) -> np.ndarray:
+        low, high = np.minimum.reduceat(ids, starts), np.maximum.reduceat(ids, starts)
+        return np.where(low == high, low, -1)
+
+    point = np.cumsum(new) - 1
+    return _Points(
+        page[starts], x[starts], y[starts], single(v_ids), single(h_ids), (point, v_ids, h_ids)
+    )
 
 
-def cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[Box]:
+def _box_ids(boxes: np.ndarray, pages: np.ndarray) -> np.ndarray:
+    """A number per edge, the same for edges with the same box (on the same page)."""
+    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], pages))
+    ordered, on = boxes[order], pages[order]
+    new = np.ones(len(order), bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1) | (on[1:] != on[:-1])
+    ids = np.empty(len(order), np.int64)
+    ids[order] = np.cumsum(new)
+    return ids
+
+
+@dataclass
+class _Cells:
+    """Cells found at intersections, in pdfplumber's order: each by its corners (places in the
+    points: top left, top right, bottom left, bottom right), and its box."""
+
+    corners: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    x0: np.ndarray
+    top: np.ndarray
+    x1: np.ndarray
+    bottom: np.ndarray
+    page: np.ndarray  # of each cell
+
+    def __len__(self) -> int:
+        return len(self.x0)
+
+    def boxes(self) -> list[Box]:
+        columns = (self.x0, self.top, self.x1, self.bottom)
+        return list(zip(*(column.tolist() for column in columns), strict=True))
+
+    def part(self, which: np.ndarray) -> _Cells:
+        corners = tuple(c[which] for c in self.corners)
+        columns = (self.x0, self.top, self.x1, self.bottom, self.page)
+        return _Cells(corners, *(column[which] for column in columns))  # type: ignore[arg-type]
+
+    @functools.cached_property
+    def grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The table's rows (cells' tops) and columns (cells' lefts), and each cell's first row
+        and column."""
+        tops, row = _distinct(self.top)
+        lefts, column = _distinct(self.x0)
+        return tops, lefts, row, column
+
+    def bbox(self) -> Box:
+        return (
+            float(self.x0.min()),
+            float(self.top.min()),
+            float(self.x1.max()),
+            float(self.bottom.max()),
+        )
+
+
+def cells(points: _Points) -> _Cells:
     """pdfplumber's intersections_to_cells: at each point (in order), the smallest cell whose
-    corners are points joined by common edges (vertical ones down, horizontal ones across)."""
-    ordered = sorted(points)
-    down: dict[float, list[float]] = {}
-    across: dict[float, list[float]] = {}
-    for x, y in ordered:
-        down.setdefault(x, []).append(y)
-        across.setdefault(y, []).append(x)
-    found: list[Box] = []
-    for x, y in ordered:
-        vertical, horizontal = points[(x, y)]
-        xs = across[y]
-        rights = [
-            x1 for x1 in xs[bisect_right(xs, x) :] if not horizontal.isdisjoint(points[(x1, y)][1])
-        ]
+    corners are points joined by common edges (vertical ones down, horizontal ones across).
+
+    pdfplumber tries the points below (joined to it) one by one, and for each the points to its
+    right (joined to it): the first pair it tries is the next point down and the next point
+    across. Where both are joined to the point, by one edge each, and the fourth corner is
+    joined to them, the cell is found at once (on whole columns, for every point); the other
+    points go through pdfplumber's search.
+    """
+    n = len(points)
+    page, x, y, v_id, h_id = points.page, points.x, points.y, points.v_id, points.h_id
+    if n < 2:
+        return _Cells((_NO_INDEX,) * 4, *(_NO_FLOAT,) * 4, _NO_INDEX)  # type: ignore[arg-type]
+    # Points are ordered by page, x, then y; `across`, by page, y, then x. A column (a row) is
+    # the points of one page with the same x (y): each has a rank among them.
+    x_new = (x[1:] != x[:-1]) | (page[1:] != page[:-1])
+    x_rank = np.zeros(n, np.int64)
+    x_rank[1:] = np.cumsum(x_new)
+    across = np.lexsort((x, y, page))
+    pa, ya = page[across], y[across]
+    y_new = (ya[1:] != ya[:-1]) | (pa[1:] != pa[:-1])
+    y_rank = np.zeros(n, np.int64)
+    y_rank[across[1:]] = np.cumsum(y_new)
+    below = np.full(n, -1, np.int64)  # the next point down
+    same_x = np.flatnonzero(~x_new)
+    below[same_x] = same_x + 1
+    right = np.full(n, -1, np.int64)  # the next point across
+    same_y = np.flatnonzero(~y_new)
+    right[across[same_y]] = across[same_y + 1]
+    rows = int(y_rank.max()) + 1
+    key = x_rank * rows + y_rank  # increasing with the points' order
+    b, r = below.clip(0), right.clip(0)
+    wanted = x_rank[r] * rows + y_rank[b]
+    c = np.searchsorted(key, wanted).clip(0, n - 1)
+    quick = (below >= 0) & (right >= 0) & (key[c] == wanted)
+    quick &= (v_id >= 0) & (v_id[b] == v_id) & (h_id >= 0) & (h_id[r] == h_id)
+    quick &= (v_id[c] >= 0) & (v_id[c] == v_id[r]) & (h_id[c] >= 0) & (h_id[c] == h_id[b])
+    corners = [np.flatnonzero(quick), r[quick], b[quick], c[quick]]
+    # Without a point below or across there is no cell; the others are searched.
+    search = np.flatnonzero(~quick & (below >= 0) & (right >= 0)).tolist()
+    if search:
+        if (v_id >= 0).all() and (h_id >= 0).all():
+            found = _search_single(points, search, across, key, x_rank, y_rank, rows)
+        else:
+            found = _search_sets(points, search)
+        if found:
+            extra = np.array(found, np.int64).reshape(-1, 4)
+            order = np.argsort(np.concatenate([corners[0], extra[:, 0]]), kind="stable")
+            corners = [np.concatenate([a, extra[:, k]])[order] for k, a in enumerate(corners)]
+    top_left, top_right, bottom_left, _ = corners
+    return _Cells(
+        tuple(corners),  # type: ignore[arg-type]
+        x[top_left],
+        y[top_left],
+        x[top_right],
+        y[bottom_left],
+        page[top_left],
+    )
+
+
+def _search_single(
+    points: _Points,
+    search: list[int],
+    across: np.ndarray,
+    key: np.ndarray,
+    x_rank: np.ndarray,
+    y_rank: np.ndarray,
+    rows: int,
+) -> list[tuple[int, int, int, int]]:
+    """pdfplumber's find_smallest_cell at these points, where every point is on one vertical
+    and one horizontal edge (joined points: the same edge). Their cells' corners."""
+    v_id, h_id = points.v_id.tolist(), points.h_id.tolist()
+    keys = key.tolist()  # increasing: a point is found by bisection
+
+    def place(wanted: int) -> int | None:
+        k = bisect_left(keys, wanted)
+        return k if k < len(keys) and keys[k] == wanted else None
+
+    x_rank_, y_rank_ = x_rank.tolist(), y_rank.tolist()
+    across_ = across.tolist()
+    at = np.empty(len(across), np.int64)
+    at[across] = np.arange(len(across))
+    at_across = at.tolist()
+    found = []
+    for i in search:
+        k = at_across[i] + 1
+        rights = []
+        while k < len(across_) and y_rank_[across_[k]] == y_rank_[i]:
+            if h_id[across_[k]] == h_id[i]:
+                rights.append(across_[k])
+            k += 1
         if not rights:
             continue
-        ys = down[x]
-        for y1 in ys[bisect_right(ys, y) :]:
-            below = points[(x, y1)]
-            if vertical.isdisjoint(below[0]):
-                continue
-            corner = next(
-                (
-                    x1
-                    for x1 in rights
-                    if (x1, y1) in points
-                    and not points[(x1, y1)][0].isdisjoint(points[(x1, y)][0])
-                    and not points[(x1, y1)][1].isdisjoint(below[1])
-                ),
-                None,
-            )
-            if corner is not None:
-                found.append((x, y, corner, y1))
+        below = i + 1
+        while below < len(v_id) and x_rank_[below] == x_rank_[i]:
+            if v_id[below] == v_id[i]:
+                for right in rights:
+                    corner = place(x_rank_[right] * rows + y_rank_[below])
+                    if (
+                        corner is not None
+                        and v_id[corner] == v_id[right]
+                        and h_id[corner] == h_id[below]
+                    ):
+                        found.append((i, right, below, corner))
+                        break
+                else:
+                    below += 1
+                    continue
                 break
+            below += 1
     return found
 
 
-def tables(found: list[Box]) -> list[list[Box]]:
-    """pdfplumber's cells_to_tables: cells grouped by shared corners, top-to-bottom."""
-    remaining = list(found)
-    corners: set[Point] = set()
-    current: list[Box] = []
-    groups: list[list[Box]] = []
-    while remaining:
-        before = len(current)
-        for cell in list(remaining):
-            x0, top, x1, bottom = cell
-            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(c in corners for c in cell_corners):
-                corners.update(cell_corners)
-                current.append(cell)
-                remaining.remove(cell)
-        if len(current) == before:
-            groups.append(list(current))
-            corners.clear()
-            current.clear()
-    if current:
-        groups.append(current)
-    groups.sort(key=lambda t: min((c[1], c[0]) for c in t))
-    return [t for t in groups if len(t) > 1]
+def _search_sets(points: _Points, search: list[int]) -> list[tuple[int, int, int, int]]:
+    """pdfplumber's find_smallest_cell at these points, on its sets of edges. Their cells'
+    corners."""
+    pages, xs, ys = points.page.tolist(), points.x.tolist(), points.y.tolist()
+    wanted = {pages[i] for i in search}
+    place: dict[tuple[int, float, float], int] = {}
+    sets: dict[int, dict[Point, tuple[set[int], set[int]]]] = {p: {} for p in wanted}
+    down: dict[int, dict[float, list[float]]] = {p: {} for p in wanted}
+    across: dict[int, dict[float, list[float]]] = {p: {} for p in wanted}
+    for i, (page, x, y) in enumerate(zip(pages, xs, ys, strict=True)):
+        if page in wanted:
+            place[(page, x, y)] = i
+            down[page].setdefault(x, []).append(y)
+            across[page].setdefault(y, []).append(x)
+    for (page, x, y), edges in points.sets().items():
+        if page in wanted:
+            sets[page][(x, y)] = edges
+    found = []
+    for i in search:
+        page, px, py = pages[i], xs[i], ys[i]
+        end = _smallest_cell(sets[page], (px, py), down[page], across[page])
+        if end is not None:
+            ex, ey = end
+            found.append((i, place[(page, ex, py)], place[(page, px, ey)], place[(page, ex, ey)]))
+    return found
 
 
-def _bbox(boxes: Iterable[Box]) -> Box:
-    x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
-    return (min(x0s), min(tops), max(x1s), max(bottoms))
+def _smallest_cell(
+    points: dict[Point, tuple[set[int], set[int]]],
+    point: Point,
+    down: dict[float, list[float]],
+    across: dict[float, list[float]],
+) -> Point | None:
+    """pdfplumber's find_smallest_cell: the cell's bottom-right corner, if any."""
+    x, y = point
+    vertical, horizontal = points[point]
+    xs = across[y]
+    rights = [
+        x1 for x1 in xs[bisect_right(xs, x) :] if not horizontal.isdisjoint(points[(x1, y)][1])
+    ]
+    if not rights:
+        return None
+    ys = down[x]
+    for y1 in ys[bisect_right(ys, y) :]:
+        below = points[(x, y1)]
+        if vertical.isdisjoint(below[0]):
+            continue
+        for x1 in rights:
+            if (
+                (x1, y1) in points
+                and not points[(x1, y1)][0].isdisjoint(points[(x1, y)][0])
+                and not points[(x1, y1)][1].isdisjoint(below[1])
+            ):
+                return (x1, y1)
+    return None
 
 
-def table_rows(table: list[Box]) -> list[tuple[Box, list[Box | None]]]:
-    """pdfplumber's Table.rows: (row box, cells by column, None where a merged cell spans)."""
-    columns = sorted({cell[0] for cell in table})
-    rows = []
-    for _, row in itertools.groupby(sorted(table, key=itemgetter(1, 0)), key=itemgetter(1)):
-        by_x = {cell[0]: cell for cell in row}
-        rows.append((_bbox(by_x.values()), [by_x.get(x) for x in columns]))
-    return rows
+def tables(found: _Cells) -> list[_Cells]:
+    """pdfplumber's cells_to_tables: cells joined by shared corners (transitively), each table
+    with more than one cell, top-to-bottom.
+
+    pdfplumber grows a table from the first cell left by adding cells with a corner among its
+    corners until none is added; that is the connected component of that cell, found here by
+    joining the corners of every cell (union-find on whole columns). The order of the cells in
+    a table does not matter to what is read from it.
+    """
+    if not len(found):
+        return []
+    top_left, top_right, bottom_left, bottom_right = found.corners
+    size = int(max(a.max() for a in found.corners)) + 1
+    u = np.concatenate([top_left, top_left, top_left])
+    w = np.concatenate([top_right, bottom_left, bottom_right])
+    label = np.arange(size)
+    while True:
+        lu, lw = label[u], label[w]
+        apart = lu != lw
+        if not apart.any():
+            break
+        lu, lw = lu[apart], lw[apart]
+        np.minimum.at(label, np.maximum(lu, lw), np.minimum(lu, lw))  # hook roots to lower ones
+        while True:
+            deeper = label[label]
+            if (deeper == label).all():
+                break
+            label = deeper
+    group = label[top_left]
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    ends = np.append(starts[1:], len(order))
+    groups = [
+        found.part(order[a:b])
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        if b - a > 1
+    ]
+    # By page, then by their top-left cell (top, then x0).
+    groups.sort(
+        key=lambda t: (int(t.page[0]), min(zip(t.top.tolist(), t.x0.tolist(), strict=True)))
+    )
+    return groups
 
 
 # --- text: pdfplumber's words, cell text and text lines ------------------------------------------
@@ -798,109 +1235,299 @@ def _line_text(line: list[Char]) -> str:
     return " ".join(parts).translate(_LIGATURES).strip()
 
 
-def text_lines(chars: list[Char], y_tolerance: float) -> list[tuple[str, float]]:
-    """pdfplumber's extract_text_lines (not layout): (text, top) per line of words."""
-    found = words(chars, y_tolerance)
-    return [
-        (" ".join(word[0] for word in line), min(word[1] for word in line))
-        for line in _runs(found, itemgetter(1), y_tolerance)
-    ]
-
-
 # --- the page ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Placed:
-    top: float
-    order: int
-    cells: tuple[str, ...]
-    kind: str  # "r" table row, "l" text line
+# What is placed on a page: (top, order, cells, kind: "r" table row, "l" text line).
+_Placed = tuple[float, int, tuple[str, ...], str]
 
 
-def _cell_chars(table: list[Box], chars: list[Char], h: np.ndarray, v: np.ndarray) -> dict:
-    """Table.extract's chars of each cell: those whose centre (h, v) is in it, in page order.
+def _grid(table: _Cells) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The table's rows (cells' tops) and columns (cells' lefts), and each cell's first row and
+    column."""
+    return table.grid
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True), with less overhead for short arrays."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(values), bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(values), np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
+
+
+def _cell_chars(table: _Cells, h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Table.extract's chars of each cell: those whose centre (h, v) is in it, as (char, cell)
+    pairs, in page order within each cell.
 
     Each centre is looked up in the table's grid (rows at the cells' tops, columns at their
     lefts; a merged cell covers every position it spans); where cells overlap, every cell is
     tested, as pdfplumber does.
     """
-    tops = sorted({cell[1] for cell in table})
-    lefts = sorted({cell[0] for cell in table})
-    painted: dict[tuple[int, int], int] = {}
-    for k, (x0, top, x1, bottom) in enumerate(table):
-        span = range(bisect_left(lefts, x0), bisect_left(lefts, x1))
-        for r in range(bisect_left(tops, top), bisect_left(tops, bottom)):
-            for c in span:
-                painted[(r, c)] = k if (r, c) not in painted else -2
-    if -2 in painted.values():  # overlapping cells
-        boxes = np.array(table)
-        inside = (h[:, None] >= boxes[:, 0]) & (h[:, None] < boxes[:, 2])
-        inside &= (v[:, None] >= boxes[:, 1]) & (v[:, None] < boxes[:, 3])
+    tops, lefts, r0, c0 = _grid(table)
+    r1 = np.searchsorted(tops, table.bottom)
+    c1 = np.searchsorted(lefts, table.x1)
+    grid = np.full((len(tops), len(lefts)), -1, np.int64)
+    spans = np.flatnonzero((r1 - r0 > 1) | (c1 - c0 > 1))
+    overlap = False
+    if len(spans):
+        covered = np.zeros((len(tops) + 1, len(lefts) + 1), np.int64)
+        for rows, columns, add in ((r0, c0, 1), (r0, c1, -1), (r1, c0, -1), (r1, c1, 1)):
+            np.add.at(covered, (rows, columns), add)
+        overlap = bool((covered.cumsum(0).cumsum(1) > 1).any())
+    if overlap:
+        inside = (h[:, None] >= table.x0) & (h[:, None] < table.x1)
+        inside &= (v[:, None] >= table.top) & (v[:, None] < table.bottom)
         char_index, cell_index = np.nonzero(inside)
-    else:
-        grid = np.full((len(tops), len(lefts)), -1, np.int64)
-        if painted:
-            rows, columns = zip(*painted, strict=True)
-            grid[list(rows), list(columns)] = list(painted.values())
-        row = np.searchsorted(tops, v, "right") - 1
-        column = np.searchsorted(lefts, h, "right") - 1
-        known = (row >= 0) & (column >= 0)
-        cell_index = np.where(known, grid[row.clip(0), column.clip(0)], -1)
-        boxes = np.array(table)[cell_index.clip(0)]
-        known &= (cell_index >= 0) & (h < boxes[:, 2]) & (v < boxes[:, 3])
-        char_index = np.flatnonzero(known)
-        cell_index = cell_index[char_index]
-    by_cell: dict[Box, list[Char]] = {}
-    order = np.argsort(cell_index, kind="stable")
-    for k, i in zip(cell_index[order].tolist(), char_index[order].tolist(), strict=True):
-        by_cell.setdefault(table[k], []).append(chars[i])
-    return by_cell
+        return char_index, cell_index
+    grid[r0, c0] = np.arange(len(table))
+    for k in spans.tolist():
+        grid[r0[k] : r1[k], c0[k] : c1[k]] = k
+    row = np.searchsorted(tops, v, "right") - 1
+    column = np.searchsorted(lefts, h, "right") - 1
+    known = (row >= 0) & (column >= 0)
+    cell_index = np.where(known, grid[row.clip(0), column.clip(0)], -1)
+    k = cell_index.clip(0)
+    known &= (cell_index >= 0) & (h < table.x1[k]) & (v < table.bottom[k])
+    char_index = np.flatnonzero(known)
+    return char_index, cell_index[char_index]
 
 
-def _outside(chars: list[Char], boxes: list[Box], x0, x1, top, bottom) -> list[Char]:
-    """The chars that overlap no table: pdfplumber's outside_bbox, where touching counts."""
+def _cell_texts(
+    count: int, chars: _Chars, blank: np.ndarray, char_index: np.ndarray, cell_index: np.ndarray
+) -> list[str]:
+    """`cell_text` of each of `count` cells, from (char, cell) pairs, on whole columns.
+
+    A cell on one line (the common case) is `_line_text` of its chars sorted by x0 (ties in
+    page order): a word ends at a blank or before a gap wider than X_TOLERANCE; that is found
+    here for every char at once. Cells of several lines go through `cell_text`.
+    """
+    texts = [""] * count
+    if not len(char_index):
+        return texts
+    s = np.lexsort((char_index, chars.x0[char_index], cell_index))
+    cell, char = cell_index[s], char_index[s]
+    starts = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1])))
+    tops = chars.top[char]
+    several = np.maximum.reduceat(tops, starts) > np.minimum.reduceat(tops, starts) + Y_TOLERANCE
+    lines = set(cell[starts].tolist())
+    if several.any():
+        ends = np.append(starts[1:], len(cell))
+        for k, a, b in zip(cell[starts][several].tolist(), starts[several].tolist(),
+                           ends[several].tolist(), strict=True):  # fmt: skip
+            texts[k] = cell_text(chars.tuples(np.sort(char[a:b]).tolist()))
+            lines.discard(k)
+    words = np.flatnonzero(~blank[char])  # places in the sorted chars of the non-blank ones
+    if not len(words):
+        return texts
+    word_cell = cell[words]
+    x0, x1 = chars.x0[char], chars.x1[char]
+    previous, current = words[:-1], words[1:]
+    # A space before a char: the previous non-blank one of its cell is before a blank (not
+    # right before it), or ends more than X_TOLERANCE left of it, or is a line apart.
+    spaced = np.zeros(len(words), bool)
+    spaced[1:] = (word_cell[1:] == word_cell[:-1]) & (
+        (current - previous > 1)
+        | (x0[current] > x1[previous] + X_TOLERANCE)
+        | (np.abs(tops[current] - tops[previous]) > Y_TOLERANCE)
+    )
+    first = np.flatnonzero(np.concatenate(([True], word_cell[1:] != word_cell[:-1])))
+    ligatures = chars.ligatures()
+    for k, text in zip(word_cell[first].tolist(), _spaced_text(chars.codes[char[words]], spaced,
+                                                                first), strict=True):  # fmt: skip
+        if k in lines:
+            texts[k] = (text.translate(_LIGATURES) if ligatures else text).strip()
+    return texts
+
+
+def _spaced_text(codes: np.ndarray, spaced: np.ndarray, starts: np.ndarray) -> list[str]:
+    """The text of these code points with a space before each that is `spaced`, cut at
+    `starts` (none of which is spaced)."""
+    shift = np.cumsum(spaced)
+    places = np.arange(len(codes)) + shift
+    out = np.empty(len(codes) + int(shift[-1]), np.uint32)
+    out[places] = codes
+    out[places[spaced] - 1] = 32
+    text = _decode(out)
+    bounds = [*places[starts].tolist(), len(out)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _table_rows(table: _Cells, texts: list[str]) -> list[tuple[float, list[str]]]:
+    """pdfplumber's Table.rows with the cells' texts: (row top, texts by column), "" where a
+    merged cell spans (pdfplumber's None)."""
+    tops, lefts, row, column = _grid(table)
+    grid = np.full((len(tops), len(lefts)), len(texts), np.int64)
+    grid[row, column] = np.arange(len(table))
+    by_cell = np.array([*texts, ""], object)
+    return list(zip(tops.tolist(), by_cell[grid].tolist(), strict=True))
+
+
+def _outside(chars: _Chars, boxes: list[Box]) -> np.ndarray:
+    """The chars that overlap no table (their places): pdfplumber's outside_bbox, where
+    touching counts."""
+    x0, x1, top, bottom = chars.x0, chars.x1, chars.top, chars.bottom
     keep = np.ones(len(chars), bool)
     for b0, b1, b2, b3 in boxes:
         width = np.minimum(x1, b2) - np.maximum(x0, b0)
         height = np.minimum(bottom, b3) - np.maximum(top, b1)
         keep &= ~((width >= 0) & (height >= 0) & (width + height > 0))
-    return [chars[i] for i in np.flatnonzero(keep).tolist()]
+    return np.flatnonzero(keep)
 
 
-def page_rows(
-    chars: list[Char], vertical: list[Edge], horizontal: list[Edge], number: int
-) -> list[Row]:
-    """The rows of juesuan.readers.pdf._page_rows, from chars and edges instead of pdfplumber."""
-    placed: list[_Placed] = []
-    found = tables(cells(intersections(*table_edges(vertical, horizontal))))
-    outside = chars
-    if found and chars:
-        columns = list(zip(*chars, strict=True))
-        x0s, x1s, tops, bottoms = (np.array(column, np.float64) for column in columns[:4])
-        h, v = (x0s + x1s) / 2, (tops + bottoms) / 2
-        for table in found:
-            by_cell = _cell_chars(table, chars, h, v)
-            for row_box, row_cells in table_rows(table):
-                texts = ["" if c is None else cell_text(by_cell.get(c, [])) for c in row_cells]
-                if any(texts):
-                    placed.append(_Placed(row_box[1], len(placed), tuple(texts), "r"))
-        outside = _outside(chars, [_bbox(table) for table in found], x0s, x1s, tops, bottoms)
-    # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures set
-    # a few points lower than their sentence rejoin it.
-    sizes = sorted(c[SIZE] for c in outside) or [10.0]
-    tolerance = max(3.0, 0.5 * sizes[len(sizes) // 2])
-    for text, top in text_lines(outside, tolerance):
+def _text_lines(
+    chars: _Chars, which: np.ndarray, blank: np.ndarray, y_tolerance: np.ndarray, page: np.ndarray
+) -> list[tuple[int, str, float]]:
+    """pdfplumber's extract_text_lines (not layout) of the chars at these places (in page
+    order), each page with its own tolerance (given for each char), on whole columns: (page,
+    text, top) of each line.
+
+    pdfplumber's words: chars clustered by top (within the tolerance, chained), each cluster
+    sorted by x0 (ties in page order); a word ends at a blank, before a gap wider than
+    X_TOLERANCE or a change of top beyond the tolerance. Its lines: consecutive words whose
+    tops cluster together.
+    """
+    if not len(which):
+        return []
+    cluster = _cluster_numbers(chars.top[which], y_tolerance[which], page[which])
+    order = np.lexsort((which, chars.x0[which], cluster))
+    s, cluster = which[order], cluster[order]
+    words = np.flatnonzero(~blank[s])  # places in the sorted chars of the non-blank ones
+    if not len(words):
+        return []
+    char = s[words]
+    x0, x1, top, tolerance = chars.x0[char], chars.x1[char], chars.top[char], y_tolerance[char]
+    same = cluster[words[1:]] == cluster[words[:-1]]
+    new = np.ones(len(words), bool)
+    new[1:] = ~same | (
+        (words[1:] - words[:-1] > 1)
+        | (x0[1:] > x1[:-1] + X_TOLERANCE)
+        | (np.abs(top[1:] - top[:-1]) > tolerance[1:])
+    )
+    word_starts = np.flatnonzero(new)
+    word_tops = np.minimum.reduceat(top, word_starts)
+    word_pages = page[char[word_starts]]
+    line = _cluster_numbers(word_tops, tolerance[word_starts], word_pages)
+    line_new = np.ones(len(word_starts), bool)
+    line_new[1:] = line[1:] != line[:-1]
+    line_starts = np.flatnonzero(line_new)
+    line_tops = np.minimum.reduceat(word_tops, line_starts).tolist()
+    spaced = new.copy()
+    spaced[word_starts[line_starts]] = False
+    texts = _spaced_text(chars.codes[char], spaced, word_starts[line_starts])
+    if chars.ligatures():
+        texts = [text.translate(_LIGATURES) for text in texts]
+    return list(zip(word_pages[line_starts].tolist(), texts, line_tops, strict=True))
+
+
+def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """`_cluster_ids` of each value within its group (a page), numbered across groups: distinct
+    values in order, chained within the tolerance (given for each value)."""
+    order = np.lexsort((values, group))
+    ordered = values[order]
+    numbers = np.empty(len(values), np.int64)
+    numbers[order[0]] = 0
+    # Equal values are not more than the tolerance apart: as if distinct values were chained.
+    later = order[1:]
+    new = (ordered[1:] > ordered[:-1] + tolerance[later]) | (group[later] != group[order[:-1]])
+    numbers[later] = np.cumsum(new)
+    return numbers
+
+
+@dataclass
+class _PageRead:
+    """A page's chars and tables, before the document's rows are made."""
+
+    number: int
+    chars: _Chars
+    tables: list[_Cells]
+
+
+def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
+    """The rows of juesuan.readers.pdf._page_rows of each page, from chars and tables instead of
+    pdfplumber; the chars of all pages are grouped into text at once."""
+    if not pages:
+        return {}
+    lengths = [len(page.chars) for page in pages]
+    starts = [0, *itertools.accumulate(lengths)]
+    chars = _Chars.joined([page.chars for page in pages])
+    blank = chars.blank()
+    placed: dict[int, list[_Placed]] = {page.number: [] for page in pages}
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []
+    found: list[tuple[int, _Cells, int]] = []  # page, table, its first cell's number
+    cell_count = 0
+    outside: list[np.ndarray] = []
+    tolerances = []
+    for page, start in zip(pages, starts, strict=False):
+        c = page.chars
+        which = np.arange(len(c))
+        if page.tables and len(c):
+            h, v = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+            for table in page.tables:
+                char_index, cell_index = _cell_chars(table, h, v)
+                pairs.append((char_index + start, cell_index + cell_count))
+                found.append((page.number, table, cell_count))
+                cell_count += len(table)
+            which = _outside(c, [table.bbox() for table in page.tables])
+        # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures
+        # set a few points lower than their sentence rejoin it.
+        sizes = np.sort(c.size[which]) if len(which) else np.array([10.0])
+        tolerances.append(max(3.0, 0.5 * float(sizes[len(sizes) // 2])))
+        outside.append(which + start)
+    if pairs:
+        char_index, cell_index = (np.concatenate(part) for part in zip(*pairs, strict=True))
+        texts = _cell_texts(cell_count, chars, blank, char_index, cell_index)
+        for number, table, first in found:
+            rows = placed[number]
+            for top, row in _table_rows(table, texts[first : first + len(table)]):
+                if any(row):
+                    rows.append((top, len(rows), tuple(row), "r"))
+    page_of = np.repeat(np.arange(len(pages)), lengths)
+    tolerance = np.array(tolerances)[page_of]
+    for k, text, top in _text_lines(chars, np.concatenate(outside), blank, tolerance, page_of):
         text = text.strip()
         if text:
-            placed.append(_Placed(top, len(placed), (text,), "l"))
-    placed.sort(key=lambda p: (round(p.top, 1), p.order))
+            rows = placed[pages[k].number]
+            rows.append((top, len(rows), (text,), "l"))
+    return {number: _numbered(items, number) for number, items in placed.items()}
+
+
+def _numbered(placed: list[_Placed], number: int) -> list[Row]:
+    """The page's rows in reading order, with their refs."""
+    placed.sort(key=lambda p: (round(p[0], 1), p[1]))
     rows: list[Row] = []
     counters = {"r": 0, "l": 0}
-    for item in placed:
-        counters[item.kind] += 1
-        rows.append(Row(item.cells, f"p{number} {item.kind}{counters[item.kind]}", page=number))
+    for _, _, cells, kind in placed:
+        counters[kind] += 1
+        rows.append(Row(cells, f"p{number} {kind}{counters[kind]}", page=number))
     return rows
+
+
+def page_tables(vertical: list[Edge], horizontal: list[Edge]) -> list[_Cells]:
+    """pdfplumber's find_tables (`lines` strategy) from the page's edges."""
+    return find_tables([(vertical, horizontal)])[0]
+
+
+def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[list[_Cells]]:
+    """pdfplumber's find_tables (`lines` strategy) of each page, from its edges: the edges of
+    each page snapped and joined, then the points, cells and tables of all pages at once."""
+    vertical: list[Edge] = []
+    horizontal: list[Edge] = []
+    v_page: list[int] = []
+    h_page: list[int] = []
+    for k, edges in enumerate(pages):
+        v, h = table_edges(*edges)
+        vertical += v
+        horizontal += h
+        v_page += [k] * len(v)
+        h_page += [k] * len(h)
+    found: list[list[_Cells]] = [[] for _ in pages]
+    for table in tables(cells(intersections(vertical, horizontal, v_page, h_page))):
+        found[int(table.page[0])].append(table)
+    return found
 
 
 @dataclass(frozen=True)
@@ -911,35 +1538,48 @@ class PageText:
     rows: list[Row] | None
 
 
-def read_page(page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool) -> PageText:
-    """One page as juesuan.readers.pdf reads it; `None` rows where it would OCR the page: fewer
-    than `min_chars` characters and an image (and `ocr`)."""
+def read_page(
+    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool, scratch: _Scratch | None = None
+) -> tuple[_Chars, tuple[list[Edge], list[Edge]]] | PageText:
+    """One page's chars and edges, as juesuan.readers.pdf reads it; `None` rows where it would
+    OCR the page: fewer than `min_chars` characters and an image (and `ocr`)."""
     frame = _Frame.of(page)
     objects = _page_objects(_handle(page.raw))
     textpage = page.get_textpage()
     try:
-        chars = page_chars(_handle(textpage.raw), frame, objects.texts)
+        chars = page_chars(_handle(textpage.raw), frame, objects.texts, objects.forms, scratch)
     finally:
         textpage.close()
     if len(chars) < min_chars and ocr and objects.images:
         return PageText(number, None)
-    return PageText(number, page_rows(chars, *page_edges(objects.paths, frame), number))
+    return chars, page_edges(objects.paths, frame, objects.forms, scratch)
 
 
 def read_pages(
     path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
 ) -> tuple[list[PageText], int]:
-    """The pages of a PDF (the first `max_pages`), and its page count."""
+    """The pages of a PDF (the first `max_pages`), and its page count. The pages are read one
+    by one; their tables found and their chars grouped into rows all at once."""
     document = pdfium.PdfDocument(str(path))
     try:
         page_count = len(document)
-        pages = []
+        pages: list = []
+        scratch = _scratch()
         for index in range(page_count)[:max_pages]:
             page = document[index]
             try:
-                pages.append(read_page(page, index + 1, min_chars, ocr))
+                pages.append(read_page(page, index + 1, min_chars, ocr, scratch))
             finally:
                 page.close()
-        return pages, page_count
     finally:
         document.close()
+    read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]
+    found = find_tables([edges for _, (_, edges) in read])
+    rows = document_rows(
+        [_PageRead(n, chars, tables) for (n, (chars, _)), tables in zip(read, found, strict=True)]
+    )
+    texts = [
+        page if isinstance(page, PageText) else PageText(n, rows[n])
+        for n, page in enumerate(pages, 1)
+    ]
+    return texts, page_count
