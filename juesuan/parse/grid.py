@@ -74,7 +74,7 @@ class Segment:
         return any(column.item for column in self.amount_cols)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One labelled entry of a row: its code or label and its amount cells."""
 
@@ -233,8 +233,16 @@ def _role(cell: str) -> str | None:
 
 
 def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
-    """The segments of a table, from its header rows."""
-    levels = [list(row.cells) + [""] * (width - len(row.cells)) for row in header]
+    """The segments of a table, from its header rows.
+
+    Documents of one template print the same headers: the segments of a header are worked out
+    once (they are not changed afterwards; the entries of each table refer to them)."""
+    return list(_columns(table_no, tuple(row.cells for row in header), width))
+
+
+@lru_cache(maxsize=1 << 10)
+def _columns(table_no: str, header: tuple[tuple[str, ...], ...], width: int) -> list[Segment]:
+    levels = [list(cells) + [""] * (width - len(cells)) for cells in header]
     if not levels:
         return []
     segments: list[Segment] = []
@@ -450,13 +458,14 @@ def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
     entries: list[Entry] = []
     items = [segment.columns_are_items for segment in segments]
     for row in rows:
-        kinds = [_kind(cell) for cell in row.cells]
-        positional = [
-            _positional(segment, row, kinds, is_items)
-            for segment, is_items in zip(segments, items, strict=True)
-        ]
-        if all(entry is not None for entry in positional):
-            entries.extend(e for e in positional if e and (e.code or e.label or e.printed))
+        kinds = list(map(_kind, row.cells))
+        positional = []
+        for segment, is_items in zip(segments, items, strict=True):
+            entry = _positional(segment, row, kinds, is_items)
+            if entry is None:  # the cells have shifted: read by their tokens
+                entries.extend(_by_tokens(segments, row, kinds))
+                break
+            positional.append(entry)
         else:
-            entries.extend(_by_tokens(segments, row, kinds))
+            entries.extend(e for e in positional if e.code or e.label or e.printed)
     return entries
