@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from juesuan.textnorm import label_key
@@ -111,9 +111,13 @@ def function_class_names() -> dict[str, str]:
     return {row["code"]: row["name"] for row in _rows("function_classes.csv")}
 
 
+_LABEL_IN_TITLE = re.compile(r"公开\d+表|表[一二三四五六七八九]$")
+
+
+@lru_cache(maxsize=1 << 14)
 def match_title(text: str) -> TableSpec | None:
     key = label_key(text)
-    key = re.sub(r"公开\d+表|表[一二三四五六七八九]$", "", key)
+    key = _LABEL_IN_TITLE.sub("", key)
     for spec in table_specs():
         if spec.title_pattern.match(key):
             return spec
@@ -126,16 +130,20 @@ def parent_items() -> frozenset[str]:
     return frozenset(alias.parent for alias in item_aliases() if alias.parent)
 
 
+@cache
+def _aliases_by_label() -> dict[tuple[str, str | None, str], tuple[ItemAlias, ...]]:
+    """The item aliases by (table, side, label), in the order of items.csv."""
+    found: dict[tuple[str, str | None, str], list[ItemAlias]] = {}
+    for alias in item_aliases():
+        found.setdefault((alias.table_no, alias.side, alias.label), []).append(alias)
+    return {key: tuple(aliases) for key, aliases in found.items()}
+
+
 def lookup_item(
     table_no: str, side: str | None, label: str, parent: str | None
 ) -> ItemAlias | None:
     """The canonical item of a row label; children of the current parent row are tried first."""
-    key = label_key(label)
-    candidates = [
-        alias
-        for alias in item_aliases()
-        if alias.table_no == table_no and alias.side == side and alias.label == key
-    ]
+    candidates = _aliases_by_label().get((table_no, side, label_key(label)), ())
     for alias in candidates:
         if parent is not None and alias.parent == parent:
             return alias
@@ -145,6 +153,7 @@ def lookup_item(
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def match_measure(table_no: str, side: str | None, header: str) -> str | None:
     key = label_key(header)
     if not key:
@@ -155,6 +164,7 @@ def match_measure(table_no: str, side: str | None, header: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def match_item_in_header(table_no: str, header: str) -> str | None:
     """For tables whose columns are items (三公): the most specific item alias in the header."""
     key = label_key(header)

@@ -3,14 +3,17 @@
 NFKC folds full-width digits, letters and brackets to their ordinary forms (（ → (, ２ → 2) while
 keeping Chinese characters; spaces inside labels are extraction debris (`因 公 出 国`, `本年收入合
 计`) and are dropped for matching. Quotes are dropped because PDF fonts split them off titles.
+
+The same cells and labels come back many times in a document (and across documents: headers,
+row names, `-`), so the normal forms are memoised: pure functions of a string, bounded caches.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-_SPACES = re.compile(r"\s+")
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 # 一、 十二、 (一) （一） 1. 1、 1) ① — a row or section number printed before the label.
 _ENUMERATION = re.compile(
@@ -21,26 +24,33 @@ _ENUMERATION = re.compile(
     r"|\(\d{1,2}\)"
     r"|[①-⑳])"
 )
+_MEMO = 1 << 16  # entries per cache: far more than the distinct strings of one document
+_normalize = unicodedata.normalize
 
 
 def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return _normalize("NFKC", text)
 
 
+@lru_cache(maxsize=_MEMO)
 def compact(text: str) -> str:
     """NFKC with every space removed: the form labels are compared in."""
-    return _SPACES.sub("", nfkc(text))
+    # str.split() and the regex \s split on the same (Unicode) whitespace.
+    return "".join(_normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=_MEMO)
 def strip_enumeration(text: str) -> str:
     return _ENUMERATION.sub("", text, count=1)
 
 
+@lru_cache(maxsize=_MEMO)
 def label_key(text: str) -> str:
     """The matching key of a row label or header cell: compact, unquoted, unnumbered."""
     return strip_enumeration(_QUOTES.sub("", compact(text)))
 
 
+@lru_cache(maxsize=_MEMO)
 def printed_name(text: str) -> str:
     """The `name` of a line item: NFKC, spaces and leading enumeration removed (TABLES.md)."""
     return strip_enumeration(compact(text))

@@ -59,23 +59,54 @@ class CheckResult:
 
 
 class Amounts:
-    """The printed amounts of one document, by canonical key, with their units."""
+    """The printed amounts of one document, by canonical key, with their units.
+
+    Indexed once (codes, measures and rows per table) so that each check looks up what it needs
+    instead of scanning every amount: a document prints some five hundred of them.
+    """
 
     def __init__(self, items: Iterable[LineItem]) -> None:
         self.by_key: dict[Key, LineItem] = {item.key: item for item in items}
         self.codes: dict[tuple[str, str | None, str], set[str]] = defaultdict(set)
-        for item in self.by_key.values():
-            if item.code:
-                self.codes[(item.table_no, item.side, item.measure)].add(item.code)
+        self._measures: dict[str, set[str]] = defaultdict(set)
+        self._rows: dict[tuple[str, str | None], set[tuple[str | None, str | None]]] = defaultdict(
+            set
+        )
+        codes, measures, rows = self.codes, self._measures, self._rows
+        for table, side, code, item, measure in self.by_key:
+            if code:
+                codes[(table, side, measure)].add(code)
+            measures[table].add(measure)
+            rows[(table, side)].add((code, item))
 
     def get(self, table: str, side: str | None, code: str | None, item: str | None, measure: str):
         return self.by_key.get((table, side, code, item, measure))
 
     def measures(self, table: str) -> set[str]:
-        return {key[4] for key in self.by_key if key[0] == table}
+        return set(self._measures.get(table, ()))
 
     def has_table(self, table: str) -> bool:
-        return any(key[0] == table for key in self.by_key)
+        return table in self._measures
+
+    def rows(self, table: str, *sides: str | None) -> set[tuple[str | None, str | None]]:
+        """The (code, item) rows printed in a table: on the given sides, or on any."""
+        found: set[tuple[str | None, str | None]] = set()
+        for (printed_in, side), rows in self._rows.items():
+            if printed_in == table and (not sides or side in sides):
+                found |= rows
+        return found
+
+
+_ZERO = Decimal(0)
+_TOLERANCES: dict[tuple[int, Decimal], Decimal] = {}
+
+
+def _tolerance(parts: int, unit: Decimal) -> Decimal:
+    """parts × half a cent × the unit factor (a handful of distinct values: memoised)."""
+    found = _TOLERANCES.get((parts, unit))
+    if found is None:
+        found = _TOLERANCES[(parts, unit)] = parts * HALF_CENT * unit
+    return found
 
 
 def _compare(
@@ -89,21 +120,62 @@ def _compare(
     `same_value`: one amount printed in two tables. Either printing may be a sum of rounded
     items, so they may differ by one unit of the last digit (two halves), not half of one.
     """
-    present = [part for part in parts if part is not None]
-    if total is None or not present:
+    if total is None:
         return None
-    unit = max((UNIT_FACTORS[p.published_unit] for p in [total, *present]), default=Decimal(1))
-    return CheckResult(
-        check_id=check_id,
-        table_no=total.table_no,
-        row=total.code or total.item or "",
-        measure=total.measure,
-        total_key=total.key,
-        expected=sum((p.amount_yuan for p in present), Decimal(0)),
-        actual=total.amount_yuan,
-        parts=len(present),
-        tolerance=(2 if same_value else len(present)) * HALF_CENT * unit,
+    present = [part for part in parts if part is not None]
+    if not present:
+        return None
+    factors = UNIT_FACTORS
+    unit = factors[total.published_unit]
+    for part in present:
+        if (factor := factors[part.published_unit]) > unit:
+            unit = factor
+    return _result(
+        check_id,
+        total.table_no,
+        total.code or total.item or "",
+        total.measure,
+        (total.table_no, total.side, total.code, total.item, total.measure),
+        sum([p.amount_yuan for p in present], _ZERO),
+        total.amount_yuan,
+        len(present),
+        _tolerance(2 if same_value else len(present), unit),
     )
+
+
+_new = object.__new__
+
+
+def _result(
+    check_id: str,
+    table_no: str | None,
+    row: str,
+    measure: str,
+    total_key: Key | None,
+    expected: Decimal,
+    actual: Decimal,
+    parts: int,
+    tolerance: Decimal,
+    unit: str = "元",
+    source_ref: str | None = None,
+) -> CheckResult:
+    """CheckResult(...), built without the frozen dataclass's per-field object.__setattr__: a
+    document has hundreds of results, and that __init__ costs more than the check itself."""
+    result = _new(CheckResult)
+    result.__dict__.update(
+        check_id=check_id,
+        table_no=table_no,
+        row=row,
+        measure=measure,
+        total_key=total_key,
+        expected=expected,
+        actual=actual,
+        parts=parts,
+        tolerance=tolerance,
+        unit=unit,
+        source_ref=source_ref,
+    )
+    return result
 
 
 CheckFunction = Callable[[Amounts], Iterator[CheckResult | None]]
@@ -140,8 +212,9 @@ FUNCTIONAL_TABLES = ("02", "03", "05", "07", "08")
 
 
 def _classes(a: Amounts, table: str, side: str, measure: str) -> list[LineItem | None]:
+    get = a.by_key.get
     return [
-        a.get(table, side, code, None, measure) for code in sorted(a.codes[(table, side, measure)])
+        get((table, side, code, None, measure)) for code in sorted(a.codes[(table, side, measure)])
     ]
 
 
@@ -235,30 +308,34 @@ def _04_expenditure_subtotal(a: Amounts):
 @check("04.row_sum", "04: 合计 = general public budget + government fund + state capital, per row")
 def _04_row_sum(a: Amounts):
     funds = ["general_public_budget", "government_fund", "state_capital"]
-    rows = {(key[2], key[3]) for key in a.by_key if key[0] == "04" and key[1] == "expenditure"}
-    for code, item in sorted(rows, key=str):
-        parts = [a.get("04", "expenditure", code, item, fund) for fund in funds]
-        yield _compare("04.row_sum", a.get("04", "expenditure", code, item, "total"), parts)
+    get = a.by_key.get
+    for code, item in sorted(a.rows("04", "expenditure"), key=str):
+        parts = [get(("04", "expenditure", code, item, fund)) for fund in funds]
+        yield _compare("04.row_sum", get(("04", "expenditure", code, item, "total")), parts)
 
 
-def _children(codes: set[str], parent: str) -> list[str]:
-    """The direct children of a code among those printed: 201 → 20106, 20106 → 2010601."""
-    length = len(parent) + 2
-    return sorted(code for code in codes if len(code) == length and code.startswith(parent))
+def _families(codes: set[str]) -> dict[str, list[str]]:
+    """The direct children of each printed code: 201 → 20106, 20106 → 2010601."""
+    families: dict[str, list[str]] = {}
+    for code in codes:
+        if len(code) in (5, 7):
+            families.setdefault(code[:-2], []).append(code)
+    return families
 
 
 @check("functional.parent_sum", "02/03/05/07/08: each 类 = Σ its 款, each 款 = Σ its 项")
 def _parent_sum(a: Amounts):
+    get = a.by_key.get
     for table in FUNCTIONAL_TABLES:
         for measure in sorted(a.measures(table)):
             codes = a.codes[(table, None, measure)]
+            families = _families(codes)
             for parent in sorted(code for code in codes if len(code) in (3, 5)):
-                children = _children(codes, parent)
+                children = families.get(parent)
                 if children:
-                    parts = [a.get(table, None, c, None, measure) for c in children]
-                    yield _compare(
-                        f"{table}.parent_sum", a.get(table, None, parent, None, measure), parts
-                    )
+                    parts = [get((table, None, c, None, measure)) for c in sorted(children)]
+                    total = get((table, None, parent, None, measure))
+                    yield _compare("functional.parent_sum", total, parts)
 
 
 @check("functional.total_sum", "02/03/05/07/08: 合计 = Σ 类 rows")
@@ -269,26 +346,29 @@ def _total_sum(a: Amounts):
             classes = [c for c in codes if len(c) == 3]
             if not classes:  # some documents print only 项 rows
                 classes = [c for c in codes if len(c) == 7]
-            parts = [a.get(table, None, c, None, measure) for c in sorted(classes)]
-            yield _compare(f"{table}.total_sum", a.get(table, None, None, "total", measure), parts)
+            parts = [a.by_key.get((table, None, c, None, measure)) for c in sorted(classes)]
+            total = a.by_key.get((table, None, None, "total", measure))
+            yield _compare("functional.total_sum", total, parts)
 
 
 @check("functional.row_sum", "02/03/05/07/08: each row's total = Σ its columns")
 def _row_sum(a: Amounts):
+    get = a.by_key.get
     for table, (total_measure, measures) in ROW_SUMS.items():
-        rows = {(key[2], key[3]) for key in a.by_key if key[0] == table}
-        for code, item in sorted(rows, key=str):
-            parts = [a.get(table, None, code, item, m) for m in measures]
-            yield _compare(f"{table}.row_sum", a.get(table, None, code, item, total_measure), parts)
+        for code, item in sorted(a.rows(table), key=str):
+            parts = [get((table, None, code, item, m)) for m in measures]
+            total = get((table, None, code, item, total_measure))
+            yield _compare("functional.row_sum", total, parts)
 
 
 @check("06.parent_sum", "06: each economic 类 = Σ its 款")
 def _06_parent_sum(a: Amounts):
     codes = a.codes[("06", None, "final")]
+    families = _families(codes)
     for parent in sorted(c for c in codes if len(c) == 3):
-        children = _children(codes, parent)
+        children = families.get(parent)
         if children:
-            parts = [a.get("06", None, c, None, "final") for c in children]
+            parts = [a.get("06", None, c, None, "final") for c in sorted(children)]
             yield _compare("06.parent_sum", a.get("06", None, parent, None, "final"), parts)
 
 
@@ -376,7 +456,9 @@ def run_identities(items: Iterable[LineItem]) -> list[CheckResult]:
     amounts = Amounts(items)
     results: list[CheckResult] = []
     for registered, function in REGISTRY:
-        results.extend(
-            replace(r, check_id=registered.id) for r in function(amounts) if r is not None
-        )
+        for result in function(amounts):
+            if result is not None:
+                if result.check_id != registered.id:  # each check reports under its own id
+                    result = replace(result, check_id=registered.id)
+                results.append(result)
     return results

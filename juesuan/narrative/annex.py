@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from juesuan.amounts import AmountError, parse_amount, to_yuan
 from juesuan.narrative.records import Evaluation, Funding, Indicator, Task, Unparsed
-from juesuan.narrative.sections import part_rows
+from juesuan.narrative.sections import part_span
+from juesuan.parse.lines import lines
 from juesuan.readers import Row
 from juesuan.textnorm import compact, label_key, strip_enumeration
 
@@ -304,11 +305,15 @@ def _is_title(row: Row) -> bool:
 
 def read_annex(rows: Sequence[Row]) -> AnnexResult:
     """Every self-evaluation table after 第五部分 (or anywhere, when there is no such part)."""
-    region = part_rows(rows, "五")
+    span = part_span(rows, "五")
+    text = lines(rows)
+    keys, filled = text.keys, text.filled
     tables: list[_Table] = []
     current: _Table | None = None
-    for row in region if region is not None else rows:
-        if _is_title(row):
+    for index in span if span is not None else range(len(rows)):
+        row = rows[index]
+        key = keys[index]
+        if len(filled[index]) == 1 and len(key) <= 40 and _TITLE.search(key):  # _is_title
             if current is not None and not current.has_content:
                 current.title, current.ref = row.text.strip(), row.ref
                 continue

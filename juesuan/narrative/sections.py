@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from juesuan.narrative.records import Heading
 from juesuan.narrative.vocab import topic_of
+from juesuan.parse.lines import lines
 from juesuan.readers import Row
 from juesuan.textnorm import compact
 
@@ -65,17 +66,21 @@ def part_rows(rows: Sequence[Row], numeral: str) -> tuple[Row, ...] | None:
     Among several headings of the part (table of contents, running headers), the first one with
     content before the next part heading is the part.
     """
-    for start, row in enumerate(rows):
-        match = _PART.match(compact(row.text))
-        if not match or match.group(1) != numeral:
+    span = part_span(rows, numeral)
+    return None if span is None else tuple(rows[span.start : span.stop])
+
+
+def part_span(rows: Sequence[Row], numeral: str) -> range | None:
+    """`part_rows` as the indices of the rows."""
+    text = lines(rows)
+    keys, filled, texts = text.keys, text.filled, text.texts
+    parts = [index for index, key in enumerate(keys) if _PART.match(key)]
+    for position, start in enumerate(parts):
+        if _PART.match(keys[start]).group(1) != numeral:  # type: ignore[union-attr]
             continue
-        body: list[Row] = []
-        for following in rows[start + 1 :]:
-            if _PART.match(compact(following.text)):
-                break
-            body.append(following)
-        if any(_is_content(r) for r in body):
-            return tuple(body)
+        body = range(start + 1, parts[position + 1] if position + 1 < len(parts) else len(keys))
+        if any(len(filled[i]) >= 2 or _CONTENT.search(texts[i]) for i in body):  # _is_content
+            return body
     return None
 
 
@@ -84,16 +89,18 @@ def _explanation_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
     found = part_rows(rows, "三")
     if found is not None:
         return found
-    for start, row in enumerate(rows):
-        text = row.text.strip()
-        if len(row.filled) == 1 and _SECTION.match(text) and topic_of(text) == "overall":
-            body: list[Row] = []
-            for following in rows[start:]:
-                if _GLOSSARY.match(compact(following.text)):
-                    break
-                body.append(following)
-            if any(_is_content(r) for r in body[1:]):
-                return tuple(body)
+    text = lines(rows)
+    keys, filled, texts = text.keys, text.filled, text.texts
+    for start, text_of_row in enumerate(texts):
+        stripped = text_of_row.strip()
+        if len(filled[start]) == 1 and _SECTION.match(stripped) and topic_of(stripped) == "overall":
+            stop = start
+            while stop < len(rows) and not _GLOSSARY.match(keys[stop]):
+                stop += 1
+            if any(
+                len(filled[i]) >= 2 or _CONTENT.search(texts[i]) for i in range(start + 1, stop)
+            ):
+                return tuple(rows[start:stop])
     return ()
 
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from juesuan.catalogue import TABLE_NUMBERS
 from juesuan.parse.finder import NO_DATA, TableBlock, find_tables
-from juesuan.parse.grid import columns, read_rows, split_header, split_meta
+from juesuan.parse.grid import columns, read_rows, split_header, split_meta_lines
+from juesuan.parse.lines import lines
 from juesuan.parse.metadata import most_common, read_cover
 from juesuan.parse.tables import line_items
 from juesuan.readers import Row, SourceDocument
@@ -21,6 +22,7 @@ def parse_source(source: SourceDocument) -> ParsedDocument:
 
 def parse_rows(rows: Sequence[Row], page_count: int = 1) -> ParsedDocument:
     """Parse a document's rows. Budgets and unknown documents come back with no tables read."""
+    rows = tuple(rows)  # the text of the rows is worked out once (parse.lines), for this tuple
     cover = read_cover(rows)
     blocks, duplicates = find_tables(rows)
     findings = [
@@ -41,7 +43,15 @@ def parse_rows(rows: Sequence[Row], page_count: int = 1) -> ParsedDocument:
     if kind != "final_accounts":
         return parsed
 
-    metas = {block.spec.table_no: split_meta(block.rows) for block in blocks}
+    text = lines(rows)
+    metas = {
+        block.spec.table_no: split_meta_lines(
+            block.rows,
+            text.filled[block.start : block.start + len(block.rows)],
+            text.keys[block.start : block.start + len(block.rows)],
+        )
+        for block in blocks
+    }
     document_unit = most_common([meta.unit for meta, _rows in metas.values()])
     parsed.published_unit = document_unit
     parsed.department_name = (

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from juesuan.catalogue import TableSpec, match_title
+from juesuan.parse.lines import lines
 from juesuan.readers import Row
 from juesuan.textnorm import compact
 
@@ -24,6 +25,7 @@ class TableBlock:
     spec: TableSpec
     title_row: Row
     rows: tuple[Row, ...]  # everything between this title and the next table or section
+    start: int = field(default=0, compare=False, repr=False)  # index of rows[0] in the document
 
 
 def is_title(row: Row) -> TableSpec | None:
@@ -35,28 +37,33 @@ def is_title(row: Row) -> TableSpec | None:
     return match_title(text)
 
 
-def _is_grid(row: Row) -> bool:
-    return len(row.filled) >= 2
-
-
 def find_tables(rows: Sequence[Row]) -> tuple[list[TableBlock], list[tuple[Row, str]]]:
     """The table blocks, first occurrence per table, and the titles seen again (as duplicates)."""
-    titles = [(index, spec) for index, row in enumerate(rows) if (spec := is_title(row))]
+    found = lines(rows)
+    filled, texts, keys = found.filled, found.texts, found.keys
+    titles = [
+        (index, spec)
+        for index, key in enumerate(keys)
+        if len(filled[index]) <= 2
+        and len(key) <= _MAX_TITLE_LENGTH
+        and (spec := match_title(texts[index]))
+    ]  # is_title, on the text worked out once
     blocks: dict[str, TableBlock] = {}
     duplicates: list[tuple[Row, str]] = []
     for position, (start, spec) in enumerate(titles):
         end = titles[position + 1][0] if position + 1 < len(titles) else len(rows)
-        body: list[Row] = []
-        for row in rows[start + 1 : end]:
-            if _SECTION.match(compact(row.text)):
-                break
-            body.append(row)
-        if not any(_is_grid(row) for row in body) and not any(
-            NO_DATA.search(row.text) for row in body
+        stop = start + 1
+        while stop < end and not _SECTION.match(keys[stop]):
+            stop += 1
+        body = range(start + 1, stop)
+        if not any(len(filled[i]) >= 2 for i in body) and not any(
+            NO_DATA.search(texts[i]) for i in body
         ):
             continue  # a table-of-contents entry or a mention in prose
         if spec.table_no in blocks:
             duplicates.append((rows[start], spec.table_no))
             continue
-        blocks[spec.table_no] = TableBlock(spec=spec, title_row=rows[start], rows=tuple(body))
+        blocks[spec.table_no] = TableBlock(
+            spec=spec, title_row=rows[start], rows=tuple(rows[start + 1 : stop]), start=start + 1
+        )
     return sorted(blocks.values(), key=lambda b: b.spec.table_no), duplicates

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from juesuan.amounts import find_unit, has_decimal_point, is_blank, looks_like_amount
 from juesuan.catalogue import (
@@ -20,6 +21,7 @@ from juesuan.catalogue import (
     match_item_in_header,
     match_measure,
 )
+from juesuan.parse.lines import lines
 from juesuan.readers import Row
 from juesuan.textnorm import compact, label_key
 
@@ -72,7 +74,7 @@ class Segment:
         return any(column.item for column in self.amount_cols)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One labelled entry of a row: its code or label and its amount cells."""
 
@@ -98,28 +100,35 @@ def split_meta(rows: Sequence[Row]) -> tuple[BlockMeta, list[Row]]:
     A note (注：/说明：) after the data has started ends the table; a note before it is template
     debris (`注：本表为公开表样…`) and the grid that follows is still the table.
     """
+    found = lines(rows)
+    return split_meta_lines(rows, found.filled, found.keys)
+
+
+def split_meta_lines(
+    rows: Sequence[Row], filled_cells: Sequence[Sequence[str]], keys: Sequence[str]
+) -> tuple[BlockMeta, list[Row]]:
+    """`split_meta`, given each row's filled cells and compact text (see parse.lines)."""
     meta = BlockMeta()
     table_rows: list[Row] = []
     over = False
-    for row in rows:
-        text = compact(row.text)
-        first = compact(row.filled[0]) if row.filled else ""
+    for row, filled, text in zip(rows, filled_cells, keys, strict=True):
+        first = compact(filled[0]) if filled else ""
         if _NOTE.match(first):
             meta.notes.append(row.text)  # later notes still matter (本表无数据)
             over = over or any(_has_data(r) for r in table_rows)
             continue
         if over:
             continue
-        if not table_rows or len(row.filled) <= 2:
+        if not table_rows or len(filled) <= 2:
             consumed = False
             if label := _LABEL.search(text):
                 meta.printed_label = meta.printed_label or label.group(0)
                 consumed = True
-            for cell in row.filled:
+            for cell in filled:
                 if dept := _DEPARTMENT.match(compact(cell)):
                     meta.department_name = meta.department_name or dept.group("name")
                     consumed = True
-                if unit := find_unit(cell):
+                if unit := _unit(cell):
                     meta.unit = meta.unit or unit
                     consumed = True
             if _YEAR_LINE.match(text):
@@ -129,24 +138,35 @@ def split_meta(rows: Sequence[Row]) -> tuple[BlockMeta, list[Row]]:
                 consumed = True
             if consumed:
                 continue
-        if meta.notes and len(row.filled) < 2 and not _has_data(row):
+        if meta.notes and len(filled) < 2 and not _has_data(row):
             continue  # prose between an instruction note and the grid
         table_rows.append(row)
     return meta, table_rows
 
 
+_unit = lru_cache(maxsize=1 << 14)(find_unit)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_decimal_amount(cell: str) -> bool:
+    return has_decimal_point(cell) and looks_like_amount(cell)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_data_cell(cell: str) -> bool:
+    """An amount with decimals, or a total label."""
+    return _is_decimal_amount(cell) or label_key(cell) in {"合计", "总计"}
+
+
 def _has_data(row: Row) -> bool:
     """A data row: an amount with decimals, or a total label (an empty table's 合计 row)."""
-    return any(
-        (has_decimal_point(cell) and looks_like_amount(cell)) or label_key(cell) in {"合计", "总计"}
-        for cell in row.filled
-    )
+    return any(map(_is_data_cell, row.cells))  # a blank cell is neither
 
 
 def _is_column_numbers(row: Row) -> bool:
     """The 栏次 row: labelled 栏次, or nothing but the column numbers 1, 2, 3 …"""
-    keys = [compact(cell) for cell in row.filled]
-    if any(key == "栏次" for key in keys):
+    keys = [compact(cell) for cell in row.cells if cell.strip()]
+    if "栏次" in keys:
         return True
     numbers = [key for key in keys if key.isdigit()]
     return (
@@ -162,7 +182,7 @@ def split_header(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
         if _is_column_numbers(row):
             return list(rows[:index]), list(rows[index + 1 :])
     for index, row in enumerate(rows):
-        if any(has_decimal_point(cell) and looks_like_amount(cell) for cell in row.filled):
+        if any(map(_is_decimal_amount, row.cells)):  # a blank cell is no amount
             return list(rows[:index]), list(rows[index:])
     # No amount at all: the header is what has no total label in it (an empty table's 合计 row).
     for index, row in enumerate(rows):
@@ -198,6 +218,7 @@ def _resolve(
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def _role(cell: str) -> str | None:
     key = label_key(cell)
     if key in _CODE_PART_HEADERS:
@@ -212,8 +233,16 @@ def _role(cell: str) -> str | None:
 
 
 def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
-    """The segments of a table, from its header rows."""
-    levels = [list(row.cells) + [""] * (width - len(row.cells)) for row in header]
+    """The segments of a table, from its header rows.
+
+    Documents of one template print the same headers: the segments of a header are worked out
+    once (they are not changed afterwards; the entries of each table refer to them)."""
+    return list(_columns(table_no, tuple(row.cells for row in header), width))
+
+
+@lru_cache(maxsize=1 << 10)
+def _columns(table_no: str, header: tuple[tuple[str, ...], ...], width: int) -> list[Segment]:
+    levels = [list(cells) + [""] * (width - len(cells)) for cells in header]
     if not levels:
         return []
     segments: list[Segment] = []
@@ -280,6 +309,7 @@ def columns(table_no: str, header: Sequence[Row], width: int) -> list[Segment]:
 _CODE_LENGTHS = {3, 5, 7}
 
 
+@lru_cache(maxsize=1 << 14)
 def _digits(cell: str) -> str | None:
     key = compact(cell)
     return key if _CODE_DIGITS.match(key) else None
@@ -296,7 +326,10 @@ _BROKEN_AMOUNT = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _kind(cell: str) -> str:
+    """blank | amount | int | broken | text: a pure function of the cell, so memoised (a
+    document has a few thousand cells, many of them alike: `-`, `0.00`, its labels)."""
     if is_blank(cell):
         return "blank"
     if looks_like_amount(cell):
@@ -306,51 +339,85 @@ def _kind(cell: str) -> str:
     return "text"
 
 
-def _cell(cells: Sequence[str], col: int | None) -> str:
-    return cells[col] if col is not None and col < len(cells) else ""
+_NO_LABEL = frozenset({"amount", "int"})
+_LINENO = frozenset({"blank", "int"})
 
 
-def _positional(segment: Segment, row: Row) -> Entry | None:
-    """The entry at fixed positions, or None when a cell does not fit its column's role."""
+def _positional(
+    segment: Segment,
+    row: Row,
+    kinds: Sequence[str] | None = None,
+    items: bool | None = None,
+) -> Entry | None:
+    """The entry at fixed positions, or None when a cell does not fit its column's role.
+
+    `kinds` are the kinds of the row's cells and `items` the segment's `columns_are_items`,
+    when the caller has them already."""
     cells, ref = row.cells, row.ref
-    # 类/款/项 header cells can share a physical row with the 合计 row (a merged label cell).
-    code_parts = [_cell(cells, c) for c in segment.code_cols]
-    code_parts = ["" if label_key(part) in _CODE_PART_HEADERS else part for part in code_parts]
-    label = _cell(cells, segment.label_col)
-    if _kind(label) in {"amount", "int"}:
-        return None
-    lineno = _cell(cells, segment.lineno_col)
-    if _kind(lineno) not in {"blank", "int"}:
+    width = len(cells)
+    if kinds is None:
+        kinds = [_kind(cell) for cell in cells]
+    col = segment.label_col
+    if col is not None and col < width:
+        label = cells[col]
+        if kinds[col] in _NO_LABEL:
+            return None
+        label_blank = kinds[col] == "blank"
+    else:
+        label, label_blank = "", True
+    col = segment.lineno_col
+    if col is not None and col < width and kinds[col] not in _LINENO:
         return None
     amounts: list[tuple[Column, str]] = []
+    printed = False
     for column in segment.amount_cols:
-        cell = _cell(cells, column.index)
-        if _kind(cell) == "text":
-            return None
-        amounts.append((column, cell))
+        index = column.index
+        if index < width:
+            kind = kinds[index]
+            if kind == "text":
+                return None
+            printed = printed or kind != "blank"
+            amounts.append((column, cells[index]))
+        else:
+            amounts.append((column, ""))
     code = None
-    filled_parts = [part for part in code_parts if not is_blank(part)]
+    # 类/款/项 header cells can share a physical row with the 合计 row (a merged label cell).
+    filled_parts = [
+        cells[c]
+        for c in segment.code_cols
+        if c < width and kinds[c] != "blank" and label_key(cells[c]) not in _CODE_PART_HEADERS
+    ]
     if filled_parts:
         digits = [_digits(part) for part in filled_parts]
         if all(digits):
             code = "".join(d for d in digits if d)
-        elif len(filled_parts) == 1 and is_blank(label):
+        elif len(filled_parts) == 1 and label_blank:
             label = filled_parts[0]  # 合计 printed in the code column
+            label_blank = False
         else:
             return None
     if code is not None and len(code) not in _CODE_LENGTHS:
         return None
-    unlabelled = code is None and is_blank(label) and not segment.columns_are_items
-    if unlabelled and any(not is_blank(cell) for _column, cell in amounts):
+    if items is None:
+        items = segment.columns_are_items
+    if printed and code is None and label_blank and not items:
         return None  # an amount with nothing to say what it is: the cells have shifted
-    refs = {column.index: row.cell_ref(column.index) for column, _cell in amounts}
+    if row.cell_refs:
+        refs = {column.index: row.cell_ref(column.index) for column, _cell in amounts}
+    else:  # every cell is referenced by the row's ref, as Entry.ref_of gives it
+        refs = {}
     return Entry(segment, code, label or None, amounts, ref, positional=True, cell_refs=refs)
 
 
-def _by_tokens(segments: Sequence[Segment], row: Row) -> list[Entry]:
+def _by_tokens(
+    segments: Sequence[Segment], row: Row, kinds: Sequence[str] | None = None
+) -> list[Entry]:
     """Entries from the typed tokens in order, for rows whose cells have shifted."""
-    filled = [index for index, cell in enumerate(row.cells) if not is_blank(cell)]
+    if kinds is None:
+        kinds = [_kind(cell) for cell in row.cells]
+    filled = [index for index, kind in enumerate(kinds) if kind != "blank"]
     tokens = [row.cells[index] for index in filled]
+    types = [kinds[index] for index in filled]
     entries: list[Entry] = []
     position = 0
     for segment in segments:
@@ -365,19 +432,15 @@ def _by_tokens(segments: Sequence[Segment], row: Row) -> list[Entry]:
             code_parts.append(digits)
             position += 1
         label = None
-        if position < len(tokens) and _kind(tokens[position]) == "text":
+        if position < len(tokens) and types[position] == "text":
             label = tokens[position]
             position += 1
-        if (
-            segment.lineno_col is not None
-            and position < len(tokens)
-            and _kind(tokens[position]) == "int"
-        ):
+        if segment.lineno_col is not None and position < len(tokens) and types[position] == "int":
             position += 1
         amounts: list[tuple[Column, str]] = []
         refs: dict[int, str] = {}
         for column in segment.amount_cols:
-            if position < len(tokens) and _kind(tokens[position]) in {"amount", "int", "broken"}:
+            if position < len(tokens) and types[position] in {"amount", "int", "broken"}:
                 amounts.append((column, tokens[position]))
                 refs[column.index] = row.cell_ref(filled[position])
                 position += 1
@@ -393,10 +456,16 @@ def _by_tokens(segments: Sequence[Segment], row: Row) -> list[Entry]:
 
 def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
     entries: list[Entry] = []
+    items = [segment.columns_are_items for segment in segments]
     for row in rows:
-        positional = [_positional(segment, row) for segment in segments]
-        if all(entry is not None for entry in positional):
-            entries.extend(e for e in positional if e and (e.code or e.label or e.printed))
+        kinds = list(map(_kind, row.cells))
+        positional = []
+        for segment, is_items in zip(segments, items, strict=True):
+            entry = _positional(segment, row, kinds, is_items)
+            if entry is None:  # the cells have shifted: read by their tokens
+                entries.extend(_by_tokens(segments, row, kinds))
+                break
+            positional.append(entry)
         else:
-            entries.extend(_by_tokens(segments, row))
+            entries.extend(e for e in positional if e.code or e.label or e.printed)
     return entries

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
+from functools import lru_cache
 
 from juesuan.amounts import AmountError, is_blank, parse_amount, to_yuan
 from juesuan.catalogue import function_class_codes, lookup_item, parent_items
-from juesuan.parse.grid import Entry
-from juesuan.records import Finding, LineItem
+from juesuan.parse.grid import Entry, Segment
+from juesuan.records import Finding, LineItem, new_line_item
 from juesuan.textnorm import label_key, printed_name
 
 
@@ -21,6 +23,7 @@ def line_items(
     findings: list[Finding] = []
     seen: set[tuple] = set()
     parent: dict[str | None, str | None] = {}
+    parents = parent_items()
     for entry in entries:
         side = entry.segment.side
         keys = _keys(table_no, entry, parent.get(side))
@@ -30,16 +33,16 @@ def line_items(
                 findings.append(Finding(entry.ref, f"row not recognised: {label!r}", table_no))
             continue
         code, item = keys
-        if item in parent_items():
+        if item in parents:
             parent[side] = item
         elif not (item and parent.get(side) and item.startswith(f"{parent[side]}_")):
             parent[side] = None
+        name = printed_name(entry.label) if entry.label else None
+        refs = entry.cell_refs
         for column, cell in entry.cells:
-            try:
-                amount = parse_amount(cell) if not is_blank(cell) else _ZERO
-                yuan = to_yuan(amount, unit)
-            except AmountError as exc:
-                findings.append(Finding(entry.ref, str(exc), table_no))
+            yuan = _in_yuan(cell, unit)
+            if type(yuan) is str:  # why the cell is no amount
+                findings.append(Finding(entry.ref, yuan, table_no))
                 continue
             row_item = None if code else (column.item or item)
             if code is None and row_item is None:
@@ -47,26 +50,26 @@ def line_items(
                     Finding(entry.ref, f"column {column.header!r} names no category", table_no)
                 )
                 continue
-            record = LineItem(
-                table_no=table_no,
-                side=side,
-                code=code,
-                item=row_item,
-                name=printed_name(entry.label) if entry.label else column.header,
-                measure=column.measure,
-                amount_yuan=yuan,
-                published_unit=unit,
-                source_ref=entry.ref_of(column),
-            )
-            if record.key in seen:
+            key = (table_no, side, code, row_item, column.measure)  # the LineItem's key
+            if key in seen:
                 findings.append(
-                    Finding(
-                        entry.ref, f"a second amount for {record.key}; the first is kept", table_no
-                    )
+                    Finding(entry.ref, f"a second amount for {key}; the first is kept", table_no)
                 )
                 continue
-            seen.add(record.key)
-            items.append(record)
+            seen.add(key)
+            items.append(
+                new_line_item(
+                    table_no,
+                    side,
+                    code,
+                    row_item,
+                    column.header if name is None else name,
+                    column.measure,
+                    yuan,
+                    unit,
+                    refs.get(column.index, entry.ref),  # entry.ref_of(column)
+                )
+            )
     return items, findings
 
 
@@ -74,9 +77,20 @@ _ZERO = parse_amount("0")
 _TOTAL_LABELS = {"合计", "总计"}
 
 
+@lru_cache(maxsize=1 << 16)
+def _in_yuan(cell: str, unit: str) -> Decimal | str:
+    """The cell's amount in yuan (a blank is zero), or why it is none: memoised, as the same
+    amounts come back in several tables of a document."""
+    try:
+        amount = parse_amount(cell) if not is_blank(cell) else _ZERO
+        return to_yuan(amount, unit)
+    except AmountError as exc:
+        return str(exc)
+
+
 def _resolves(table_no: str, entry: Entry, label: str) -> bool:
-    probe = replace(entry, label=label, code=None)
-    return _keys(table_no, probe, None) is not None
+    """Whether `label` alone, without a code, names a row (`_keys` of the entry so labelled)."""
+    return _label_keys(table_no, entry.segment, label, None) is not None
 
 
 def _label_only(entry: Entry) -> bool:
@@ -93,12 +107,12 @@ def join_wrapped_names(table_no: str, entries: Sequence[Entry]) -> list[Entry]:
     joined: list[Entry] = []
     pending: Entry | None = None  # a name piece waiting for the numbers below it
     for index, entry in enumerate(entries):
-        previous = next((e for e in reversed(joined) if e.segment is entry.segment), None)
-        following = next((e for e in entries[index + 1 :] if e.segment is entry.segment), None)
         if _label_only(entry) and not _resolves(table_no, entry, entry.label or ""):
             if label_key(entry.label or "") in _TOTAL_LABELS:
                 joined.append(entry)
                 continue
+            previous = next((e for e in reversed(joined) if e.segment is entry.segment), None)
+            following = next((e for e in entries[index + 1 :] if e.segment is entry.segment), None)
             starts_next = (
                 following is not None
                 and not following.label
@@ -134,13 +148,22 @@ def _keys(table_no: str, entry: Entry, parent: str | None) -> tuple[str | None, 
         return None, None  # each column names its own item (三公)
     if entry.code:
         return entry.code, None
-    if not entry.label:
+    return _label_keys(table_no, entry.segment, entry.label, parent)
+
+
+def _label_keys(
+    table_no: str, segment: Segment, label: str | None, parent: str | None
+) -> tuple[str | None, str | None] | None:
+    """`_keys` of an entry without a code."""
+    if segment.columns_are_items:
+        return None, None
+    if not label:
         return None
-    alias = lookup_item(table_no, entry.segment.side, entry.label, parent)
+    alias = lookup_item(table_no, segment.side, label, parent)
     if alias:
         return None, alias.item
-    if entry.segment.side == "expenditure":
-        code = function_class_codes().get(label_key(entry.label))
+    if segment.side == "expenditure":
+        code = function_class_codes().get(label_key(label))
         if code:
             return code, None
     return None

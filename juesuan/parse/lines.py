@@ -1,0 +1,45 @@
+"""The text of a document's rows, worked out once per document.
+
+Finding the tables, splitting their metadata lines and finding the narrative's parts all look at
+each row's filled cells, its text and that text compacted; `Row` works them out again at every
+access. `lines(rows)` works them out once, and keeps those of the last document read (its rows
+are an immutable tuple), so that the narrative reader, given the same rows after the parser,
+does not work them out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from juesuan.readers import Row
+from juesuan.textnorm import compact
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Row by row: `filled` is `row.filled`, `texts` is `row.text`, `keys` is compact(text)."""
+
+    filled: list[tuple[str, ...]]
+    texts: list[str]
+    keys: list[str]
+
+
+_strip = str.strip
+_last: tuple[Sequence[Row], Lines] | None = None
+
+
+def lines(rows: Sequence[Row]) -> Lines:
+    global _last
+    last = _last
+    if last is not None and last[0] is rows:
+        return last[1]
+    texts = [" ".join(filter(None, row.cells)) for row in rows]
+    found = Lines(
+        filled=[tuple(filter(_strip, row.cells)) for row in rows],
+        texts=texts,
+        keys=[compact(text) for text in texts],
+    )
+    if type(rows) is tuple:  # a list could change before the next call: not kept
+        _last = (rows, found)
+    return found
