@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from juesuan.parse.metadata import read_cover
+from juesuan.parse.metadata import COVER_ROWS, read_cover
 from juesuan.rawstore import RawStore, StoredDocument, display_name
 from juesuan.readers import UnreadableDocument, detect_format, read_document
 from juesuan.workers import map_documents
@@ -61,7 +61,11 @@ def iter_source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, str | Non
 def identify(store: RawStore, doc: StoredDocument) -> StoredDocument:
     """Read the cover of a stored document and record what it is (or why it cannot be read)."""
     try:
-        source = read_document(store.object_path(doc), max_pages=COVER_PAGES)
+        # The title and the row after it are all a cover holds (read_cover); formats without
+        # pages stop there.
+        source = read_document(
+            store.object_path(doc), max_pages=COVER_PAGES, max_rows=COVER_ROWS + 1
+        )
     except UnreadableDocument as exc:
         return replace(doc, problem=str(exc).replace(doc.object_name, display_name(doc.file_name)))
     cover = read_cover(source.rows)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from juesuan.readers import Row
 from juesuan.textnorm import compact
 
-_COVER_ROWS = 12
+COVER_ROWS = 12
 _KIND = re.compile(r"(决算|预算)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _BARE_YEAR = re.compile(r"^((?:19|20)\d{2})$")
@@ -40,7 +40,7 @@ def read_cover(rows: Sequence[Row]) -> Cover:
     """
     lines: list[str] = []
     found = None
-    for index, row in enumerate(rows[:_COVER_ROWS]):
+    for index, row in enumerate(rows[:COVER_ROWS]):
         if len(row.filled) > 2:
             break
         text = compact(row.text)
