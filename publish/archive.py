@@ -152,6 +152,7 @@ class Archiver:
         self._tmp = tempfile.TemporaryDirectory(prefix="zip-", dir=scratch)
         self._pool = ThreadPoolExecutor(max(1, workers))
         self._jobs: dict[str, tuple[tuple[int, int], Future[_Deflated]]] = {}
+        self._submitted = 0  # names the scratch files
 
     def _stamp(self, rel: str) -> tuple[int, int]:
         st = (self.folder / rel).stat()
@@ -161,7 +162,8 @@ class Archiver:
         """Start deflating `files` (relative paths), the largest first."""
         stamps = {rel: self._stamp(rel) for rel in files if rel not in self._jobs}
         for rel in sorted(stamps, key=lambda r: (-stamps[r][0], r)):
-            target = Path(self._tmp.name) / str(len(self._jobs))
+            self._submitted += 1
+            target = Path(self._tmp.name) / str(self._submitted)
             self._jobs[rel] = (stamps[rel], self._pool.submit(_deflate, self.folder / rel, target))
 
     def write(self, name: str, top: str) -> Path:
