@@ -26,7 +26,7 @@ class LineItem:
 
 
 @dataclass(slots=True)
-class _UnfrozenLineItem:
+class _LineItemFields:
     """LineItem's fields in LineItem's slot layout, for `new_line_item`."""
 
     table_no: str
@@ -54,7 +54,7 @@ def new_line_item(
     """LineItem(...), the same object, made four times faster: a frozen dataclass sets each
     field through object.__setattr__, and a document has hundreds of line items. The fields are
     set on an unfrozen twin of the same slot layout, which then becomes a LineItem."""
-    record = _UnfrozenLineItem(
+    record = _LineItemFields(
         table_no, side, code, item, name, measure, amount_yuan, published_unit, source_ref
     )
     record.__class__ = LineItem  # type: ignore[assignment]

@@ -24,7 +24,9 @@ _ENUMERATION = re.compile(
     r"|\(\d{1,2}\)"
     r"|[①-⑳])"
 )
-_MEMO = 1 << 16  # entries per cache: far more than the distinct strings of one document
+# Entries per memo of this module and of the parser's per-cell memos: the distinct strings of a
+# document or two. Labels and headers recur in every document and stay; amounts pass through.
+MEMO_SIZE = 4096
 _normalize = unicodedata.normalize
 
 
@@ -32,25 +34,25 @@ def nfkc(text: str) -> str:
     return _normalize("NFKC", text)
 
 
-@lru_cache(maxsize=_MEMO)
+@lru_cache(maxsize=MEMO_SIZE)
 def compact(text: str) -> str:
     """NFKC with every space removed: the form labels are compared in."""
     # str.split() and the regex \s split on the same (Unicode) whitespace.
     return "".join(_normalize("NFKC", text).split())
 
 
-@lru_cache(maxsize=_MEMO)
+@lru_cache(maxsize=MEMO_SIZE)
 def strip_enumeration(text: str) -> str:
     return _ENUMERATION.sub("", text, count=1)
 
 
-@lru_cache(maxsize=_MEMO)
+@lru_cache(maxsize=MEMO_SIZE)
 def label_key(text: str) -> str:
     """The matching key of a row label or header cell: compact, unquoted, unnumbered."""
     return strip_enumeration(_QUOTES.sub("", compact(text)))
 
 
-@lru_cache(maxsize=_MEMO)
+@lru_cache(maxsize=MEMO_SIZE)
 def printed_name(text: str) -> str:
     """The `name` of a line item: NFKC, spaces and leading enumeration removed (TABLES.md)."""
     return strip_enumeration(compact(text))

@@ -9,10 +9,11 @@ evaluated (a missing table is reported by the table census, not here).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter, itemgetter
 
 from juesuan.amounts import UNIT_FACTORS
 from juesuan.records import LineItem
@@ -58,46 +59,67 @@ class CheckResult:
         return self.status != "error"
 
 
+_KEY = attrgetter("table_no", "side", "code", "item", "measure")  # LineItem.key
+
+
+class _Codes(dict):
+    """The codes printed per (table, side, measure): those of a table worked out when one of
+    them is first asked for; none (an empty set) for what is not printed."""
+
+    def __init__(self, tables: dict[str, list[Key]]) -> None:
+        super().__init__()
+        self.tables = tables
+        self.done: set[str] = set()
+
+    def __missing__(self, wanted: tuple[str, str | None, str]) -> set[str]:
+        table = wanted[0]
+        if table not in self.done:
+            self.done.add(table)
+            for key in self.tables.get(table, ()):
+                if code := key[2]:
+                    if (codes := self.get((table, key[1], key[4]))) is None:
+                        self[(table, key[1], key[4])] = {code}
+                    else:
+                        codes.add(code)
+            if wanted in self:
+                return self[wanted]
+        found = self[wanted] = set()
+        return found
+
+
 class Amounts:
     """The printed amounts of one document, by canonical key, with their units.
 
-    Indexed once (codes, measures and rows per table) so that each check looks up what it needs
-    instead of scanning every amount: a document prints some five hundred of them.
+    Grouped by table, so that each check looks up what it needs instead of scanning every
+    amount: a document prints some five hundred.
     """
 
     def __init__(self, items: Iterable[LineItem]) -> None:
-        self.by_key: dict[Key, LineItem] = {item.key: item for item in items}
-        self.codes: dict[tuple[str, str | None, str], set[str]] = defaultdict(set)
-        self._measures: dict[str, set[str]] = defaultdict(set)
-        self._rows: dict[tuple[str, str | None], set[tuple[str | None, str | None]]] = defaultdict(
-            set
-        )
-        codes, measures, rows = self.codes, self._measures, self._rows
-        for table, side, code, item, measure in self.by_key:
-            if code:
-                codes[(table, side, measure)].add(code)
-            measures[table].add(measure)
-            rows[(table, side)].add((code, item))
+        items = items if isinstance(items, (list, tuple)) else list(items)
+        self.by_key: dict[Key, LineItem] = dict(zip(map(_KEY, items), items, strict=True))
+        # The parser gives the amounts table by table: a group per table, as a rule.
+        self._tables: dict[str, list[Key]] = {}
+        for table, keys in groupby(self.by_key, itemgetter(0)):
+            self._tables.setdefault(table, []).extend(keys)
+        self.codes: dict[tuple[str, str | None, str], set[str]] = _Codes(self._tables)
 
     def get(self, table: str, side: str | None, code: str | None, item: str | None, measure: str):
         return self.by_key.get((table, side, code, item, measure))
 
     def measures(self, table: str) -> set[str]:
-        return set(self._measures.get(table, ()))
+        return {key[4] for key in self._tables.get(table, ())}
 
     def has_table(self, table: str) -> bool:
-        return table in self._measures
+        return table in self._tables
 
     def rows(self, table: str, *sides: str | None) -> set[tuple[str | None, str | None]]:
         """The (code, item) rows printed in a table: on the given sides, or on any."""
-        found: set[tuple[str | None, str | None]] = set()
-        for (printed_in, side), rows in self._rows.items():
-            if printed_in == table and (not sides or side in sides):
-                found |= rows
-        return found
+        keys = self._tables.get(table, ())
+        if not sides:
+            return {(key[2], key[3]) for key in keys}
+        return {(key[2], key[3]) for key in keys if key[1] in sides}
 
 
-_ZERO = Decimal(0)
 _TOLERANCES: dict[tuple[int, Decimal], Decimal] = {}
 
 
@@ -122,27 +144,37 @@ def _compare(
     """
     if total is None:
         return None
-    present = [part for part in parts if part is not None]
+    present = list(filter(None, parts))  # the parts that are printed
     if not present:
         return None
-    factors = UNIT_FACTORS
-    unit = factors[total.published_unit]
-    for part in present:
-        if (factor := factors[part.published_unit]) > unit:
-            unit = factor
-    return _result(
-        check_id,
-        total.table_no,
-        total.code or total.item or "",
-        total.measure,
-        (total.table_no, total.side, total.code, total.item, total.measure),
-        sum([p.amount_yuan for p in present], _ZERO),
-        total.amount_yuan,
-        len(present),
-        _tolerance(2 if same_value else len(present), unit),
+    units = set(map(_UNIT, present))
+    units.add(total.published_unit)
+    if len(units) == 1:
+        factor = UNIT_FACTORS[total.published_unit]
+    else:  # mixed units: the tolerance of the largest
+        factor = max(UNIT_FACTORS[unit] for unit in units)
+    result = _new(CheckResult)
+    result.__dict__.update(
+        {
+            "check_id": check_id,
+            "table_no": total.table_no,
+            "row": total.code or total.item or "",
+            "measure": total.measure,
+            "total_key": (total.table_no, total.side, total.code, total.item, total.measure),
+            "expected": sum(map(_AMOUNT, present), _ZERO),
+            "actual": total.amount_yuan,
+            "parts": len(present),
+            "tolerance": _tolerance(2 if same_value else len(present), factor),
+            "unit": "元",
+            "source_ref": None,
+        }
     )
+    return result
 
 
+_UNIT = attrgetter("published_unit")
+_AMOUNT = attrgetter("amount_yuan")
+_ZERO = Decimal(0)
 _new = object.__new__
 
 
@@ -163,17 +195,19 @@ def _result(
     document has hundreds of results, and that __init__ costs more than the check itself."""
     result = _new(CheckResult)
     result.__dict__.update(
-        check_id=check_id,
-        table_no=table_no,
-        row=row,
-        measure=measure,
-        total_key=total_key,
-        expected=expected,
-        actual=actual,
-        parts=parts,
-        tolerance=tolerance,
-        unit=unit,
-        source_ref=source_ref,
+        {
+            "check_id": check_id,
+            "table_no": table_no,
+            "row": row,
+            "measure": measure,
+            "total_key": total_key,
+            "expected": expected,
+            "actual": actual,
+            "parts": parts,
+            "tolerance": tolerance,
+            "unit": unit,
+            "source_ref": source_ref,
+        }
     )
     return result
 
@@ -314,8 +348,9 @@ def _04_row_sum(a: Amounts):
         yield _compare("04.row_sum", get(("04", "expenditure", code, item, "total")), parts)
 
 
-def _families(codes: set[str]) -> dict[str, list[str]]:
-    """The direct children of each printed code: 201 → 20106, 20106 → 2010601."""
+def _families(codes: Iterable[str]) -> dict[str, list[str]]:
+    """The direct children of each printed code, in the order given: 201 → 20106, 20106 →
+    2010601."""
     families: dict[str, list[str]] = {}
     for code in codes:
         if len(code) in (5, 7):
@@ -328,12 +363,11 @@ def _parent_sum(a: Amounts):
     get = a.by_key.get
     for table in FUNCTIONAL_TABLES:
         for measure in sorted(a.measures(table)):
-            codes = a.codes[(table, None, measure)]
-            families = _families(codes)
-            for parent in sorted(code for code in codes if len(code) in (3, 5)):
-                children = families.get(parent)
-                if children:
-                    parts = [get((table, None, c, None, measure)) for c in sorted(children)]
+            codes = sorted(a.codes[(table, None, measure)])
+            families = _families(codes)  # each family in order
+            for parent in codes:
+                if len(parent) in (3, 5) and (children := families.get(parent)):
+                    parts = [get((table, None, c, None, measure)) for c in children]
                     total = get((table, None, parent, None, measure))
                     yield _compare("functional.parent_sum", total, parts)
 
@@ -363,12 +397,11 @@ def _row_sum(a: Amounts):
 
 @check("06.parent_sum", "06: each economic 类 = Σ its 款")
 def _06_parent_sum(a: Amounts):
-    codes = a.codes[("06", None, "final")]
-    families = _families(codes)
-    for parent in sorted(c for c in codes if len(c) == 3):
-        children = families.get(parent)
-        if children:
-            parts = [a.get("06", None, c, None, "final") for c in sorted(children)]
+    codes = sorted(a.codes[("06", None, "final")])
+    families = _families(codes)  # each family in order
+    for parent in codes:
+        if len(parent) == 3 and (children := families.get(parent)):
+            parts = [a.get("06", None, c, None, "final") for c in children]
             yield _compare("06.parent_sum", a.get("06", None, parent, None, "final"), parts)
 
 

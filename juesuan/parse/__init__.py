@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 from juesuan.catalogue import TABLE_NUMBERS
 from juesuan.parse.finder import NO_DATA, TableBlock, find_tables
@@ -14,6 +15,8 @@ from juesuan.readers import Row, SourceDocument
 from juesuan.records import Finding, ParsedDocument, TableRecord
 
 __all__ = ["parse_rows", "parse_source"]
+
+_CELLS = attrgetter("cells")
 
 
 def parse_source(source: SourceDocument) -> ParsedDocument:
@@ -78,7 +81,7 @@ def _read_table(
 ) -> TableRecord:
     table_no = block.spec.table_no
     header, data = split_header(rows)
-    width = max((len(row.cells) for row in rows), default=0)
+    width = max(map(len, map(_CELLS, rows)), default=0)
     segments = columns(table_no, header, width)
     record = dict(
         table_no=table_no,

@@ -7,8 +7,11 @@ but no rows of cells follow its entries.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import and_
 
 from juesuan.catalogue import TableSpec, match_title
 from juesuan.parse.lines import lines
@@ -18,6 +21,8 @@ from juesuan.textnorm import compact
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 NO_DATA = re.compile(r"无数据|本表为空|空表")
 _MAX_TITLE_LENGTH = 80
+_AT_MOST_TWO = (3).__gt__  # len(row.filled) <= 2
+_NOT_TOO_LONG = (_MAX_TITLE_LENGTH + 1).__gt__
 
 
 @dataclass(frozen=True)
@@ -41,20 +46,20 @@ def find_tables(rows: Sequence[Row]) -> tuple[list[TableBlock], list[tuple[Row, 
     """The table blocks, first occurrence per table, and the titles seen again (as duplicates)."""
     found = lines(rows)
     filled, texts, keys = found.filled, found.texts, found.keys
-    titles = [
-        (index, spec)
-        for index, key in enumerate(keys)
-        if len(filled[index]) <= 2
-        and len(key) <= _MAX_TITLE_LENGTH
-        and (spec := match_title(texts[index]))
-    ]  # is_title, on the text worked out once
+    # is_title, on the text worked out once: at most two cells, not too long, a title's words
+    short = compress(
+        range(len(keys)),
+        map(and_, map(_AT_MOST_TWO, map(len, filled)), map(_NOT_TOO_LONG, map(len, keys))),
+    )
+    titles = [(index, spec) for index in short if (spec := match_title(texts[index]))]
+    sections = list(compress(range(len(keys)), map(_SECTION.match, keys)))
     blocks: dict[str, TableBlock] = {}
     duplicates: list[tuple[Row, str]] = []
     for position, (start, spec) in enumerate(titles):
         end = titles[position + 1][0] if position + 1 < len(titles) else len(rows)
-        stop = start + 1
-        while stop < end and not _SECTION.match(keys[stop]):
-            stop += 1
+        # the body ends at the next title, or at a part heading (第三部分) before it
+        after = bisect_right(sections, start)
+        stop = min(end, sections[after]) if after < len(sections) else end
         body = range(start + 1, stop)
         if not any(len(filled[i]) >= 2 for i in body) and not any(
             NO_DATA.search(texts[i]) for i in body

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import itemgetter
 
 from juesuan.amounts import find_unit, has_decimal_point, is_blank, looks_like_amount
 from juesuan.catalogue import (
@@ -23,7 +24,7 @@ from juesuan.catalogue import (
 )
 from juesuan.parse.lines import lines
 from juesuan.readers import Row
-from juesuan.textnorm import compact, label_key
+from juesuan.textnorm import MEMO_SIZE, compact, label_key
 
 _LABEL = re.compile(r"公开\s*\d+\s*表|表[一二三四五六七八九]")
 _DEPARTMENT = re.compile(
@@ -69,8 +70,9 @@ class Segment:
     lineno_col: int | None = None
     amount_cols: list[Column] = field(default_factory=list)
 
-    @property
+    @cached_property
     def columns_are_items(self) -> bool:
+        """(Asked for once the segment is complete: the header's columns are all read.)"""
         return any(column.item for column in self.amount_cols)
 
 
@@ -85,13 +87,17 @@ class Entry:
     ref: str
     positional: bool
     cell_refs: dict[int, str] = field(default_factory=dict)  # column index -> cell reference
+    # `printed`, once known (the reader knows it when it makes the entry)
+    known_printed: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def ref_of(self, column: Column) -> str:
         return self.cell_refs.get(column.index, self.ref)
 
     @property
     def printed(self) -> bool:
-        return any(not is_blank(cell) for _column, cell in self.cells)
+        if self.known_printed is None:
+            self.known_printed = any(not is_blank(cell) for _column, cell in self.cells)
+        return self.known_printed
 
 
 def split_meta(rows: Sequence[Row]) -> tuple[BlockMeta, list[Row]]:
@@ -144,15 +150,15 @@ def split_meta_lines(
     return meta, table_rows
 
 
-_unit = lru_cache(maxsize=1 << 14)(find_unit)
+_unit = lru_cache(maxsize=MEMO_SIZE)(find_unit)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=MEMO_SIZE)
 def _is_decimal_amount(cell: str) -> bool:
     return has_decimal_point(cell) and looks_like_amount(cell)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=MEMO_SIZE)
 def _is_data_cell(cell: str) -> bool:
     """An amount with decimals, or a total label."""
     return _is_decimal_amount(cell) or label_key(cell) in {"合计", "总计"}
@@ -165,15 +171,12 @@ def _has_data(row: Row) -> bool:
 
 def _is_column_numbers(row: Row) -> bool:
     """The 栏次 row: labelled 栏次, or nothing but the column numbers 1, 2, 3 …"""
-    keys = [compact(cell) for cell in row.cells if cell.strip()]
+    keys = list(map(compact, filter(str.strip, row.cells)))  # of the filled cells
     if "栏次" in keys:
         return True
-    numbers = [key for key in keys if key.isdigit()]
-    return (
-        len(numbers) >= 2
-        and numbers == keys
-        and numbers == [str(n) for n in range(int(numbers[0]), int(numbers[0]) + len(numbers))]
-    )
+    if len(keys) < 2 or not all(map(str.isdigit, keys)):
+        return False
+    return keys == [str(n) for n in range(int(keys[0]), int(keys[0]) + len(keys))]
 
 
 def split_header(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
@@ -309,7 +312,7 @@ def _columns(table_no: str, header: tuple[tuple[str, ...], ...], width: int) -> 
 _CODE_LENGTHS = {3, 5, 7}
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=MEMO_SIZE)
 def _digits(cell: str) -> str | None:
     key = compact(cell)
     return key if _CODE_DIGITS.match(key) else None
@@ -326,7 +329,7 @@ _BROKEN_AMOUNT = re.compile(
 )
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=MEMO_SIZE)
 def _kind(cell: str) -> str:
     """blank | amount | int | broken | text: a pure function of the cell, so memoised (a
     document has a few thousand cells, many of them alike: `-`, `0.00`, its labels)."""
@@ -343,54 +346,116 @@ _NO_LABEL = frozenset({"amount", "int"})
 _LINENO = frozenset({"blank", "int"})
 
 
-def _positional(
-    segment: Segment,
-    row: Row,
-    kinds: Sequence[str] | None = None,
-    items: bool | None = None,
-) -> Entry | None:
+def _positional(segment: Segment, row: Row, kinds: Sequence[str] | None = None) -> Entry | None:
     """The entry at fixed positions, or None when a cell does not fit its column's role.
 
-    `kinds` are the kinds of the row's cells and `items` the segment's `columns_are_items`,
-    when the caller has them already."""
-    cells, ref = row.cells, row.ref
-    width = len(cells)
+    `kinds` are the kinds of the row's cells, when the caller has them already."""
     if kinds is None:
-        kinds = [_kind(cell) for cell in cells]
-    col = segment.label_col
-    if col is not None and col < width:
-        label = cells[col]
-        if kinds[col] in _NO_LABEL:
+        kinds = [_kind(cell) for cell in row.cells]
+    return _at_positions(_plan(segment), row, kinds)
+
+
+# What `_at_positions` needs of a segment, worked out once per table: the segment, its label,
+# line-number and code columns, its amount columns, their indices, a getter of the cells at
+# those indices, one past the largest, and whether the columns are the items (三公).
+_Plan = tuple[
+    Segment,
+    int | None,
+    int | None,
+    tuple[int, ...],
+    tuple[Column, ...],
+    tuple[int, ...],
+    Callable[[Sequence[str]], tuple[str, ...]],
+    int,
+    bool,
+]
+
+
+def _plan(segment: Segment) -> _Plan:
+    indices = tuple(column.index for column in segment.amount_cols)
+    if len(indices) > 1:
+        pick = itemgetter(*indices)
+    else:
+        only = indices[0] if indices else 0
+        pick = (lambda cells: (cells[only],)) if indices else (lambda cells: ())
+    return (
+        segment,
+        segment.label_col,
+        segment.lineno_col,
+        tuple(segment.code_cols),
+        tuple(segment.amount_cols),
+        indices,
+        pick,
+        max(indices, default=-1) + 1,
+        segment.columns_are_items,
+    )
+
+
+def _at_positions(plan: _Plan, row: Row, kinds: Sequence[str]) -> Entry | None:
+    segment, label_col, lineno_col, code_cols, columns, indices, pick, reach, items = plan
+    cells = row.cells
+    width = len(cells)
+    if label_col is not None and label_col < width:
+        label = cells[label_col]
+        kind = kinds[label_col]
+        if kind in _NO_LABEL:
             return None
-        label_blank = kinds[col] == "blank"
+        label_blank = kind == "blank"
     else:
         label, label_blank = "", True
-    col = segment.lineno_col
-    if col is not None and col < width and kinds[col] not in _LINENO:
+    if lineno_col is not None and lineno_col < width and kinds[lineno_col] not in _LINENO:
         return None
-    amounts: list[tuple[Column, str]] = []
-    printed = False
-    for column in segment.amount_cols:
-        index = column.index
-        if index < width:
-            kind = kinds[index]
-            if kind == "text":
-                return None
-            printed = printed or kind != "blank"
-            amounts.append((column, cells[index]))
-        else:
-            amounts.append((column, ""))
+    amounts: list[tuple[Column, str]]
+    if width >= reach:
+        amount_kinds = pick(kinds)
+        if "text" in amount_kinds:
+            return None
+        printed = amount_kinds.count("blank") != len(amount_kinds)
+        amounts = list(zip(columns, pick(cells), strict=True))
+    else:
+        amounts = []
+        printed = False
+        for column in columns:
+            index = column.index
+            if index < width:
+                kind = kinds[index]
+                if kind == "text":
+                    return None
+                printed = printed or kind != "blank"
+                amounts.append((column, cells[index]))
+            else:
+                amounts.append((column, ""))
     code = None
-    # 类/款/项 header cells can share a physical row with the 合计 row (a merged label cell).
-    filled_parts = [
-        cells[c]
-        for c in segment.code_cols
-        if c < width and kinds[c] != "blank" and label_key(cells[c]) not in _CODE_PART_HEADERS
-    ]
+    # 类/款/项 header cells can share a physical row with the 合计 row (a merged label cell):
+    # such a cell is no code part. (A cell of digits never is one.)
+    if len(code_cols) == 1:  # as below, for the one code column most tables have
+        col = code_cols[0]
+        if col < width and kinds[col] != "blank":
+            part = cells[col]
+            if digits := _digits(part):
+                code = digits
+            elif label_key(part) in _CODE_PART_HEADERS:
+                pass
+            elif label_blank:
+                label = part  # 合计 printed in the code column
+                label_blank = False
+            else:
+                return None
+        filled_parts = []
+    elif not code_cols:
+        filled_parts = []
+    else:
+        filled_parts = [
+            cells[c]
+            for c in code_cols
+            if c < width
+            and kinds[c] != "blank"
+            and (_digits(cells[c]) or label_key(cells[c]) not in _CODE_PART_HEADERS)
+        ]
     if filled_parts:
         digits = [_digits(part) for part in filled_parts]
         if all(digits):
-            code = "".join(d for d in digits if d)
+            code = digits[0] if len(digits) == 1 else "".join(d for d in digits if d)
         elif len(filled_parts) == 1 and label_blank:
             label = filled_parts[0]  # 合计 printed in the code column
             label_blank = False
@@ -398,15 +463,17 @@ def _positional(
             return None
     if code is not None and len(code) not in _CODE_LENGTHS:
         return None
-    if items is None:
-        items = segment.columns_are_items
     if printed and code is None and label_blank and not items:
         return None  # an amount with nothing to say what it is: the cells have shifted
-    if row.cell_refs:
-        refs = {column.index: row.cell_ref(column.index) for column, _cell in amounts}
-    else:  # every cell is referenced by the row's ref, as Entry.ref_of gives it
+    if not row.cell_refs:  # every cell is referenced by the row's ref, as ref_of gives
         refs = {}
-    return Entry(segment, code, label or None, amounts, ref, positional=True, cell_refs=refs)
+    elif len(row.cell_refs) >= reach:
+        refs = dict(zip(indices, pick(row.cell_refs), strict=True))
+    else:
+        refs = {index: row.cell_ref(index) for index in indices}
+    entry = Entry(segment, code, label or None, amounts, row.ref, True, refs)
+    entry.known_printed = printed
+    return entry
 
 
 def _by_tokens(
@@ -456,16 +523,18 @@ def _by_tokens(
 
 def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
     entries: list[Entry] = []
-    items = [segment.columns_are_items for segment in segments]
+    plans = [_plan(segment) for segment in segments]
     for row in rows:
         kinds = list(map(_kind, row.cells))
         positional = []
-        for segment, is_items in zip(segments, items, strict=True):
-            entry = _positional(segment, row, kinds, is_items)
+        for plan in plans:
+            entry = _at_positions(plan, row, kinds)
             if entry is None:  # the cells have shifted: read by their tokens
                 entries.extend(_by_tokens(segments, row, kinds))
                 break
             positional.append(entry)
         else:
-            entries.extend(e for e in positional if e.code or e.label or e.printed)
+            for entry in positional:
+                if entry.code or entry.label or entry.printed:
+                    entries.append(entry)
     return entries

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
 
 from juesuan.readers import Row
 from juesuan.textnorm import compact
@@ -25,7 +27,9 @@ class Lines:
     keys: list[str]
 
 
-_strip = str.strip
+_CELLS = attrgetter("cells")
+_filled = partial(filter, str.strip)  # Row.filled
+_nonempty = partial(filter, None)  # the cells Row.text joins
 _last: tuple[Sequence[Row], Lines] | None = None
 
 
@@ -34,11 +38,12 @@ def lines(rows: Sequence[Row]) -> Lines:
     last = _last
     if last is not None and last[0] is rows:
         return last[1]
-    texts = [" ".join(filter(None, row.cells)) for row in rows]
+    cells = list(map(_CELLS, rows))
+    texts = list(map(" ".join, map(_nonempty, cells)))
     found = Lines(
-        filled=[tuple(filter(_strip, row.cells)) for row in rows],
+        filled=list(map(tuple, map(_filled, cells))),
         texts=texts,
-        keys=[compact(text) for text in texts],
+        keys=list(map(compact, texts)),
     )
     if type(rows) is tuple:  # a list could change before the next call: not kept
         _last = (rows, found)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 
 from juesuan.amounts import AmountError, is_blank, parse_amount, to_yuan
 from juesuan.catalogue import function_class_codes, lookup_item, parent_items
 from juesuan.parse.grid import Entry, Segment
-from juesuan.records import Finding, LineItem, new_line_item
-from juesuan.textnorm import label_key, printed_name
+from juesuan.records import Finding, LineItem, _LineItemFields
+from juesuan.textnorm import MEMO_SIZE, label_key, printed_name
 
 
 def line_items(
@@ -24,6 +24,7 @@ def line_items(
     seen: set[tuple] = set()
     parent: dict[str | None, str | None] = {}
     parents = parent_items()
+    in_yuan = _converter(unit)
     for entry in entries:
         side = entry.segment.side
         keys = _keys(table_no, entry, parent.get(side))
@@ -38,38 +39,38 @@ def line_items(
         elif not (item and parent.get(side) and item.startswith(f"{parent[side]}_")):
             parent[side] = None
         name = printed_name(entry.label) if entry.label else None
-        refs = entry.cell_refs
+        refs, ref = entry.cell_refs, entry.ref
         for column, cell in entry.cells:
-            yuan = _in_yuan(cell, unit)
+            yuan = in_yuan(cell)
             if type(yuan) is str:  # why the cell is no amount
-                findings.append(Finding(entry.ref, yuan, table_no))
+                findings.append(Finding(ref, yuan, table_no))
                 continue
             row_item = None if code else (column.item or item)
             if code is None and row_item is None:
                 findings.append(
-                    Finding(entry.ref, f"column {column.header!r} names no category", table_no)
+                    Finding(ref, f"column {column.header!r} names no category", table_no)
                 )
                 continue
             key = (table_no, side, code, row_item, column.measure)  # the LineItem's key
             if key in seen:
                 findings.append(
-                    Finding(entry.ref, f"a second amount for {key}; the first is kept", table_no)
+                    Finding(ref, f"a second amount for {key}; the first is kept", table_no)
                 )
                 continue
             seen.add(key)
-            items.append(
-                new_line_item(
-                    table_no,
-                    side,
-                    code,
-                    row_item,
-                    column.header if name is None else name,
-                    column.measure,
-                    yuan,
-                    unit,
-                    refs.get(column.index, entry.ref),  # entry.ref_of(column)
-                )
+            record = _LineItemFields(
+                table_no,
+                side,
+                code,
+                row_item,
+                column.header if name is None else name,
+                column.measure,
+                yuan,
+                unit,
+                refs.get(column.index, ref) if refs else ref,  # entry.ref_of(column)
             )
+            record.__class__ = LineItem  # new_line_item, inline: this runs for every amount
+            items.append(record)  # type: ignore[arg-type]
     return items, findings
 
 
@@ -77,15 +78,20 @@ _ZERO = parse_amount("0")
 _TOTAL_LABELS = {"合计", "总计"}
 
 
-@lru_cache(maxsize=1 << 16)
 def _in_yuan(cell: str, unit: str) -> Decimal | str:
-    """The cell's amount in yuan (a blank is zero), or why it is none: memoised, as the same
-    amounts come back in several tables of a document."""
+    """The cell's amount in yuan (a blank is zero), or why it is none."""
     try:
         amount = parse_amount(cell) if not is_blank(cell) else _ZERO
         return to_yuan(amount, unit)
     except AmountError as exc:
         return str(exc)
+
+
+@cache
+def _converter(unit: str) -> Callable[[str], Decimal | str]:
+    """`_in_yuan` for one unit, memoised: the same amounts come back in several tables of a
+    document (and `-`, `0.00` in every one)."""
+    return lru_cache(maxsize=MEMO_SIZE)(partial(_in_yuan, unit=unit))
 
 
 def _resolves(table_no: str, entry: Entry, label: str) -> bool:
@@ -124,9 +130,13 @@ def join_wrapped_names(table_no: str, entries: Sequence[Entry]) -> list[Entry]:
                 and previous.label
                 and (previous.code or not _resolves(table_no, previous, previous.label))
             ):
-                joined[joined.index(previous)] = replace(
-                    previous, label=previous.label + (entry.label or "")
+                # joined.index(previous): the first entry equal to it (the same ref, as a rule)
+                at = next(
+                    i
+                    for i, e in enumerate(joined)
+                    if e is previous or (e.ref == previous.ref and e == previous)
                 )
+                joined[at] = replace(previous, label=previous.label + (entry.label or ""))
                 continue
             pending = entry
             continue
