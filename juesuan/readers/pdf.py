@@ -6,7 +6,7 @@ Text outside the tables becomes one-cell rows. Both are ordered by their positio
 Refs: `p8 r5` is the 5th table row of page 8, `p8 l3` its 3rd line of text outside tables.
 
 pdfplumber (pure Python) costs 30–70× a plain text extraction (issue 9), so text-layer pages
-are read by juesuan.readers.pdfium, which gives the same rows from pdfium ~13× faster.
+are read by juesuan.readers.pdfium, which gives the same rows from pdfium ~15× faster.
 pdfplumber stays the reference and the fallback: for a document the pdfium reader cannot read as
 pdfplumber would (it raises), and for every document with JUESUAN_PDF_ENGINE=pdfplumber. Pages
 without a text layer go to OCR (of a pdfplumber page) either way.
