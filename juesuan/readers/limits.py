@@ -166,13 +166,14 @@ def checkpoint(page: int | None = None, cells: int = 0) -> None:
 def check_pdf(path: Path) -> None:
     """Before a PDF is read: refuse it when it is truncated (a download cut short: readers
     would recover some pages and the rest would go missing silently), needs a password, or
-    declares more pages than MAX_PAGES. Anything else wrong with it is for the reader to say."""
-    try:
-        from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
-        from pdfminer.pdfparser import PDFParser
-        from pdfminer.pdftypes import resolve1
-    except ImportError:  # pragma: no cover - pdfminer comes with pdfplumber
-        return
+    declares more pages than MAX_PAGES. Anything else wrong with it is for the reader to say.
+
+    pdfium opens a document from its cross-reference table without reading its pages: a tenth
+    of a millisecond, where pdfminer took two.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     name = Path(path).name
     with open(path, "rb") as handle:
         handle.seek(max(Path(path).stat().st_size - _PDF_TAIL, 0))
@@ -181,20 +182,19 @@ def check_pdf(path: Path) -> None:
                 f"{name}: the PDF is truncated (it does not end with %%EOF): the download was "
                 "cut short; download it again"
             )
-        handle.seek(0)
-        try:
-            document = PDFDocument(PDFParser(handle))
-        except PDFPasswordIncorrect:
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
             raise UnreadableDocument(
                 f"{name}: the PDF is encrypted with a password; ask the publisher for a copy "
                 "without one, or remove it with the password, and ingest that"
             ) from None
-        except Exception:
-            return
-        try:
-            count = int(resolve1(resolve1(document.catalog["Pages"])["Count"]))
-        except Exception:
-            return
+        return
+    try:
+        count = len(document)
+    finally:
+        document.close()
     budget = _CURRENT.get() or DocumentBudget(name)
     budget.pages(count)
 
