@@ -1,8 +1,9 @@
 """The constraints of the Table Schemas, checked in DuckDB by SQL generated from the schemas.
 
 frictionless-py validates about a million rows in 20 s, DuckDB checks them in well under a
-second (STACK.md). So the warehouse and the release CSVs are checked here, and frictionless
-stays the final gate of a release (publish/release.py). The two must give the same verdicts:
+second (STACK.md). So the warehouse and the release CSVs are checked here (publish/validate.py;
+frictionless checks a release's descriptor, and its rows when its schemas are not those of
+schemas/). The two must give the same verdicts:
 a finding's kind is the frictionless error type (type-error, constraint-error, unique-error,
 primary-key, foreign-key) and its row the 1-based data row, frictionless' rowNumber - 1, so the
 findings of both engines compare as sets of (resource, row, field, kind).
