@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 from decimal import Decimal
 
 
@@ -25,19 +25,10 @@ class LineItem:
         return (self.table_no, self.side, self.code, self.item, self.measure)
 
 
-@dataclass(slots=True)
-class _LineItemFields:
-    """LineItem's fields in LineItem's slot layout, for `new_line_item`."""
-
-    table_no: str
-    side: str | None
-    code: str | None
-    item: str | None
-    name: str
-    measure: str
-    amount_yuan: Decimal
-    published_unit: str
-    source_ref: str
+# LineItem's fields in LineItem's slot layout, unfrozen, for `new_line_item`.
+_LineItemFields = make_dataclass(
+    "_LineItemFields", [(f.name, f.type) for f in fields(LineItem)], slots=True
+)
 
 
 def new_line_item(
