@@ -306,7 +306,7 @@ def main() -> None:
         "pdf_read_and_parse_over_pdfplumber_text": round(
             pdf_pipeline / s["floor: pdfplumber text (pdf)"]["seconds"], 2
         )
-        if pdfs and pdf_pipeline
+        if pdfs and pdf_pipeline and "floor: pdfplumber text (pdf)" in s
         else None,
         "end_to_end_over_sum_of_floors": round(full / floor, 2) if floor else None,
         # The same with the text of every document, whatever its format, read by the fastest
