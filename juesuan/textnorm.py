@@ -37,8 +37,12 @@ def nfkc(text: str) -> str:
 @lru_cache(maxsize=MEMO_SIZE)
 def compact(text: str) -> str:
     """NFKC with every space removed: the form labels are compared in."""
-    # str.split() and the regex \s split on the same (Unicode) whitespace.
-    return "".join(_normalize("NFKC", text).split())
+    text = _normalize("NFKC", text)
+    # The only space a printable text can hold is " " (the others are separators, which are
+    # not printable); str.split() and the regex \s split on the same (Unicode) whitespace.
+    if text.isprintable():
+        return text.replace(" ", "")
+    return "".join(text.split())
 
 
 @lru_cache(maxsize=MEMO_SIZE)

@@ -8,12 +8,13 @@ real Putuo PDF, which prints 类/款/项.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
-from juesuan.checks.identities import CHECKS, run_identities
+from juesuan.checks.identities import CHECKS, REGISTRY, Amounts, CheckResult, run_identities
 from juesuan.checks.scorecard import score_document
 from juesuan.parse import parse_source
 from juesuan.paths import SAMPLES_DIR
@@ -185,3 +186,19 @@ def test_scorecard_formula(seed):
     assert card.identities_failed == 1
     assert card.consistency == Decimal("0.9885")  # 86 / 87
     assert card.score == Decimal("98.9")
+
+
+@pytest.mark.parametrize("check_id", sorted(MUTATIONS))
+def test_each_check_reports_under_its_registered_id(seed, check_id):
+    amounts = Amounts(mutate(seed.line_items, MUTATIONS[check_id]))
+    for registered, function in REGISTRY:
+        assert {r.check_id for r in function(amounts) if r is not None} <= {registered.id}
+
+
+def test_a_result_is_the_dataclass_it_would_be_built_as(seed):
+    """Results are built without the frozen dataclass's __init__ (for speed): the same objects."""
+    for result in run_identities(seed.line_items):
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(CheckResult)}
+        rebuilt = CheckResult(**fields)
+        assert rebuilt == result and repr(rebuilt) == repr(result)
+        assert hash(rebuilt) == hash(result)

@@ -10,13 +10,15 @@ evaluated (a missing table is reported by the table census, not here).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter, itemgetter
 
 from juesuan.amounts import UNIT_FACTORS
 from juesuan.records import LineItem
+from juesuan.textnorm import MEMO_SIZE
 
 HALF_CENT = Decimal("0.005")  # half of the last printed digit (two decimals)
 
@@ -59,9 +61,6 @@ class CheckResult:
         return self.status != "error"
 
 
-_KEY = attrgetter("table_no", "side", "code", "item", "measure")  # LineItem.key
-
-
 class _Codes(dict):
     """The codes printed per (table, side, measure): those of a table worked out when one of
     them is first asked for; none (an empty set) for what is not printed."""
@@ -75,16 +74,22 @@ class _Codes(dict):
         table = wanted[0]
         if table not in self.done:
             self.done.add(table)
-            for key in self.tables.get(table, ()):
-                if code := key[2]:
-                    if (codes := self.get((table, key[1], key[4]))) is None:
-                        self[(table, key[1], key[4])] = {code}
-                    else:
-                        codes.add(code)
+            coded = list(filter(_CODE, self.tables.get(table, ())))
+            try:  # grouped by (measure, side) in C; a side None beside a side named can't sort
+                coded.sort(key=_MEASURE_SIDE)
+                for (measure, side), keys in groupby(coded, _MEASURE_SIDE):
+                    self[(table, side, measure)] = set(map(_CODE, keys))
+            except TypeError:
+                for key in coded:
+                    self.setdefault((table, key[1], key[4]), set()).add(key[2])
             if wanted in self:
                 return self[wanted]
-        found = self[wanted] = set()
-        return found
+        codes = self[wanted] = set()
+        return codes
+
+
+_CODE = itemgetter(2)
+_MEASURE_SIDE = itemgetter(4, 1)
 
 
 class Amounts:
@@ -95,19 +100,24 @@ class Amounts:
     """
 
     def __init__(self, items: Iterable[LineItem]) -> None:
-        items = items if isinstance(items, (list, tuple)) else list(items)
-        self.by_key: dict[Key, LineItem] = dict(zip(map(_KEY, items), items, strict=True))
+        # item.key, spelled out: this runs for every amount of every document
+        self.by_key: dict[Key, LineItem] = {
+            (i.table_no, i.side, i.code, i.item, i.measure): i for i in items
+        }
         # The parser gives the amounts table by table: a group per table, as a rule.
         self._tables: dict[str, list[Key]] = {}
         for table, keys in groupby(self.by_key, itemgetter(0)):
             self._tables.setdefault(table, []).extend(keys)
         self.codes: dict[tuple[str, str | None, str], set[str]] = _Codes(self._tables)
+        self._measures: dict[str, set[str]] = {}
 
     def get(self, table: str, side: str | None, code: str | None, item: str | None, measure: str):
         return self.by_key.get((table, side, code, item, measure))
 
     def measures(self, table: str) -> set[str]:
-        return {key[4] for key in self._tables.get(table, ())}
+        if (found := self._measures.get(table)) is None:
+            found = self._measures[table] = set(map(itemgetter(4), self._tables.get(table, ())))
+        return set(found)
 
     def has_table(self, table: str) -> bool:
         return table in self._tables
@@ -147,12 +157,13 @@ def _compare(
     present = list(filter(None, parts))  # the parts that are printed
     if not present:
         return None
-    units = set(map(_UNIT, present))
-    units.add(total.published_unit)
-    if len(units) == 1:
-        factor = UNIT_FACTORS[total.published_unit]
-    else:  # mixed units: the tolerance of the largest
-        factor = max(UNIT_FACTORS[unit] for unit in units)
+    unit = total.published_unit
+    for part in present:
+        if part.published_unit != unit:  # mixed units: the tolerance of the largest
+            factor = max(UNIT_FACTORS[p.published_unit] for p in [total, *present])
+            break
+    else:
+        factor = UNIT_FACTORS[unit]
     result = _new(CheckResult)
     result.__dict__.update(
         {
@@ -164,7 +175,8 @@ def _compare(
             "expected": sum(map(_AMOUNT, present), _ZERO),
             "actual": total.amount_yuan,
             "parts": len(present),
-            "tolerance": _tolerance(2 if same_value else len(present), factor),
+            "tolerance": _TOLERANCES.get((count := 2 if same_value else len(present), factor))
+            or _tolerance(count, factor),
             "unit": "元",
             "source_ref": None,
         }
@@ -172,7 +184,6 @@ def _compare(
     return result
 
 
-_UNIT = attrgetter("published_unit")
 _AMOUNT = attrgetter("amount_yuan")
 _ZERO = Decimal(0)
 _new = object.__new__
@@ -343,9 +354,14 @@ def _04_expenditure_subtotal(a: Amounts):
 def _04_row_sum(a: Amounts):
     funds = ["general_public_budget", "government_fund", "state_capital"]
     get = a.by_key.get
-    for code, item in sorted(a.rows("04", "expenditure"), key=str):
+    for code, item in sorted(a.rows("04", "expenditure"), key=_row_order):
         parts = [get(("04", "expenditure", code, item, fund)) for fund in funds]
         yield _compare("04.row_sum", get(("04", "expenditure", code, item, "total")), parts)
+
+
+# Rows are checked in the order of their (code, item) printed as text, as they always were; the
+# same rows come back in every document.
+_row_order = lru_cache(maxsize=MEMO_SIZE)(str)
 
 
 def _families(codes: Iterable[str]) -> dict[str, list[str]]:
@@ -389,7 +405,7 @@ def _total_sum(a: Amounts):
 def _row_sum(a: Amounts):
     get = a.by_key.get
     for table, (total_measure, measures) in ROW_SUMS.items():
-        for code, item in sorted(a.rows(table), key=str):
+        for code, item in sorted(a.rows(table), key=_row_order):
             parts = [get((table, None, code, item, m)) for m in measures]
             total = get((table, None, code, item, total_measure))
             yield _compare("functional.row_sum", total, parts)
@@ -488,10 +504,6 @@ def run_identities(items: Iterable[LineItem]) -> list[CheckResult]:
     table a result concerns is in its `table_no`)."""
     amounts = Amounts(items)
     results: list[CheckResult] = []
-    for registered, function in REGISTRY:
-        for result in function(amounts):
-            if result is not None:
-                if result.check_id != registered.id:  # each check reports under its own id
-                    result = replace(result, check_id=registered.id)
-                results.append(result)
+    for _registered, function in REGISTRY:
+        results.extend(filter(None, function(amounts)))  # each yields under its own id
     return results

@@ -297,7 +297,7 @@ def parts_sums(facts: list[Fact]) -> Iterator[CheckResult]:
 def run_narrative_checks(
     narrative: NarrativeResult, line_items: Iterable[LineItem]
 ) -> list[CheckResult]:
-    table = {li.key: li for li in line_items}
+    table = {(li.table_no, li.side, li.code, li.item, li.measure): li for li in line_items}  # key
     facts = list(narrative.facts)
     results: list[CheckResult] = []
     results.extend(restated_amounts(facts, table))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from juesuan.amounts import UNIT_FACTORS, AmountError, to_yuan
 from juesuan.narrative.mentions import Mention, clauses, mentions
@@ -20,7 +21,7 @@ from juesuan.narrative.records import Composition, Fact, ItemExecution, Reason, 
 from juesuan.narrative.sections import Explanation, Paragraph, Sentence
 from juesuan.narrative.subjects import MAX_SUBJECT_LENGTH, Subject, clean, subject_of
 from juesuan.narrative.vocab import Cue, cues, matching_form, phrase, phrases, units
-from juesuan.textnorm import printed_name, strip_enumeration
+from juesuan.textnorm import MEMO_SIZE, printed_name, strip_enumeration
 
 _MONEY_MEASURES = frozenset({"initial_budget", "adjusted_budget", "budget", "final"})
 _PERCENT_MEASURES = frozenset({"completion_rate", "share_percent"})
@@ -71,6 +72,7 @@ class FactsResult:
     unparsed: list[Unparsed] = field(default_factory=list)
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def _match_cue(lead: str) -> tuple[Cue, str, str | None]:
     """The cue ending `lead`, the words before it, and a share's base if printed."""
     for cue in cues():

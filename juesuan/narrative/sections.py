@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from juesuan.narrative.records import Heading
 from juesuan.narrative.vocab import topic_of
@@ -74,7 +75,7 @@ def part_span(rows: Sequence[Row], numeral: str) -> range | None:
     """`part_rows` as the indices of the rows."""
     text = lines(rows)
     keys, filled, texts = text.keys, text.filled, text.texts
-    parts = [index for index, key in enumerate(keys) if _PART.match(key)]
+    parts = list(compress(range(len(keys)), map(_PART.match, keys)))
     for position, start in enumerate(parts):
         if _PART.match(keys[start]).group(1) != numeral:  # type: ignore[union-attr]
             continue

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from juesuan.narrative.vocab import noise, subject_rules
+from juesuan.textnorm import MEMO_SIZE
 
 # 一般公共服务支出(类)政府办公厅(室)及相关机构事务(款)一般行政管理事务(项); any level may be
 # left out (法院(款)行政运行(项)支出), and names hold brackets of their own ((室)), so each name
@@ -21,6 +23,7 @@ _PATH = re.compile(
 )
 _EDGE = re.compile(r"^[,;:、.()]+|[,;:、.。]+$")
 MAX_SUBJECT_LENGTH = 60
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ def clean(text: str) -> str:
 
 def canonical(text: str) -> Subject | None:
     """The canonical subject of cleaned words; None when nothing nameable is left."""
-    if not text or not re.search(r"[\u4e00-\u9fff]", text):
+    if not text or not _CHINESE.search(text):
         return None
     name, measure = text, ""
     for rule in subject_rules():
@@ -65,5 +68,7 @@ def canonical(text: str) -> Subject | None:
     return Subject(name, measure)
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def subject_of(text: str) -> Subject | None:
+    """The subject of the words before a number (memoised: the same words come back)."""
     return canonical(clean(text))

@@ -153,8 +153,16 @@ def split_meta_lines(
 _unit = lru_cache(maxsize=MEMO_SIZE)(find_unit)
 
 
+# An amount as most cells print it: ASCII digits, thousands commas, a decimal point, no space.
+# Such a cell is an amount to `looks_like_amount` and reads as `parse_amount` reads it (its
+# digits without the commas): the parser takes that short way for it (tests/test_fast_paths.py).
+PLAIN_AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)(?:\.[0-9]+)?")
+
+
 @lru_cache(maxsize=MEMO_SIZE)
 def _is_decimal_amount(cell: str) -> bool:
+    if PLAIN_AMOUNT.fullmatch(cell):
+        return "." in cell
     return has_decimal_point(cell) and looks_like_amount(cell)
 
 
@@ -171,11 +179,14 @@ def _has_data(row: Row) -> bool:
 
 def _is_column_numbers(row: Row) -> bool:
     """The 栏次 row: labelled 栏次, or nothing but the column numbers 1, 2, 3 …"""
-    keys = list(map(compact, filter(str.strip, row.cells)))  # of the filled cells
-    if "栏次" in keys:
+    filled = list(filter(str.strip, row.cells))
+    # 栏 is printed where 栏次 is (no other character is 栏 in NFKC); most rows are not numbers
+    # only, which their first cells that are not digits tell
+    if "栏" in "".join(filled) and "栏次" in map(compact, filled):
         return True
-    if len(keys) < 2 or not all(map(str.isdigit, keys)):
+    if len(filled) < 2 or not all(map(str.isdigit, map(compact, filled))):
         return False
+    keys = list(map(compact, filled))
     return keys == [str(n) for n in range(int(keys[0]), int(keys[0]) + len(keys))]
 
 
@@ -333,6 +344,8 @@ _BROKEN_AMOUNT = re.compile(
 def _kind(cell: str) -> str:
     """blank | amount | int | broken | text: a pure function of the cell, so memoised (a
     document has a few thousand cells, many of them alike: `-`, `0.00`, its labels)."""
+    if PLAIN_AMOUNT.fullmatch(cell):  # what the general tests below say of it
+        return "amount" if "." in cell or not cell.isdigit() else "int"
     if is_blank(cell):
         return "blank"
     if looks_like_amount(cell):

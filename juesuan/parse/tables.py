@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation
 from functools import cache, lru_cache, partial
 
-from juesuan.amounts import AmountError, is_blank, parse_amount, to_yuan
+from juesuan.amounts import (
+    CENT,
+    MAX_YUAN,
+    UNIT_FACTORS,
+    AmountError,
+    is_blank,
+    parse_amount,
+    to_yuan,
+)
 from juesuan.catalogue import function_class_codes, lookup_item, parent_items
-from juesuan.parse.grid import Entry, Segment
+from juesuan.parse.grid import PLAIN_AMOUNT, Entry, Segment
 from juesuan.records import Finding, LineItem, _LineItemFields
 from juesuan.textnorm import MEMO_SIZE, label_key, printed_name
 
@@ -75,11 +83,20 @@ def line_items(
 
 
 _ZERO = parse_amount("0")
+_EXACT = Context(prec=64, traps=[Inexact, InvalidOperation])  # to_yuan's, flags kept apart
 _TOTAL_LABELS = {"合计", "总计"}
 
 
 def _in_yuan(cell: str, unit: str) -> Decimal | str:
     """The cell's amount in yuan (a blank is zero), or why it is none."""
+    if PLAIN_AMOUNT.fullmatch(cell) and (factor := UNIT_FACTORS.get(unit)) is not None:
+        # parse_amount and to_yuan, for the amount as most cells print it: the same Decimal
+        value = Decimal(cell.replace(",", ""))
+        if not abs(value) * factor > MAX_YUAN:
+            try:
+                return _EXACT.quantize(_EXACT.multiply(value, factor), CENT)
+            except (Inexact, InvalidOperation):
+                pass  # not a whole number of fen: to_yuan says so below
     try:
         amount = parse_amount(cell) if not is_blank(cell) else _ZERO
         return to_yuan(amount, unit)
