@@ -378,9 +378,11 @@ def _families(codes: Iterable[str]) -> dict[str, list[str]]:
 def _parent_sum(a: Amounts):
     get = a.by_key.get
     for table in FUNCTIONAL_TABLES:
+        printed: set[str] | None = None
         for measure in sorted(a.measures(table)):
-            codes = sorted(a.codes[(table, None, measure)])
-            families = _families(codes)  # each family in order
+            if (found := a.codes[(table, None, measure)]) != printed:  # as a rule, not
+                printed, codes = found, sorted(found)
+                families = _families(codes)  # each family in order
             for parent in codes:
                 if len(parent) in (3, 5) and (children := families.get(parent)):
                     parts = [get((table, None, c, None, measure)) for c in children]
