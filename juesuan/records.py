@@ -26,8 +26,9 @@ class LineItem:
 
 
 @dataclass(slots=True)
-class _LineItemFields:
-    """LineItem's fields in LineItem's slot layout, for `new_line_item`."""
+class LineItemFields:
+    """LineItem's fields in LineItem's slot layout, unfrozen: made and then given the class
+    LineItem, it is a LineItem (see `new_line_item`; the parser does so inline, per amount)."""
 
     table_no: str
     side: str | None
@@ -54,7 +55,7 @@ def new_line_item(
     """LineItem(...), the same object, made four times faster: a frozen dataclass sets each
     field through object.__setattr__, and a document has hundreds of line items. The fields are
     set on an unfrozen twin of the same slot layout, which then becomes a LineItem."""
-    record = _LineItemFields(
+    record = LineItemFields(
         table_no, side, code, item, name, measure, amount_yuan, published_unit, source_ref
     )
     record.__class__ = LineItem  # type: ignore[assignment]
