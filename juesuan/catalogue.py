@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from juesuan.textnorm import label_key
+from juesuan.textnorm import MEMO_SIZE, label_key
 
 TABLE_NUMBERS = ("01", "02", "03", "04", "05", "06", "07", "08", "09")
 TWO_SIDED_TABLES = frozenset({"01", "04"})
@@ -114,7 +114,7 @@ def function_class_names() -> dict[str, str]:
 _LABEL_IN_TITLE = re.compile(r"公开\d+表|表[一二三四五六七八九]$")
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=MEMO_SIZE)
 def match_title(text: str) -> TableSpec | None:
     key = label_key(text)
     key = _LABEL_IN_TITLE.sub("", key)
@@ -153,7 +153,7 @@ def lookup_item(
     return None
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=MEMO_SIZE)
 def match_measure(table_no: str, side: str | None, header: str) -> str | None:
     key = label_key(header)
     if not key:
@@ -164,7 +164,7 @@ def match_measure(table_no: str, side: str | None, header: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=MEMO_SIZE)
 def match_item_in_header(table_no: str, header: str) -> str | None:
     """For tables whose columns are items (三公): the most specific item alias in the header."""
     key = label_key(header)

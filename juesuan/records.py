@@ -25,9 +25,11 @@ class LineItem:
         return (self.table_no, self.side, self.code, self.item, self.measure)
 
 
-# LineItem's fields in LineItem's slot layout, unfrozen, for `new_line_item`.
-_LineItemFields = make_dataclass(
-    "_LineItemFields", [(f.name, f.type) for f in fields(LineItem)], slots=True
+# LineItem's fields in LineItem's slot layout, unfrozen: made and then given the class LineItem,
+# it is a LineItem (see `new_line_item`; the parser does so inline, per amount). Derived from
+# LineItem's fields, so that the two layouts cannot drift apart.
+LineItemFields = make_dataclass(
+    "LineItemFields", [(f.name, f.type) for f in fields(LineItem)], slots=True
 )
 
 
@@ -45,7 +47,7 @@ def new_line_item(
     """LineItem(...), the same object, made four times faster: a frozen dataclass sets each
     field through object.__setattr__, and a document has hundreds of line items. The fields are
     set on an unfrozen twin of the same slot layout, which then becomes a LineItem."""
-    record = _LineItemFields(
+    record = LineItemFields(
         table_no, side, code, item, name, measure, amount_yuan, published_unit, source_ref
     )
     record.__class__ = LineItem  # type: ignore[assignment]

@@ -164,6 +164,8 @@ def _compare(
             break
     else:
         factor = UNIT_FACTORS[unit]
+    # CheckResult(...), built without the frozen dataclass's __init__ (object.__setattr__ per
+    # field): a document has hundreds of results, and that __init__ costs more than the check.
     result = _new(CheckResult)
     result.__dict__.update(
         {
@@ -175,8 +177,7 @@ def _compare(
             "expected": sum(map(_AMOUNT, present), _ZERO),
             "actual": total.amount_yuan,
             "parts": len(present),
-            "tolerance": _TOLERANCES.get((count := 2 if same_value else len(present), factor))
-            or _tolerance(count, factor),
+            "tolerance": _tolerance(2 if same_value else len(present), factor),
             "unit": "元",
             "source_ref": None,
         }
@@ -187,40 +188,6 @@ def _compare(
 _AMOUNT = attrgetter("amount_yuan")
 _ZERO = Decimal(0)
 _new = object.__new__
-
-
-def _result(
-    check_id: str,
-    table_no: str | None,
-    row: str,
-    measure: str,
-    total_key: Key | None,
-    expected: Decimal,
-    actual: Decimal,
-    parts: int,
-    tolerance: Decimal,
-    unit: str = "元",
-    source_ref: str | None = None,
-) -> CheckResult:
-    """CheckResult(...), built without the frozen dataclass's per-field object.__setattr__: a
-    document has hundreds of results, and that __init__ costs more than the check itself."""
-    result = _new(CheckResult)
-    result.__dict__.update(
-        {
-            "check_id": check_id,
-            "table_no": table_no,
-            "row": row,
-            "measure": measure,
-            "total_key": total_key,
-            "expected": expected,
-            "actual": actual,
-            "parts": parts,
-            "tolerance": tolerance,
-            "unit": unit,
-            "source_ref": source_ref,
-        }
-    )
-    return result
 
 
 CheckFunction = Callable[[Amounts], Iterator[CheckResult | None]]
@@ -378,9 +345,11 @@ def _families(codes: Iterable[str]) -> dict[str, list[str]]:
 def _parent_sum(a: Amounts):
     get = a.by_key.get
     for table in FUNCTIONAL_TABLES:
+        printed: set[str] | None = None
         for measure in sorted(a.measures(table)):
-            codes = sorted(a.codes[(table, None, measure)])
-            families = _families(codes)  # each family in order
+            if (found := a.codes[(table, None, measure)]) != printed:  # as a rule, not
+                printed, codes = found, sorted(found)
+                families = _families(codes)  # each family in order
             for parent in codes:
                 if len(parent) in (3, 5) and (children := families.get(parent)):
                     parts = [get((table, None, c, None, measure)) for c in children]

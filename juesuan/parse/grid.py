@@ -232,7 +232,7 @@ def _resolve(
     return None
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=MEMO_SIZE)
 def _role(cell: str) -> str | None:
     key = label_key(cell)
     if key in _CODE_PART_HEADERS:

@@ -18,7 +18,7 @@ from juesuan.amounts import (
 )
 from juesuan.catalogue import function_class_codes, lookup_item, parent_items
 from juesuan.parse.grid import PLAIN_AMOUNT, Entry, Segment
-from juesuan.records import Finding, LineItem, _LineItemFields
+from juesuan.records import Finding, LineItem, LineItemFields
 from juesuan.textnorm import MEMO_SIZE, label_key, printed_name
 
 
@@ -33,6 +33,7 @@ def line_items(
     parent: dict[str | None, str | None] = {}
     parents = parent_items()
     in_yuan = _converter(unit)
+    append = items.append
     for entry in entries:
         side = entry.segment.side
         keys = _keys(table_no, entry, parent.get(side))
@@ -53,12 +54,15 @@ def line_items(
             if type(yuan) is str:  # why the cell is no amount
                 findings.append(Finding(ref, yuan, table_no))
                 continue
-            row_item = None if code else (column.item or item)
-            if code is None and row_item is None:
-                findings.append(
-                    Finding(ref, f"column {column.header!r} names no category", table_no)
-                )
-                continue
+            if code:
+                row_item = None
+            else:
+                row_item = column.item or item
+                if code is None and row_item is None:
+                    findings.append(
+                        Finding(ref, f"column {column.header!r} names no category", table_no)
+                    )
+                    continue
             key = (table_no, side, code, row_item, column.measure)  # the LineItem's key
             if key in seen:
                 findings.append(
@@ -66,7 +70,7 @@ def line_items(
                 )
                 continue
             seen.add(key)
-            record = _LineItemFields(
+            record = LineItemFields(
                 table_no,
                 side,
                 code,
@@ -78,7 +82,7 @@ def line_items(
                 refs.get(column.index, ref) if refs else ref,  # entry.ref_of(column)
             )
             record.__class__ = LineItem  # new_line_item, inline: this runs for every amount
-            items.append(record)  # type: ignore[arg-type]
+            append(record)
     return items, findings
 
 
