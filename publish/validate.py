@@ -18,14 +18,16 @@ The SQL checks read the schemas of schemas/; a release whose embedded Table Sche
 those (an older release), or whose schemas use something the SQL cannot read alike, is
 validated by frictionless row by row instead, as before.
 
-DuckDB works within a fixed memory budget (MEMORY_LIMIT_MB) and spills to a folder outside the
-release, so the memory a build takes does not grow with the number of rows.
+DuckDB works within a fixed memory budget (MEMORY_LIMIT_MB, or JUESUAN_DUCKDB_MEMORY as for every
+connection of the project) and spills to a folder outside the release, so the memory a build
+takes does not grow with the number of rows.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
@@ -86,8 +88,11 @@ def limit_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
     """Give DuckDB a fixed memory budget, spilling to `spill` (a folder outside the release)."""
     spill.mkdir(parents=True, exist_ok=True)
     (threads,) = con.execute("SELECT current_setting('threads')").fetchone()
-    limit = max(MEMORY_LIMIT_MB, MEMORY_PER_THREAD_MB * int(threads))
-    con.execute(f"SET memory_limit = '{limit}MB'")
+    # The operator's bound for every DuckDB connection (juesuan.duckdb_settings), if set.
+    limit = os.environ.get("JUESUAN_DUCKDB_MEMORY") or (
+        f"{max(MEMORY_LIMIT_MB, MEMORY_PER_THREAD_MB * int(threads))}MB"
+    )
+    con.execute(f"SET memory_limit = {literal(limit)}")
     con.execute(f"SET temp_directory = {literal(str(spill))}")
     con.execute("SET preserve_insertion_order = true")  # rowid is the row's place in the file
 

@@ -674,3 +674,18 @@ def test_duckdb_works_within_a_fixed_memory_budget(tmp_path: Path) -> None:
         con.close()
     assert limit.endswith(" MiB")  # a few hundred MB, whatever the machine has
     assert Path(folder) == tmp_path / "spill"
+
+
+def test_the_operators_duckdb_bound_applies_to_the_release_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    monkeypatch.setenv("JUESUAN_DUCKDB_MEMORY", "2GB")
+    con = duckdb.connect()
+    try:
+        validate.limit_memory(con, tmp_path / "spill")
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    finally:
+        con.close()
+    assert limit in ("1.8 GiB", "2.0 GB")
