@@ -19,10 +19,13 @@ import duckdb
 DEFAULT_MEMORY_LIMIT = "512MB"
 
 
+def memory_limit(default: str = DEFAULT_MEMORY_LIMIT) -> str:
+    """The operator's bound (`JUESUAN_DUCKDB_MEMORY`), else `default`."""
+    return os.environ.get("JUESUAN_DUCKDB_MEMORY") or default
+
+
 def settings(database: str = ":memory:") -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "memory_limit": os.environ.get("JUESUAN_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
-    }
+    config: dict[str, Any] = {"memory_limit": memory_limit()}
     if database == ":memory:":  # a file database spills next to itself
         config["temp_directory"] = str(Path(tempfile.gettempdir()) / "juesuan-duckdb")
     return config

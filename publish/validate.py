@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
@@ -38,7 +37,7 @@ from typing import Any, TypeVar
 import duckdb
 import frictionless
 
-from juesuan import schema
+from juesuan import duckdb_settings, schema
 from juesuan.checks.cells import UnsupportedField, literal
 from juesuan.checks.constraints import constraint_sql
 from juesuan.schema import quote_ident
@@ -88,9 +87,8 @@ def limit_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
     """Give DuckDB a fixed memory budget, spilling to `spill` (a folder outside the release)."""
     spill.mkdir(parents=True, exist_ok=True)
     (threads,) = con.execute("SELECT current_setting('threads')").fetchone()
-    # The operator's bound for every DuckDB connection (juesuan.duckdb_settings), if set.
-    limit = os.environ.get("JUESUAN_DUCKDB_MEMORY") or (
-        f"{max(MEMORY_LIMIT_MB, MEMORY_PER_THREAD_MB * int(threads))}MB"
+    limit = duckdb_settings.memory_limit(
+        default=f"{max(MEMORY_LIMIT_MB, MEMORY_PER_THREAD_MB * int(threads))}MB"
     )
     con.execute(f"SET memory_limit = {literal(limit)}")
     con.execute(f"SET temp_directory = {literal(str(spill))}")

@@ -108,10 +108,7 @@ def _with_ocr(path: Path, pages: list[PageText], page_count: int) -> SourceDocum
         except UnreadableDocument:
             raise
         except Exception as exc:
-            raise UnreadableDocument(
-                f"{path.name}: the PDF is damaged ({type(exc).__name__}: {exc}); "
-                "check the download is complete"
-            ) from None
+            raise _damaged(path, exc) from None
     rows = [row for page in pages for row in (page.rows or scanned.get(page.number, []))]
     return SourceDocument(path=path, format="pdf", rows=tuple(rows), page_count=page_count)
 
@@ -147,11 +144,15 @@ def _read_pdfplumber(path: Path, ocr: bool, max_pages: int | None) -> SourceDocu
     except UnreadableDocument:
         raise
     except Exception as exc:
-        raise UnreadableDocument(
-            f"{path.name}: the PDF is damaged ({type(exc).__name__}: {exc}); "
-            "check the download is complete"
-        ) from None
+        raise _damaged(path, exc) from None
     return SourceDocument(path=path, format="pdf", rows=tuple(rows), page_count=page_count)
+
+
+def _damaged(path: Path, exc: Exception) -> UnreadableDocument:
+    return UnreadableDocument(
+        f"{path.name}: the PDF is damaged ({type(exc).__name__}: {exc}); "
+        "check the download is complete"
+    )
 
 
 def _has_ink(page) -> bool:
