@@ -25,11 +25,11 @@ their cells and lines grouped, for the whole document at once, as numpy's cost i
 than per element. tests/test_pdfium_reader.py checks these against pdfplumber's own functions
 on random rules and chars.
 
-What is left (synthetic disclosures of 16 pages, ~7,500 chars, ~1,600 cells): about a quarter is
-pdfium loading pages and text pages (a plain text extraction's whole cost); a third is ctypes
-calls — pdfium has no bulk per-character call, so three per character (object, box, origin:
-pdfium's box is widened by ink, so it gives neither the origin nor the advance alone), and a few
-per page object and path segment (see `_U`); the rest is Python and numpy.
+pdfium answers one character, page object or path segment per call: those calls are made in
+C (juesuan.readers.pdfium_bulk, one Python call per page and kind), or, without a C compiler,
+through ctypes as `_CtypesBulk` does, about twice as slow in all. What is left (synthetic
+disclosures of 16 pages, ~7,500 chars, ~1,600 cells): about 40% is pdfium loading pages and text
+pages (a plain text extraction's whole cost), the rest numpy and Python.
 
 Where pdfium and pdfminer differ, and nothing tells: widths are pdfium's (integer font units, so
 positions drift by hundredths of a point along a line where a font declares fractional widths;
@@ -46,10 +46,11 @@ from __future__ import annotations
 import ctypes
 import functools
 import itertools
+import os
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
@@ -121,6 +122,7 @@ class _C:
     count_objects = _c("FPDFPage_CountObjects", _I, _P)
     count_form_objects = _c("FPDFFormObj_CountObjects", _I, _P)
     form_object = _c("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+    object_type = _c("FPDFPageObj_GetType", _I, _P)
 
 
 class _Obj(ctypes.c_void_p):
@@ -191,6 +193,62 @@ def _scratch() -> _Scratch:
     if scratch is None:
         scratch = _THREAD.scratch = _Scratch()
     return scratch
+
+
+class _CtypesBulk:
+    """pdfium_bulk's calls made through ctypes (`_U`, `_Scratch`): the same arrays, where the
+    compiled ones cannot be built (no C compiler) or JUESUAN_PDF_BULK=ctypes asks for them."""
+
+    def __init__(self) -> None:
+        self.scratch = _scratch()
+
+    def objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
+        count = _C.count_objects(page)
+        objects = list(map(_U.page_object, [ctypes.c_void_p(page)] * count, range(count)))
+        kinds = np.fromiter(map(_U.object_type, objects), np.int32, count)
+        return np.array([obj.value or 0 for obj in objects], np.int64), kinds
+
+    def matrices(self, objects: np.ndarray) -> np.ndarray:
+        return self.scratch.filled(_U.matrix, (_objs(objects),), np.float32, 6, (0,)).reshape(-1, 6)
+
+    def fonts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        objects = _objs(texts)
+        sizes = self.scratch.filled(_U.font_size, (objects,), np.float32, 1, (0,))
+        fonts = np.array([font.value or 0 for font in map(_U.font, objects)], np.int64)
+        return sizes, fonts
+
+    def chars(self, textpage: int, count: int):
+        handles = [ctypes.c_void_p(textpage)] * count
+        indices = range(count)
+        objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)
+        boxes = self.scratch.filled(_U.loose_box, (handles, indices), np.float32, 4, (0,))
+        origins = self.scratch.filled(_U.origin, (handles, indices), np.float64, 2, (0, 8))
+        return objects, boxes.reshape(-1, 4), origins.reshape(-1, 2), None  # generated: asked
+
+    def segments(self, paths: np.ndarray):
+        objects = _objs(paths)
+        counts = np.fromiter(map(_U.count_segments, objects), np.int32, len(objects)).clip(0)
+        owners = itertools.chain.from_iterable(map(itertools.repeat, objects, counts.tolist()))
+        indices = itertools.chain.from_iterable(map(range, counts.tolist()))
+        segments = list(map(_U.segment, owners, indices))
+        points = self.scratch.filled(_U.segment_point, (segments,), np.float32, 2, (0, 4))
+        types = np.fromiter(map(_U.segment_type, segments), np.int32, len(segments))
+        closes = np.fromiter(map(_U.segment_close, segments), np.int32, len(segments)) != 0
+        return counts, points.reshape(-1, 2), types, closes
+
+
+def _objs(handles: np.ndarray) -> list[ctypes.c_void_p]:
+    return list(map(ctypes.c_void_p, handles.tolist()))
+
+
+def _bulk():
+    """The compiled calls (juesuan.readers.pdfium_bulk), or the same through ctypes where they
+    cannot be built or JUESUAN_PDF_BULK=ctypes asks for them."""
+    from juesuan.readers import pdfium_bulk
+
+    if os.environ.get(pdfium_bulk.MODE_VARIABLE, "").strip().lower() == "ctypes":
+        return _CtypesBulk()
+    return pdfium_bulk.compiled() or _CtypesBulk()
 
 
 def _handle(raw) -> int:
@@ -267,42 +325,45 @@ class _Frame:
 
 @dataclass
 class _Objects:
-    """A page's text and path objects in content order (forms inline), with their form's matrix."""
+    """A page's text and path objects (handles) in content order, forms' inline; each with its
+    form's matrix where the page has forms (`None` where it has none, the common case)."""
 
-    texts: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
-    paths: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
+    texts: np.ndarray
+    paths: np.ndarray
     images: bool = False
-    forms: bool = False  # objects in forms: with a matrix of their own
+    text_forms: list[Matrix | None] | None = None
+    path_forms: list[Matrix | None] | None = None
 
 
-def _page_objects(page: int, form: _Obj | None = None, container: Matrix | None = None, found=None):
-    """The page's text and path objects (as `_Obj`), in content order, forms' inline."""
-    found = found if found is not None else _Objects()
-    if form is not None:
-        count = _C.count_form_objects(form)
-        objects = [_Obj(_C.form_object(form, i)) for i in range(count)]
-    else:
-        count = _C.count_objects(page)
-        objects = list(map(_U.page_object, [ctypes.c_void_p(page)] * count, range(count)))
-    kinds = list(map(_U.object_type, objects))
-    if pdfium_c.FPDF_PAGEOBJ_FORM not in kinds:  # the common case, at once
-        pairs = list(zip(objects, kinds, strict=True))
-        found.paths += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_PATH]
-        found.texts += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_TEXT]
-        found.images = found.images or pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds
-        return found
-    found.forms = True
-    for obj, kind in zip(objects, kinds, strict=True):
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            found.paths.append((obj, container))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            found.texts.append((obj, container))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            found.images = True
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+_TEXT, _PATH = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
+_IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+
+
+def _page_objects(page: int, bulk) -> _Objects:
+    """The page's text and path objects, in content order, forms' inline."""
+    handles, kinds = bulk.objects(page)
+    if not (kinds == _FORM).any():  # the common case, at once
+        images = bool((kinds == _IMAGE).any())
+        return _Objects(handles[kinds == _TEXT], handles[kinds == _PATH], images)
+    found: dict[int, list] = {_TEXT: [], _PATH: [], _IMAGE: []}
+    _walk(handles.tolist(), kinds.tolist(), None, found)
+    texts, paths = ([obj for obj, _ in found[kind]] for kind in (_TEXT, _PATH))
+    return _Objects(
+        np.array(texts, np.int64), np.array(paths, np.int64), bool(found[_IMAGE]),
+        [matrix for _, matrix in found[_TEXT]], [matrix for _, matrix in found[_PATH]],
+    )  # fmt: skip
+
+
+def _walk(handles: list[int], kinds: list[int], container: Matrix | None, found: dict) -> None:
+    """Objects by kind with their form's matrix, a form's objects in its place."""
+    for obj, kind in zip(handles, kinds, strict=True):
+        if kind == _FORM:
             inner = _multiply(_Out().matrix(_C.matrix, obj), container)
-            _page_objects(page, obj, inner, found)
-    return found
+            count = _C.count_form_objects(obj)
+            objects = [_C.form_object(obj, i) or 0 for i in range(count)]
+            _walk(objects, [_C.object_type(o) for o in objects], inner, found)
+        elif kind in found:
+            found[kind].append((obj, container))
 
 
 # --- characters ----------------------------------------------------------------------------------
@@ -318,37 +379,32 @@ def _codes(textpage: int, count: int) -> np.ndarray:
     return units.astype(np.uint32)
 
 
-def _metrics(
-    texts: list[tuple[_Obj, Matrix | None]], forms: bool, scratch: _Scratch
-) -> tuple[np.ndarray, np.ndarray]:
+def _metrics(objects: _Objects, bulk) -> np.ndarray:
     """pdfminer's box of the chars of each text object, from their baseline origin: a row of
-    (down to the bottom, up to the top, widening left, widening right, x, y of the origin),
-    and the objects' handles.
+    (down to the bottom, up to the top, widening left, widening right, x, y of the origin).
 
     The box is the font size high, from the font descriptor's /Descent (per 1000, forced
     negative) below the baseline, through the text matrix (form matrices included); slanted
     (italic) text widens it. Upright text only, as pdfplumber reads it in lines.
     """
-    objects = [obj for obj, _ in texts]
-    matrices = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
-    matrices = matrices.astype(np.float64)
-    for j, (_, container) in enumerate(texts if forms else ()):
+    matrices = bulk.matrices(objects.texts).astype(np.float64)
+    for j, container in enumerate(objects.text_forms or ()):
         if container is not None:
             matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
-    sizes = scratch.filled(_U.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
-    fonts = [font.value or 0 for font in map(_U.font, objects)]
-    descents = {font: _descent(font) for font in set(fonts)}
+    sizes, fonts = bulk.fonts(objects.texts)
+    sizes = sizes.astype(np.float64)
+    unique, font_of = np.unique(fonts, return_inverse=True)
+    descents = np.array([_descent(font) for font in unique.tolist()], np.float64)
     a, b, c, d = (matrices[:, k] for k in range(4))
     if (b != 0).any() or (a <= 0).any() or (d <= 0).any():
         raise Unsupported("rotated or mirrored text")
-    low = -np.abs(np.array([descents[font] for font in fonts], np.float64)) * sizes
+    low = -np.abs(descents[font_of]) * sizes
     high = low + sizes
-    rows = np.stack(
+    return np.stack(
         [d * low, d * high, np.minimum(c * low, c * high), np.maximum(c * low, c * high),
          matrices[:, 4], matrices[:, 5]],
         axis=1,
     )  # fmt: skip
-    return np.array([obj.value for obj in objects], np.int64), rows
 
 
 def _descent(font: int) -> float:
@@ -442,32 +498,25 @@ class _Chars:
         return list(zip(x0, x1, top, bottom, size, text, order, strict=True))
 
 
-def page_chars(
-    textpage: int,
-    frame: _Frame,
-    texts: list[tuple[_Obj, Matrix | None]],
-    forms: bool = True,
-    scratch: _Scratch | None = None,
-) -> _Chars:
+def page_chars(textpage: int, frame: _Frame, objects: _Objects, bulk) -> _Chars:
     """The page's chars with pdfminer's boxes, in pdfium's text order, without generated ones."""
-    if not texts:
+    if not len(objects.texts):
         return _Chars.empty()
-    scratch = scratch or _scratch()
-    handles_of_texts, metrics = _metrics(texts, forms, scratch)
+    handles_of_texts = objects.texts
+    metrics = _metrics(objects, bulk)
     count = _C.count_chars(textpage)
     if count < 0:
         raise Unsupported("pdfium has no text page")
     codes = _codes(textpage, count)
-    handles = [ctypes.c_void_p(textpage)] * count
-    indices = range(count)
-    objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)  # 0: generated
-    # left top right bottom; x, y
-    boxes = scratch.filled(_U.loose_box, (handles, indices), np.float32, 4, (0,))
-    origins = scratch.filled(_U.origin, (handles, indices), np.float64, 2, (0, 8))
+    # objects: 0 where generated; boxes: left top right bottom; origins: x, y
+    objects, boxes, origins, generated = bulk.chars(textpage, count)
     keep = objects != 0
     # pdfium's own spaces and line breaks (some with an object)
-    maybe = np.flatnonzero(keep & ((codes < 0x20) | _blank(codes))).tolist()
-    keep[[i for i in maybe if _C.is_generated(textpage, i)]] = False
+    maybe = keep & ((codes < 0x20) | _blank(codes))
+    if generated is None:  # the ctypes calls: asked of these chars only
+        keep[[i for i in np.flatnonzero(maybe).tolist() if _C.is_generated(textpage, i)]] = False
+    else:
+        keep &= ~(maybe & generated)
     with_object = np.flatnonzero(objects)
     order = np.argsort(handles_of_texts)
     found = np.searchsorted(handles_of_texts, objects[with_object], sorter=order)
@@ -484,12 +533,12 @@ def page_chars(
         raise Unsupported("slanted text")
     # x0 is the glyph origin (pdfium's box reaches further left where a glyph overhangs), x1
     # the right of pdfium's box: origin plus advance, or the glyph's ink if it reaches further.
-    x0 = origins[2 * kept]
-    x1 = boxes[4 * kept + 2]
+    x0 = origins[kept, 0]
+    x1 = boxes[kept, 2]
     if frame.x0:  # x1 stays float32 here, as numpy computes it
         x0, x1 = (x0 - frame.x0) + frame.x0, (x1 - frame.x0) + frame.x0
     x1 = x1.astype(np.float64)
-    base = origins[2 * kept + 1] - frame.y0
+    base = origins[kept, 1] - frame.y0
     low, high = base + per_char[:, 0], base + per_char[:, 1]
     tops = (frame.height - high) + frame.top
     bottoms = (frame.height - low) + frame.top
@@ -609,46 +658,35 @@ class _Edges:
         return vertical, self.lines[1] + self.rects[1] + self.curves[1]
 
 
-def page_edges(
-    paths: list[tuple[_Obj, Matrix | None]],
-    frame: _Frame,
-    forms: bool = True,
-    scratch: _Scratch | None = None,
-) -> tuple[list[Edge], list[Edge]]:
+def page_edges(objects: _Objects, frame: _Frame, bulk) -> tuple[list[Edge], list[Edge]]:
     """pdfplumber's vertical and horizontal edges of the page's path objects."""
-    if not paths:
+    paths = objects.paths
+    if not len(paths):
         return [], []
-    scratch = scratch or _scratch()
-    objects = [obj for obj, _ in paths]
-    counts = list(map(_U.count_segments, objects))
-    full = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
-    full = full.astype(np.float64)
-    for j, (_, container) in enumerate(paths if forms else ()):
+    counts, points, types, closes = bulk.segments(paths)
+    full = bulk.matrices(paths).astype(np.float64)
+    for j, container in enumerate(objects.path_forms or ()):
         if container is not None:
             full[j] = _multiply(tuple(full[j].tolist()), container)  # type: ignore[arg-type]
-    owners = list(itertools.chain.from_iterable(map(itertools.repeat, objects, counts)))
-    segments = list(map(_U.segment, owners, itertools.chain.from_iterable(map(range, counts))))
-    raw = scratch.filled(_U.segment_point, (segments,), np.float32, 2, (0, 4))
     # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
-    m = full[np.repeat(np.arange(len(objects)), counts)]
-    px, py = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
+    m = full[np.repeat(np.arange(len(paths)), counts)]
+    px, py = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
     x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - frame.x0
     y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - frame.y0
-    starts = np.array(list(itertools.accumulate(counts, initial=0))[:-1], np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts[:-1], dtype=np.int64)])
     # Most paths are a move and a line: pdfium starts every path with a move, so a line is two
     # segments whose second is a line.
-    pairs = np.flatnonzero(np.array(counts) == 2)
-    second = [segments[i + 1] for i in starts[pairs].tolist()]
-    is_line = np.array(list(map(_U.segment_type, second)), np.int64) == pdfium_c.FPDF_SEGMENT_LINETO
-    lines = np.zeros(len(objects), bool)
+    pairs = np.flatnonzero(counts == 2)
+    is_line = types[starts[pairs] + 1] == pdfium_c.FPDF_SEGMENT_LINETO
+    lines = np.zeros(len(paths), bool)
     lines[pairs[is_line]] = True
     line_vertical, line_horizontal, flat = _line_edges(x, y, starts[lines], frame)
     if lines.all():
         return line_vertical, line_horizontal
     edges = _Edges(frame)
     vertical, horizontal, orientation = iter(line_vertical), iter(line_horizontal), iter(flat)
-    xs, ys = x.tolist(), y.tolist()
-    for k, (start, count) in enumerate(zip(starts.tolist(), counts, strict=True)):
+    xs, ys, kinds, closing = x.tolist(), y.tolist(), types.tolist(), closes.tolist()
+    for k, (start, count) in enumerate(zip(starts.tolist(), counts.tolist(), strict=True)):
         end = start + count
         if lines[k]:
             if next(orientation):
@@ -656,7 +694,9 @@ def page_edges(
             else:
                 edges.lines[0].append(next(vertical))
         else:
-            operations = _operations(segments[start:end], xs[start:end], ys[start:end])
+            operations = _operations(
+                kinds[start:end], closing[start:end], xs[start:end], ys[start:end]
+            )
             for shape, points in _subpaths(operations):
                 if shape in ("mlh", "ml"):
                     edges.line(*points[0], *points[1])
@@ -689,7 +729,9 @@ def _line_edges(
     return vertical, horizontal, flat.tolist()
 
 
-def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
+def _operations(
+    kinds: list[int], closing: list[bool], xs: list[float], ys: list[float]
+) -> list[tuple[str, Point]]:
     """The path as pdfminer records it: (operator, end point); `h` closes a subpath.
 
     pdfium closes a subpath by adding a line back to its start (unless already there) and
@@ -698,8 +740,8 @@ def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[
     """
     operations: list[tuple[str, Point]] = []
     bezier = 0
-    for segment, x, y in zip(segments, xs, ys, strict=True):
-        operator = _OPERATORS.get(_U.segment_type(segment))
+    for kind, closes, x, y in zip(kinds, closing, xs, ys, strict=True):
+        operator = _OPERATORS.get(kind)
         if operator is None:
             raise Unsupported("unknown path segment")
         if operator == "c":  # a Bézier is three points; pdfminer keeps its end point
@@ -708,7 +750,7 @@ def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[
                 continue
             bezier = 0
         operations.append((operator, (x, y)))
-        if _U.segment_close(segment):
+        if closes:
             operations.append(("h", (x, y)))
     return operations
 
@@ -1528,20 +1570,21 @@ class PageText:
 
 
 def read_page(
-    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool, scratch: _Scratch | None = None
+    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool, bulk=None
 ) -> tuple[_Chars, tuple[list[Edge], list[Edge]]] | PageText:
     """One page's chars and edges, as juesuan.readers.pdf reads it; `None` rows where it would
     OCR the page: fewer than `min_chars` characters and an image (and `ocr`)."""
+    bulk = bulk or _bulk()
     frame = _Frame.of(page)
-    objects = _page_objects(_handle(page.raw))
+    objects = _page_objects(_handle(page.raw), bulk)
     textpage = page.get_textpage()
     try:
-        chars = page_chars(_handle(textpage.raw), frame, objects.texts, objects.forms, scratch)
+        chars = page_chars(_handle(textpage.raw), frame, objects, bulk)
     finally:
         textpage.close()
     if len(chars) < min_chars and ocr and objects.images:
         return PageText(number, None)
-    return chars, page_edges(objects.paths, frame, objects.forms, scratch)
+    return chars, page_edges(objects, frame, bulk)
 
 
 def read_pages(
@@ -1553,11 +1596,11 @@ def read_pages(
     try:
         page_count = len(document)
         pages: list = []
-        scratch = _scratch()
+        bulk = _bulk()
         for index in range(page_count)[:max_pages]:
             page = document[index]
             try:
-                pages.append(read_page(page, index + 1, min_chars, ocr, scratch))
+                pages.append(read_page(page, index + 1, min_chars, ocr, bulk))
             finally:
                 page.close()
     finally:
