@@ -474,6 +474,9 @@ def test_compiled_calls_return_what_the_ctypes_calls_return(tmp_path, name):
             np.testing.assert_array_equal(a, b)
         generated = [bool(pdfium._C.is_generated(textpage, i)) for i in range(count)]
         assert found[3].tolist() == generated
+        owners = compiled.owners(texts, found[0])
+        np.testing.assert_array_equal(owners, by_ctypes.owners(texts, found[0]))
+        assert (owners >= 0).sum() > 0.5 * count or not count
         seen["chars"] += count
         seen["paths"] += len(paths)
         seen["texts"] += len(texts)

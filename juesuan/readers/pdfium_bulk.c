@@ -121,3 +121,26 @@ void jb_segments(const int64_t *paths, const int32_t *counts, int count, float *
         }
     }
 }
+
+/* For each char's text object (0: none), its index among the page's text objects `texts`
+ * (-1: none, or not among them). `order` sorts `texts` (numpy's argsort): a binary search. */
+void jb_owners(const int64_t *texts, const int64_t *order, int n, const int64_t *objects,
+               int count, int32_t *owners) {
+    for (int i = 0; i < count; i++) {
+        int64_t wanted = objects[i];
+        int32_t owner = -1;
+        if (wanted != 0) {
+            int low = 0, high = n;
+            while (low < high) {
+                int middle = low + (high - low) / 2;
+                if (texts[order[middle]] < wanted)
+                    low = middle + 1;
+                else
+                    high = middle;
+            }
+            if (low < n && texts[order[low]] == wanted)
+                owner = (int32_t)order[low];
+        }
+        owners[i] = owner;
+    }
+}

@@ -70,6 +70,7 @@ class Compiled:
         self._chars = _typed(lib.jb_chars, None, _P, _I, _P, _P, _P, _P)
         self._counts = _typed(lib.jb_segment_counts, ctypes.c_int64, _P, _I, _P)
         self._segments = _typed(lib.jb_segments, None, _P, _P, _I, _P, _P, _P)
+        self._owners = _typed(lib.jb_owners, None, _P, _P, _I, _P, _I, _P)
         self._capacity = 1024
 
     def objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
@@ -125,6 +126,17 @@ class Compiled:
             points.ctypes.data, types.ctypes.data, closes.ctypes.data,
         )  # fmt: skip
         return counts, points, types, closes.view(bool)
+
+    def owners(self, texts: np.ndarray, objects: np.ndarray) -> np.ndarray:
+        """For each char's text object (0: none), its index in `texts` (-1: none)."""
+        texts = np.ascontiguousarray(texts, np.int64)
+        order = np.argsort(texts)
+        owners = np.empty(len(objects), np.int32)
+        self._owners(
+            texts.ctypes.data, order.ctypes.data, len(texts),
+            objects.ctypes.data, len(objects), owners.ctypes.data,
+        )  # fmt: skip
+        return owners
 
 
 def _typed(function, restype, *argtypes):
