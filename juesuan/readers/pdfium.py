@@ -58,7 +58,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row
+from juesuan.readers import Row, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -123,6 +123,13 @@ class _C:
     count_form_objects = _c("FPDFFormObj_CountObjects", _I, _P)
     form_object = _c("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
     object_type = _c("FPDFPageObj_GetType", _I, _P)
+    # Pages by handle: pypdfium2's page objects cost ~40 us a page more.
+    load_page = _c("FPDF_LoadPage", _P, _P, _I)
+    close_page = _c("FPDF_ClosePage", None, _P)
+    load_textpage = _c("FPDFText_LoadPage", _P, _P)
+    close_textpage = _c("FPDFText_ClosePage", None, _P)
+    rotation = _c("FPDFPage_GetRotation", _I, _P)
+    mediabox = _c("FPDFPage_GetMediaBox", _I, _P, _P, _P, _P, _P)
 
 
 class _Obj(ctypes.c_void_p):
@@ -211,19 +218,42 @@ class _CtypesBulk:
     def matrices(self, objects: np.ndarray) -> np.ndarray:
         return self.scratch.filled(_U.matrix, (_objs(objects),), np.float32, 6, (0,)).reshape(-1, 6)
 
-    def fonts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def fonts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         objects = _objs(texts)
         sizes = self.scratch.filled(_U.font_size, (objects,), np.float32, 1, (0,))
-        fonts = np.array([font.value or 0 for font in map(_U.font, objects)], np.int64)
-        return sizes, fonts
+        handles = [font.value or 0 for font in map(_U.font, objects)]
+        fonts = list(dict.fromkeys(handles))  # in order of first use
+        index = {font: k for k, font in enumerate(fonts)}
+        font_of = np.array([index[font] for font in handles], np.int32)
+        out, descents, names = _Out(), [], []
+        for font in fonts:
+            ok = font and _C.descent(font, 1.0, out.at)
+            descents.append(out.floats[0] if ok else np.nan)
+            name = ctypes.create_string_buffer(pdfium_bulk.NAME_SIZE)
+            size = _C.base_font_name(font, name, len(name)) if font else 0
+            names.append(name.raw[: max(size - 1, 0)].decode("latin-1"))
+        return sizes, font_of, np.array(descents, np.float32), names
 
-    def chars(self, textpage: int, count: int):
+    def chars(self, textpage: int, count: int, codes: np.ndarray, texts: np.ndarray):
         handles = [ctypes.c_void_p(textpage)] * count
         indices = range(count)
-        objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)
+        objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)  # 0: none
         boxes = self.scratch.filled(_U.loose_box, (handles, indices), np.float32, 4, (0,))
         origins = self.scratch.filled(_U.origin, (handles, indices), np.float64, 2, (0, 8))
-        return objects, boxes.reshape(-1, 4), origins.reshape(-1, 2), None  # generated: asked
+        keep = objects != 0
+        # pdfium's own spaces and line breaks (some with an object)
+        maybe = np.flatnonzero(keep & ((codes < 0x20) | _blank(codes))).tolist()
+        keep[[i for i in maybe if _C.is_generated(textpage, i)]] = False
+        return self._owners(texts, objects), keep, boxes.reshape(-1, 4), origins.reshape(-1, 2)
+
+    @staticmethod
+    def _owners(texts: np.ndarray, objects: np.ndarray) -> np.ndarray:
+        """For each char's text object (0: none), its index in `texts` (-1: none)."""
+        if not len(texts):
+            return np.full(len(objects), -1, np.int32)
+        order = np.argsort(texts)
+        found = order[np.searchsorted(texts, objects, sorter=order).clip(0, len(order) - 1)]
+        return np.where((objects != 0) & (texts[found] == objects), found, -1).astype(np.int32)
 
     def segments(self, paths: np.ndarray):
         objects = _objs(paths)
@@ -252,8 +282,6 @@ def _objs(handles: np.ndarray) -> list[ctypes.c_void_p]:
 def _bulk():
     """The compiled calls (juesuan.readers.pdfium_bulk), or the same through ctypes where they
     cannot be built or JUESUAN_PDF_BULK=ctypes asks for them."""
-    from juesuan.readers import pdfium_bulk
-
     if os.environ.get(pdfium_bulk.MODE_VARIABLE, "").strip().lower() == "ctypes":
         return _CtypesBulk()
     return pdfium_bulk.compiled() or _CtypesBulk()
@@ -310,11 +338,16 @@ class _Frame:
     top: float  # pdfplumber's mediabox[1]
 
     @classmethod
-    def of(cls, page: pdfium.PdfPage) -> _Frame:
-        if page.get_rotation() % 360:
+    def of(cls, page: int) -> _Frame:
+        if _C.rotation(page):  # 1, 2, 3: quarter turns; -1: unknown
             raise Unsupported("rotated page")
+        out = _Out()
+        at = out.at
+        # pypdfium2's get_mediabox: US Letter where the page has no MediaBox of its own.
+        found = _C.mediabox(page, at, at + 4, at + 8, at + 12)
+        box = tuple(out.floats[:4]) if found else (0, 0, 612, 792)
         # pdfium keeps floats; the PDF has decimals, which 7 significant digits give back.
-        left, bottom, right, top = (float(f"{v:.7g}") for v in page.get_mediabox())
+        left, bottom, right, top = (float(f"{v:.7g}") for v in box)
         x0, y0, y1 = min(left, right), min(bottom, top), max(bottom, top)
         mb_height = y1 - y0
         box_top, box_bottom = mb_height - y1, mb_height - y0
@@ -407,20 +440,18 @@ def _metrics(matrices: np.ndarray, sizes: np.ndarray, descents: np.ndarray) -> n
     )  # fmt: skip
 
 
-def _descent(font: int) -> float:
-    """pdfminer's descent per unit of font size: the font descriptor's, as pdfium reads it,
-    except for the standard font names pdfminer takes from its own metrics (Helvetica, Arial,
-    Times-Roman, TimesNewRoman, Courier… whatever the PDF declares)."""
-    out = _Out()
-    if not font or not _C.descent(font, 1.0, out.at):
+def _descents(descents: np.ndarray, names: list[str]) -> np.ndarray:
+    """pdfminer's descent per unit of font size of each font: the font descriptor's, as pdfium
+    reads it (NaN: none), except for the standard font names pdfminer takes from its own
+    metrics (Helvetica, Arial, Times-Roman, TimesNewRoman, Courier… whatever the PDF declares)."""
+    values = descents.astype(np.float64)
+    if np.isnan(values).any():
         raise Unsupported("text without a font")
-    descent = out.floats[0]
-    name = ctypes.create_string_buffer(256)
-    size = _C.base_font_name(font, name, len(name))
-    standard = _standard_fonts().get(name.raw[: max(size - 1, 0)].decode("latin-1"))
-    if standard is not None:
-        return float(standard[0].get("Descent", 0)) * 0.001
-    return descent
+    for k, name in enumerate(names):
+        standard = _standard_fonts().get(name)
+        if standard is not None:
+            values[k] = float(standard[0].get("Descent", 0)) * 0.001
+    return values
 
 
 @functools.cache
@@ -430,8 +461,7 @@ def _standard_fonts() -> dict:
     return FONT_METRICS
 
 
-# Code points of whitespace (str.isspace), the highest being U+3000.
-_SPACES = np.array([chr(c).isspace() for c in range(0x3001)], bool)
+_SPACES = pdfium_bulk.SPACES.view(bool)  # whether each code point up to U+3000 is whitespace
 _LIGATURE_CODES = np.array(list(_LIGATURES), np.uint32)
 
 
@@ -539,23 +569,14 @@ def raw_chars(textpage: int, frame: _Frame, objects: _Objects, bulk) -> _RawChar
     for j, container in enumerate(objects.text_forms or ()):
         if container is not None:
             matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
-    sizes, fonts = bulk.fonts(texts)
-    unique, font_of = np.unique(fonts, return_inverse=True)
-    descents = np.array([_descent(font) for font in unique.tolist()], np.float64)[font_of]
+    sizes, font_of, descents, names = bulk.fonts(texts)
+    descents = _descents(descents, names)[font_of]
     count = _C.count_chars(textpage)
     if count < 0:
         raise Unsupported("pdfium has no text page")
     codes = _codes(textpage, count)
-    # objects: 0 where generated; boxes: left top right bottom; origins: x, y
-    char_objects, boxes, origins, generated = bulk.chars(textpage, count)
-    keep = char_objects != 0
-    # pdfium's own spaces and line breaks (some with an object)
-    maybe = keep & ((codes < 0x20) | _blank(codes))
-    if generated is None:  # the ctypes calls: asked of these chars only
-        keep[[i for i in np.flatnonzero(maybe).tolist() if _C.is_generated(textpage, i)]] = False
-    else:
-        keep &= ~(maybe & generated)
-    owners = bulk.owners(texts, char_objects)
+    # boxes: left top right bottom; origins: x, y
+    owners, keep, boxes, origins = bulk.chars(textpage, count, codes, texts)
     if (owners[keep] < 0).any():  # kept chars are those with an object, less generated ones
         raise Unsupported("a character outside the page's text objects")
     # Text objects none of whose chars pdfium kept (blanks): put back (`_blanks`).
@@ -1648,19 +1669,21 @@ class PageText:
 
 
 def read_page(
-    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool, bulk=None
+    page: int, number: int, min_chars: int, ocr: bool, bulk=None
 ) -> tuple[_RawChars, tuple[list[Edge], list[Edge]]] | PageText:
     """One page's chars (as pdfium gives them, see `document_chars`) and edges, as
     juesuan.readers.pdf reads it; `None` rows where it would OCR the page: fewer than
     `min_chars` characters and an image (and `ocr`)."""
     bulk = bulk or _bulk()
     frame = _Frame.of(page)
-    objects = _page_objects(_handle(page.raw), bulk)
-    textpage = page.get_textpage()
+    objects = _page_objects(page, bulk)
+    textpage = _C.load_textpage(page)
+    if not textpage:
+        raise Unsupported(f"pdfium cannot read the text of page {number}")
     try:
-        raw = raw_chars(_handle(textpage.raw), frame, objects, bulk)
+        raw = raw_chars(textpage, frame, objects, bulk)
     finally:
-        textpage.close()
+        _C.close_textpage(textpage)
     # Blanks put back only add chars: a page with enough kept chars is not a scan.
     scan = ocr and objects.images and raw.kept < min_chars
     if scan and len(document_chars([raw])[0]) < min_chars:
@@ -1679,12 +1702,15 @@ def read_pages(
         page_count = len(document)
         pages: list = []
         bulk = _bulk()
+        handle = _handle(document.raw)
         for index in range(page_count)[:max_pages]:
-            page = document[index]
+            page = _C.load_page(handle, index)
+            if not page:
+                raise Unsupported(f"pdfium cannot load page {index + 1}")
             try:
                 pages.append(read_page(page, index + 1, min_chars, ocr, bulk))
             finally:
-                page.close()
+                _C.close_page(page)
     finally:
         document.close()
     read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]

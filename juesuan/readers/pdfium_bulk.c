@@ -9,6 +9,7 @@
  * the pdfium library pypdfium2 loaded (jb_init), so both use the same library.
  * Built by juesuan.readers.pdfium_bulk with the system C compiler; nothing here allocates.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,8 +30,10 @@ static H (*char_object)(H textpage, int index);              /* NULL: a generate
 static int (*char_loose_box)(H textpage, int index, float *box); /* FS_RECTF: l t r b */
 static int (*char_origin)(H textpage, int index, double *x, double *y);
 static int (*char_generated)(H textpage, int index);
+static int (*font_descent)(H font, float size, float *descent);
+static unsigned long (*font_base_name)(H font, char *buffer, unsigned long length);
 
-#define FUNCTIONS 15
+#define FUNCTIONS 17
 
 /* The pdfium functions, in the order above. Returns how many this library expects. */
 int jb_init(void *const *functions, int count) {
@@ -42,6 +45,7 @@ int jb_init(void *const *functions, int count) {
         (void **)&count_segments, (void **)&get_segment,    (void **)&segment_point,
         (void **)&segment_type,   (void **)&segment_close,  (void **)&char_object,
         (void **)&char_loose_box, (void **)&char_origin,    (void **)&char_generated,
+        (void **)&font_descent,   (void **)&font_base_name,
     };
     for (int i = 0; i < FUNCTIONS; i++)
         *slots[i] = functions[i];
@@ -69,28 +73,70 @@ void jb_matrices(const int64_t *objects, int count, float *matrices) {
     }
 }
 
-/* Each text object's font size and font handle. */
-void jb_fonts(const int64_t *objects, int count, float *sizes, int64_t *fonts) {
+/* Each text object's font size, and the index of its font among the page's fonts (in order of
+ * first use); each font's descent per unit of font size (NAN where pdfium has none, or no
+ * font), and its base name (FPDFFont_GetBaseFontName into a zeroed slot of `name_size` bytes,
+ * with the size it gives). Returns the number of fonts, or -1 beyond `capacity`. */
+int jb_fonts(const int64_t *texts, int count, float *sizes, int32_t *font_of, float *descents,
+             char *names, int64_t *name_sizes, int name_size, int capacity) {
+    H fonts[capacity > 0 ? capacity : 1];
+    int found = 0;
     for (int i = 0; i < count; i++) {
-        H text = (H)(intptr_t)objects[i];
+        H text = (H)(intptr_t)texts[i];
         sizes[i] = 0.0f;
         text_font_size(text, sizes + i);
-        fonts[i] = (int64_t)(intptr_t)text_font(text);
+        H font = text_font(text);
+        int k = 0;
+        while (k < found && fonts[k] != font)
+            k++;
+        if (k == found) {
+            if (found == capacity)
+                return -1;
+            fonts[found++] = font;
+            float descent = 0.0f;
+            descents[k] = (font && font_descent(font, 1.0f, &descent)) ? descent : NAN;
+            char *name = names + (size_t)k * name_size;
+            for (int j = 0; j < name_size; j++)
+                name[j] = 0;
+            name_sizes[k] = font ? (int64_t)font_base_name(font, name, name_size) : 0;
+        }
+        font_of[i] = k;
     }
+    return found;
 }
 
-/* Each char's text object (0 if generated), loose box (l t r b), origin (x y) and whether
- * pdfium generated it. */
-void jb_chars(H textpage, int count, int64_t *objects, float *boxes, double *origins,
-              uint8_t *generated) {
+/* Each char's text object among `texts` (its index; -1: none, or not among them; `order`
+ * sorts `texts`, as numpy's argsort), whether it is kept (it has a text object, and pdfium did
+ * not generate it: a space or line break of its own), its loose box (l t r b) and its origin
+ * (x y). `spaces[c]`: whether code point c (below `spaces_length`) is whitespace. */
+void jb_chars(H textpage, int count, const uint32_t *codes, const uint8_t *spaces,
+              int spaces_length, const int64_t *texts, const int64_t *order, int ntexts,
+              int32_t *owners, uint8_t *keep, float *boxes, double *origins) {
     for (int i = 0; i < count; i++) {
-        objects[i] = (int64_t)(intptr_t)char_object(textpage, i);
+        int64_t object = (int64_t)(intptr_t)char_object(textpage, i);
+        int32_t owner = -1;
+        if (object != 0) {
+            int low = 0, high = ntexts;
+            while (low < high) {
+                int middle = low + (high - low) / 2;
+                if (texts[order[middle]] < object)
+                    low = middle + 1;
+                else
+                    high = middle;
+            }
+            if (low < ntexts && texts[order[low]] == object)
+                owner = (int32_t)order[low];
+        }
+        owners[i] = owner;
+        uint32_t code = codes[i];
+        int blank = code < 0x20 || (code < (uint32_t)spaces_length && spaces[code]);
+        /* FPDFText_IsGenerated: 1, 0, or -1 on error, which the Python code took as true */
+        keep[i] = object != 0 && !(blank && char_generated(textpage, i) != 0);
         float *box = boxes + 4 * i;
         box[0] = box[1] = box[2] = box[3] = 0.0f;
         char_loose_box(textpage, i, box);
         origins[2 * i] = origins[2 * i + 1] = 0.0;
         char_origin(textpage, i, origins + 2 * i, origins + 2 * i + 1);
-        generated[i] = (uint8_t)(char_generated(textpage, i) != 0); /* -1, an error, as Python's truth */
     }
 }
 
@@ -122,25 +168,3 @@ void jb_segments(const int64_t *paths, const int32_t *counts, int count, float *
     }
 }
 
-/* For each char's text object (0: none), its index among the page's text objects `texts`
- * (-1: none, or not among them). `order` sorts `texts` (numpy's argsort): a binary search. */
-void jb_owners(const int64_t *texts, const int64_t *order, int n, const int64_t *objects,
-               int count, int32_t *owners) {
-    for (int i = 0; i < count; i++) {
-        int64_t wanted = objects[i];
-        int32_t owner = -1;
-        if (wanted != 0) {
-            int low = 0, high = n;
-            while (low < high) {
-                int middle = low + (high - low) / 2;
-                if (texts[order[middle]] < wanted)
-                    low = middle + 1;
-                else
-                    high = middle;
-            }
-            if (low < n && texts[order[low]] == wanted)
-                owner = (int32_t)order[low];
-        }
-        owners[i] = owner;
-    }
-}
