@@ -757,36 +757,103 @@ class _Edges:
         return vertical, self.lines[1] + self.rects[1] + self.curves[1]
 
 
-def page_edges(objects: _Objects, frame: _Frame, bulk) -> tuple[list[Edge], list[Edge]]:
-    """pdfplumber's vertical and horizontal edges of the page's path objects."""
+@dataclass
+class _RawPaths:
+    """A page's path objects as pdfium gives them, taken while the page is open; their edges
+    are worked out for the whole document at once (`document_edges`)."""
+
+    frame: _Frame
+    counts: np.ndarray  # each path's segments
+    points: np.ndarray  # each segment's point (x y, float32), the paths one after the other
+    types: np.ndarray  # each segment's type (FPDF_SEGMENT_*)
+    closes: np.ndarray  # whether it closes its subpath
+    matrices: np.ndarray  # each path's, its form's included (float64)
+
+
+def raw_paths(objects: _Objects, frame: _Frame, bulk) -> _RawPaths:
+    """The page's path objects as pdfium gives them: what `document_edges` needs."""
     paths = objects.paths
-    if not len(paths):
-        return [], []
     counts, points, types, closes = bulk.segments(paths)
     full = bulk.matrices(paths).astype(np.float64)
     for j, container in enumerate(objects.path_forms or ()):
         if container is not None:
             full[j] = _multiply(tuple(full[j].tolist()), container)  # type: ignore[arg-type]
+    return _RawPaths(frame, counts.astype(np.int64), points, types, closes, full)
+
+
+def document_edges(pages: list[_RawPaths]) -> list[tuple[list[Edge], list[Edge]]]:
+    """pdfplumber's vertical and horizontal edges of each page's path objects, worked out for
+    all pages at once (paths that are a line, most of them) with the same arithmetic as page by
+    page."""
+    counts = np.concatenate([p.counts for p in pages]) if pages else _NO_INDEX
+    if not len(counts):
+        return [([], []) for _ in pages]
+    path_page = np.repeat(np.arange(len(pages)), [len(p.counts) for p in pages])
+    frames = [p.frame for p in pages]
+    x_origin, y_origin, height, top = (
+        np.array([getattr(f, name) for f in frames])[path_page]
+        for name in ("x0", "y0", "height", "top")
+    )
     # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
-    m = full[np.repeat(np.arange(len(paths)), counts)]
+    owner = np.repeat(np.arange(len(counts)), counts)
+    m = np.concatenate([p.matrices for p in pages])[owner]
+    points = np.concatenate([p.points for p in pages])
     px, py = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
-    x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - frame.x0
-    y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - frame.y0
-    starts = np.concatenate([[0], np.cumsum(counts[:-1], dtype=np.int64)])
+    x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - x_origin[owner]
+    y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - y_origin[owner]
+    starts = np.concatenate([[0], np.cumsum(counts[:-1])])
+    types = np.concatenate([p.types for p in pages])
     # Most paths are a move and a line: pdfium starts every path with a move, so a line is two
     # segments whose second is a line.
     pairs = np.flatnonzero(counts == 2)
     is_line = types[starts[pairs] + 1] == pdfium_c.FPDF_SEGMENT_LINETO
-    lines = np.zeros(len(paths), bool)
+    lines = np.zeros(len(counts), bool)
     lines[pairs[is_line]] = True
-    line_vertical, line_horizontal, flat = _line_edges(x, y, starts[lines], frame)
-    if lines.all():
-        return line_vertical, line_horizontal
+    line = np.flatnonzero(lines)
+    vertical, horizontal, flat = _line_edges(
+        x, y, starts[line], height[line], top[line], x_origin[line]
+    )
+    # Each page's share of the line edges, in the paths' order.
+    line_page = path_page[line]
+    ends = [np.cumsum(np.bincount(line_page[which], minlength=len(pages))).tolist()
+            for which in (~flat, flat)]  # fmt: skip
+    found = []
+    mixed = np.flatnonzero(np.bincount(path_page[~lines], minlength=len(pages))).tolist()
+    for k in range(len(pages)):
+        v = vertical[ends[0][k - 1] if k else 0 : ends[0][k]]
+        h = horizontal[ends[1][k - 1] if k else 0 : ends[1][k]]
+        found.append((v, h))
+    if mixed:
+        closes = np.concatenate([p.closes for p in pages])
+        columns = (x.tolist(), y.tolist(), types.tolist(), closes.tolist())
+        first_path = np.cumsum([0] + [len(p.counts) for p in pages]).tolist()
+        for k in mixed:
+            paths = range(first_path[k], first_path[k + 1])
+            found[k] = _page_edges(pages[k].frame, paths, starts, counts, lines, flat, found[k],
+                                   line, columns)  # fmt: skip
+    return found
+
+
+def _page_edges(
+    frame: _Frame,
+    paths: range,
+    starts: np.ndarray,
+    counts: np.ndarray,
+    lines: np.ndarray,
+    flat: np.ndarray,
+    line_edges: tuple[list[Edge], list[Edge]],
+    line: np.ndarray,
+    columns: tuple[list, list, list, list],
+) -> tuple[list[Edge], list[Edge]]:
+    """The edges of a page with paths other than a line, path by path: pdfplumber's line
+    edges, then rectangle edges, then curve edges."""
+    xs, ys, kinds, closing = columns
+    vertical, horizontal = iter(line_edges[0]), iter(line_edges[1])
+    orientation = iter(flat[np.searchsorted(line, paths.start) :].tolist())
     edges = _Edges(frame)
-    vertical, horizontal, orientation = iter(line_vertical), iter(line_horizontal), iter(flat)
-    xs, ys, kinds, closing = x.tolist(), y.tolist(), types.tolist(), closes.tolist()
-    for k, (start, count) in enumerate(zip(starts.tolist(), counts.tolist(), strict=True)):
-        end = start + count
+    for k in paths:
+        start = int(starts[k])
+        end = start + int(counts[k])
         if lines[k]:
             if next(orientation):
                 edges.lines[1].append(next(horizontal))
@@ -807,25 +874,30 @@ def page_edges(objects: _Objects, frame: _Frame, bulk) -> tuple[list[Edge], list
 
 
 def _line_edges(
-    x: np.ndarray, y: np.ndarray, starts: np.ndarray, frame: _Frame
-) -> tuple[list[Edge], list[Edge], list[bool]]:
-    """`_Edges.line` of the paths that are a line (from their two points at `starts`), on whole
-    columns: the vertical and the horizontal edges in the paths' order, and whether each path's
-    edge is horizontal."""
-    f = frame
+    x: np.ndarray,
+    y: np.ndarray,
+    starts: np.ndarray,
+    height: np.ndarray,
+    top: np.ndarray,
+    x_origin: np.ndarray,
+) -> tuple[list[Edge], list[Edge], np.ndarray]:
+    """`_Edges.line` of the paths that are a line (from their two points at `starts`, with
+    their page's frame), on whole columns: the vertical and the horizontal edges in the paths'
+    order, and whether each path's edge is horizontal."""
     ax, bx, ay, by = x[starts], x[starts + 1], y[starts], y[starts + 1]
     x0, x1 = np.where(ax <= bx, ax, bx), np.where(ax <= bx, bx, ax)
     y0, y1 = np.where(ay <= by, ay, by), np.where(ay <= by, by, ay)
-    top, bottom = (f.height - y1) + f.top, (f.height - y0) + f.top
+    tops, bottoms = (height - y1) + top, (height - y0) + top
     width = x1 - x0
-    if f.x0:
-        x0, x1 = x0 + f.x0, x1 + f.x0
-    flat = top == bottom
-    columns = (x0, top, x1, bottom)
+    shift = x_origin != 0
+    if shift.any():
+        x0, x1 = np.where(shift, x0 + x_origin, x0), np.where(shift, x1 + x_origin, x1)
+    flat = tops == bottoms
+    columns = (x0, tops, x1, bottoms)
     horizontal = list(zip(*(c[flat].tolist() for c in (*columns, width)), strict=True))
     upright = ~flat
     vertical = list(zip(*(c[upright].tolist() for c in (*columns, y1 - y0)), strict=True))
-    return vertical, horizontal, flat.tolist()
+    return vertical, horizontal, flat
 
 
 def _operations(
@@ -1670,10 +1742,10 @@ class PageText:
 
 def read_page(
     page: int, number: int, min_chars: int, ocr: bool, bulk=None
-) -> tuple[_RawChars, tuple[list[Edge], list[Edge]]] | PageText:
-    """One page's chars (as pdfium gives them, see `document_chars`) and edges, as
-    juesuan.readers.pdf reads it; `None` rows where it would OCR the page: fewer than
-    `min_chars` characters and an image (and `ocr`)."""
+) -> tuple[_RawChars, _RawPaths] | PageText:
+    """One page's chars and paths as pdfium gives them (see `document_chars` and
+    `document_edges`), as juesuan.readers.pdf reads it; `None` rows where it would OCR the
+    page: fewer than `min_chars` characters and an image (and `ocr`)."""
     bulk = bulk or _bulk()
     frame = _Frame.of(page)
     objects = _page_objects(page, bulk)
@@ -1688,7 +1760,7 @@ def read_page(
     scan = ocr and objects.images and raw.kept < min_chars
     if scan and len(document_chars([raw])[0]) < min_chars:
         return PageText(number, None)
-    return raw, page_edges(objects, frame, bulk)
+    return raw, raw_paths(objects, frame, bulk)
 
 
 def read_pages(
@@ -1715,7 +1787,7 @@ def read_pages(
         document.close()
     read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]
     chars = document_chars([raw for _, (raw, _) in read])
-    found = find_tables([edges for _, (_, edges) in read])
+    found = find_tables(document_edges([paths for _, (_, paths) in read]))
     rows = document_rows(
         [
             _PageRead(n, page_chars, tables)
