@@ -76,9 +76,7 @@ class Compiled:
         self._chars = _typed(lib.jb_chars, None, *(_P, _I, _P, _P, _I, _P, _P, _I, _P, _P, _P, _P))
         self._counts = _typed(lib.jb_segment_counts, ctypes.c_int64, _P, _I, _P)
         self._segments = _typed(lib.jb_segments, None, _P, _P, _I, _P, _P, _P)
-        self._capacity = 1024
-        self._names = np.zeros((MAX_FONTS, NAME_SIZE), np.uint8)
-        self._name_sizes = np.zeros(MAX_FONTS, np.int64)
+        self._capacity = 1024  # objects on a page, grown as needed
         self._spaces = _address(SPACES)
 
     def objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,18 +103,21 @@ class Compiled:
         texts = np.ascontiguousarray(texts, np.int64)
         sizes = np.empty(len(texts), np.float32)
         font_of = np.empty(len(texts), np.int32)
-        descents = np.empty(MAX_FONTS, np.float32)
+        capacity = max(min(len(texts), MAX_FONTS), 1)  # no more fonts than text objects
+        descents = np.empty(capacity, np.float32)
+        names = np.empty((capacity, NAME_SIZE), np.uint8)
+        name_sizes = np.empty(capacity, np.int64)
         count = self._fonts(
             _address(texts), len(texts), _address(sizes), _address(font_of), _address(descents),
-            _address(self._names), _address(self._name_sizes), NAME_SIZE, MAX_FONTS,
+            _address(names), _address(name_sizes), NAME_SIZE, capacity,
         )  # fmt: skip
         if count < 0:
             raise RuntimeError(f"more than {MAX_FONTS} fonts on a page")
-        names = [
-            bytes(self._names[k, : max(int(size) - 1, 0)]).decode("latin-1")
-            for k, size in enumerate(self._name_sizes[:count].tolist())
+        found = [
+            bytes(names[k, : max(size - 1, 0)]).decode("latin-1")
+            for k, size in enumerate(name_sizes[:count].tolist())
         ]
-        return sizes, font_of, descents[:count], names
+        return sizes, font_of, descents[:count], found
 
     def chars(
         self, textpage: int, count: int, codes: np.ndarray, texts: np.ndarray
