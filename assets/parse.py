@@ -29,12 +29,12 @@ with warnings.catch_warnings():
     ) -> dg.MaterializeResult:
         """Canonical records (documents, document_tables, line_items…) of each fiscal year."""
         years = [int(key) for key in context.partition_keys]
-        stored = {doc.fiscal_year for doc in RawStore(juesuan.layout.raw_dir).all()}
+        stored = RawStore(juesuan.layout.raw_dir).by_year()
         by_year: dict[str, dict] = {}
         for year in years:
             if len(years) > 1 and year not in stored:
                 continue  # a year inside the range with no documents: nothing to write
-            summary = parse_year(juesuan.layout, year)
+            summary = parse_year(juesuan.layout, year, docs=stored.get(year, []))
             for problem in summary.problems:
                 context.log.warning(problem)
             by_year[str(year)] = year_metadata(summary)

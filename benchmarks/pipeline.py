@@ -183,8 +183,11 @@ def pipeline(layout, corpus: Path, timer: Timer, count: int, label: str) -> None
     store = RawStore(layout.raw_dir)
     summary = timer.run(f"{label}ingest", count, ingest, store, [corpus])
 
-    def parse_years():
-        return [parse_year(layout, year) for year in summary.fiscal_years]
+    def parse_years():  # as the parsed_documents asset does: the store read once
+        stored = store.by_year()
+        return [
+            parse_year(layout, year, docs=stored.get(year, [])) for year in summary.fiscal_years
+        ]
 
     years = timer.run(f"{label}parse (pool, by year)", count, parse_years)
     parsed_now = sum(y.parsed_now for y in years)

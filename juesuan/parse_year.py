@@ -389,21 +389,26 @@ def _outcomes(
             yield doc, cache.get(doc.sha256), False
 
 
-def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> YearSummary:
+def parse_year(
+    layout: Layout,
+    fiscal_year: int,
+    workers: int | None = None,
+    docs: list[StoredDocument] | None = None,
+) -> YearSummary:
     """Parse the stored documents of a year and replace that year's Parquet files.
 
     Parse once: when the year's documents and the cache key are those of the last run, nothing
     is read or written (`unchanged`); otherwise only the documents not parsed before are parsed,
     and the year's files are rewritten, streamed in batches so memory does not grow with the
-    number of documents.
+    number of documents. `docs`: the year's documents, where the caller has read the store
+    (`RawStore.by_year`) for several years.
     """
     store = RawStore(layout.raw_dir)
-    docs = store.for_year(fiscal_year)
+    docs = store.for_year(fiscal_year) if docs is None else docs
     summary = YearSummary(fiscal_year)
-    inputs = {"cache_key": cache_key(), "documents": sorted(doc.sha256 for doc in docs)}
+    inputs = _inputs(docs)
     stamp = layout.parsed_year_dir(fiscal_year) / "_inputs.json"
-    complete = all(layout.parsed_file(fiscal_year, n).exists() for n in PARSED_RESOURCES)
-    if complete and _read_stamp(stamp) == inputs:
+    if is_current(layout, fiscal_year, docs):
         summary.unchanged = True
         summary.documents = len(docs)
         return summary
@@ -439,6 +444,18 @@ def parse_year(layout: Layout, fiscal_year: int, workers: int | None = None) -> 
     else:
         _write_stamp(stamp, inputs)
     return summary
+
+
+def is_current(layout: Layout, fiscal_year: int, docs: list[StoredDocument]) -> bool:
+    """Whether the year's files were written from these documents by this parser: complete,
+    and stamped with the same inputs."""
+    complete = all(layout.parsed_file(fiscal_year, n).exists() for n in PARSED_RESOURCES)
+    stamp = layout.parsed_year_dir(fiscal_year) / "_inputs.json"
+    return complete and _read_stamp(stamp) == _inputs(docs)
+
+
+def _inputs(docs: list[StoredDocument]) -> dict[str, Any]:
+    return {"cache_key": cache_key(), "documents": sorted(doc.sha256 for doc in docs)}
 
 
 def _read_stamp(stamp) -> Any:

@@ -197,7 +197,15 @@ class RawStore:
         )
 
     def for_year(self, fiscal_year: int) -> list[StoredDocument]:
-        return [doc for doc in self.all() if doc.fiscal_year == fiscal_year]
+        return self.by_year().get(fiscal_year, [])
+
+    def by_year(self) -> dict[int | None, list[StoredDocument]]:
+        """The documents of each fiscal year (None: not identified), in `all`'s order: the
+        records read once for every year of a build, not once per year."""
+        years: dict[int | None, list[StoredDocument]] = {}
+        for doc in self.all():
+            years.setdefault(doc.fiscal_year, []).append(doc)
+        return years
 
 
 def _local_uri(path: Path) -> str:

@@ -77,3 +77,17 @@ def test_a_stopped_ingest_keeps_the_batches_it_saved(inbox, tmp_path, monkeypatc
     total = workers.MIN_POOL_DOCUMENTS + 1 + 3
     assert len(store.all()) == total
     assert (len(again.known), len(again.added)) == (4 + 1, total - 4)  # 1: the same bytes again
+
+
+def test_by_year_reads_the_records_once_and_keeps_their_order(inbox, tmp_path, monkeypatch):
+    store = RawStore(tmp_path / "raw")
+    ingest_module.ingest_files(store, ingest_module.iter_source_files([inbox]), workers=1)
+    reads = []
+    real = RawStore.all
+    monkeypatch.setattr(RawStore, "all", lambda self: reads.append(1) or real(self))
+    by_year = store.by_year()
+    assert len(reads) == 1
+    assert sorted(by_year, key=str) == sorted({d.fiscal_year for d in real(store)}, key=str)
+    assert len(by_year) >= 2  # 2023 (the seed), 2024 (Putuo)…
+    for year, docs in by_year.items():
+        assert docs == [d for d in real(store) if d.fiscal_year == year]  # all()'s order

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,14 @@ from hypothesis import strategies as st
 
 from juesuan.parse import parse_source
 from juesuan.paths import SAMPLES_DIR
-from juesuan.readers import SourceDocument, UnreadableDocument, pdf, pdfium, read_document
+from juesuan.readers import (
+    SourceDocument,
+    UnreadableDocument,
+    pdf,
+    pdfium,
+    pdfium_bulk,
+    read_document,
+)
 from juesuan.synthetic import file_name, make_accounts, render, variants
 from juesuan.synthetic.__main__ import document
 
@@ -411,3 +419,92 @@ def test_max_pages_reads_only_the_first_pages():
 
 def _must_not_run(*args, **kwargs):
     raise AssertionError("this reader should not have been called")
+
+
+# --- the per-character calls: compiled (pdfium_bulk.c), or through ctypes ------------------------
+
+
+def bulk_pages(path: Path):
+    """Each page's handles, for comparing the two ways of making pdfium's calls."""
+    import pypdfium2 as pdfium_py
+
+    document = pdfium_py.PdfDocument(str(path))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            yield pdfium._handle(page.raw), pdfium._handle(textpage.raw)
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+
+
+def test_the_compiled_calls_are_built():
+    """Where there is a C compiler (CI, scripts/setup), the reader uses the compiled calls."""
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler here: the ctypes calls are used")
+    assert pdfium_bulk.compiled() is not None
+    assert isinstance(pdfium._bulk(), pdfium_bulk.Compiled)
+
+
+@pytest.mark.parametrize("name", ["handmade", *SAMPLES])
+def test_compiled_calls_return_what_the_ctypes_calls_return(tmp_path, name):
+    compiled = pdfium_bulk.compiled()
+    if compiled is None:
+        pytest.skip("no C compiler here")
+    path = (
+        handmade(tmp_path / "synthetic-handmade.pdf") if name == "handmade" else SAMPLES_DIR / name
+    )
+    by_ctypes = pdfium._CtypesBulk()
+    seen = {"chars": 0, "paths": 0, "texts": 0, "fonts": 0}
+    for page, textpage in bulk_pages(path):
+        handles, kinds = compiled.objects(page)
+        for a, b in zip((handles, kinds), by_ctypes.objects(page), strict=True):
+            np.testing.assert_array_equal(a, b)
+        texts, paths = handles[kinds == 1], handles[kinds == 2]
+        np.testing.assert_array_equal(compiled.matrices(texts), by_ctypes.matrices(texts))
+        (*fonts, names), (*expected_fonts, expected_names) = (
+            compiled.fonts(texts),
+            by_ctypes.fonts(texts),
+        )
+        for a, b in zip(fonts, expected_fonts, strict=True):
+            np.testing.assert_array_equal(a, b)
+        assert names == expected_names
+        for a, b in zip(compiled.segments(paths), by_ctypes.segments(paths), strict=True):
+            np.testing.assert_array_equal(a, b)
+        count = pdfium._C.count_chars(textpage)
+        codes = pdfium._codes(textpage, count)
+        found = compiled.chars(textpage, count, codes, texts)
+        for a, b in zip(found, by_ctypes.chars(textpage, count, codes, texts), strict=True):
+            np.testing.assert_array_equal(a, b)
+        assert (found[0] >= 0).sum() > 0.5 * count or not count
+        seen["fonts"] += len(names)
+        seen["chars"] += count
+        seen["paths"] += len(paths)
+        seen["texts"] += len(texts)
+    assert all(seen.values()), seen  # something of each kind was compared
+
+
+@pytest.mark.parametrize("name", ["handmade", SAMPLES[0]])
+def test_the_ctypes_calls_give_the_same_rows(tmp_path, monkeypatch, name):
+    """Without a C compiler the reader is slower, not different."""
+    path = (
+        handmade(tmp_path / "synthetic-handmade.pdf") if name == "handmade" else SAMPLES_DIR / name
+    )
+    monkeypatch.setenv(pdfium_bulk.MODE_VARIABLE, "ctypes")
+    assert isinstance(pdfium._bulk(), pdfium._CtypesBulk)
+    assert_same_rows(*by_both(path))
+
+
+def test_without_a_compiler_the_reader_says_so_and_reads(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(pdfium_bulk, "_folders", lambda: [tmp_path / "compiled"])
+    monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
+    pdfium_bulk.compiled.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="juesuan.readers.pdfium_bulk"):
+            assert isinstance(pdfium._bulk(), pdfium._CtypesBulk)
+        assert "through ctypes instead" in caplog.text
+        assert read_document(PUTUO).rows  # read all the same
+    finally:
+        pdfium_bulk.compiled.cache_clear()

@@ -207,6 +207,23 @@ def test_a_second_build_with_nothing_new_does_nothing(tmp_path, seed_path):
     assert warehouse_file.stat().st_mtime_ns == built
 
 
+def test_a_build_with_nothing_new_runs_only_the_ingest(tmp_path, seed_path):
+    """With the same instance, a year already parsed from the same documents needs no run; a
+    new instance, which has no record of it, runs it (and finds it unchanged)."""
+    resource = JuesuanResource(base_dir=str(tmp_path), sources=[str(seed_path)])
+    instance = dg.DagsterInstance.ephemeral()
+    build(resource, instance=instance, log_level="ERROR")
+    runs = len(instance.get_runs())
+    again = build(resource, instance=instance, log_level="ERROR")
+    assert len(instance.get_runs()) == runs + 1  # the ingest
+    assert again.steps["parse 2023"] == {"documents": 1, "unchanged": True, "parsed_now": 0}
+    other = dg.DagsterInstance.ephemeral()
+    fresh = build(resource, instance=other, log_level="ERROR")
+    assert len(other.get_runs()) == 2  # ingest, parse (nothing to publish)
+    assert fresh.steps["parse 2023"]["unchanged"] is True
+    assert "2023" in other.get_materialized_partitions(dg.AssetKey("parsed_documents"))
+
+
 def test_a_build_parses_consecutive_years_in_one_run(tmp_path, seed_path):
     """2023 and 2024 in one run, 2018 in another: a run per year would cost a second each; the
     years between, without documents, are not marked as parsed."""

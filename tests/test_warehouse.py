@@ -209,3 +209,30 @@ def test_connect_read_only(tmp_path: Path) -> None:
     build_warehouse(layout)
     with connect_read_only(layout.warehouse_path) as con, pytest.raises(duckdb.Error):
         con.execute("DELETE FROM documents")
+
+
+def test_a_bad_file_among_good_ones_is_named(tmp_path: Path) -> None:
+    """The files of a resource are loaded in one statement; one that cannot be is still named."""
+    layout = Layout.under(tmp_path)
+    for year in (2021, 2022):
+        write(layout, year, "documents", [document(f"d{year}", year, DEPT, "财政局")])
+        write(layout, year, "line_items", [line_item(f"d{year}", year, "1.00")])
+    built = build_warehouse(layout)
+    assert built.row_counts["line_items"] == 2
+    bad = layout.parsed_file(2023, "line_items")
+    bad.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"document_id": ["b" * 16]}), bad)
+    with pytest.raises(WarehouseError, match=r"fiscal_year=2023/line_items\.parquet"):
+        build_warehouse(layout)
+
+
+def test_files_with_a_column_the_schema_does_not_know_still_load(tmp_path: Path) -> None:
+    """A newer parser's extra column is left out, as file by file."""
+    layout = Layout.under(tmp_path)
+    for year in (2021, 2022):
+        write(layout, year, "documents", [document(f"d{year}", year, DEPT, "财政局")])
+        path = write(layout, year, "line_items", [line_item(f"d{year}", year, "1.00")])
+        if year == 2022:
+            table = pq.read_table(path)
+            pq.write_table(table.append_column("new_column", pa.array(["x"])), path)
+    assert build_warehouse(layout).row_counts["line_items"] == 2

@@ -25,11 +25,11 @@ their cells and lines grouped, for the whole document at once, as numpy's cost i
 than per element. tests/test_pdfium_reader.py checks these against pdfplumber's own functions
 on random rules and chars.
 
-What is left (synthetic disclosures of 16 pages, ~7,500 chars, ~1,600 cells): about a quarter is
-pdfium loading pages and text pages (a plain text extraction's whole cost); a third is ctypes
-calls — pdfium has no bulk per-character call, so three per character (object, box, origin:
-pdfium's box is widened by ink, so it gives neither the origin nor the advance alone), and a few
-per page object and path segment (see `_U`); the rest is Python and numpy.
+pdfium answers one character, page object or path segment per call: those calls are made in
+C (juesuan.readers.pdfium_bulk, one Python call per page and kind), or, without a C compiler,
+through ctypes as `_CtypesBulk` does, about twice as slow in all. What is left (synthetic
+disclosures of 16 pages, ~7,500 chars, ~1,600 cells): about 40% is pdfium loading pages and text
+pages (a plain text extraction's whole cost), the rest numpy and Python.
 
 Where pdfium and pdfminer differ, and nothing tells: widths are pdfium's (integer font units, so
 positions drift by hundredths of a point along a line where a font declares fractional widths;
@@ -46,10 +46,11 @@ from __future__ import annotations
 import ctypes
 import functools
 import itertools
+import os
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
@@ -57,7 +58,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row
+from juesuan.readers import Row, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -121,6 +122,14 @@ class _C:
     count_objects = _c("FPDFPage_CountObjects", _I, _P)
     count_form_objects = _c("FPDFFormObj_CountObjects", _I, _P)
     form_object = _c("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+    object_type = _c("FPDFPageObj_GetType", _I, _P)
+    # Pages by handle: pypdfium2's page objects cost ~40 us a page more.
+    load_page = _c("FPDF_LoadPage", _P, _P, _I)
+    close_page = _c("FPDF_ClosePage", None, _P)
+    load_textpage = _c("FPDFText_LoadPage", _P, _P)
+    close_textpage = _c("FPDFText_ClosePage", None, _P)
+    rotation = _c("FPDFPage_GetRotation", _I, _P)
+    mediabox = _c("FPDFPage_GetMediaBox", _I, _P, _P, _P, _P, _P)
 
 
 class _Obj(ctypes.c_void_p):
@@ -193,6 +202,91 @@ def _scratch() -> _Scratch:
     return scratch
 
 
+class _CtypesBulk:
+    """pdfium_bulk's calls made through ctypes (`_U`, `_Scratch`): the same arrays, where the
+    compiled ones cannot be built (no C compiler) or JUESUAN_PDF_BULK=ctypes asks for them."""
+
+    def __init__(self) -> None:
+        self.scratch = _scratch()
+
+    def objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
+        count = _C.count_objects(page)
+        objects = list(map(_U.page_object, [ctypes.c_void_p(page)] * count, range(count)))
+        kinds = np.fromiter(map(_U.object_type, objects), np.int32, count)
+        return np.array([obj.value or 0 for obj in objects], np.int64), kinds
+
+    def matrices(self, objects: np.ndarray) -> np.ndarray:
+        return self.scratch.filled(_U.matrix, (_objs(objects),), np.float32, 6, (0,)).reshape(-1, 6)
+
+    def fonts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        objects = _objs(texts)
+        sizes = self.scratch.filled(_U.font_size, (objects,), np.float32, 1, (0,))
+        handles = [font.value or 0 for font in map(_U.font, objects)]
+        fonts = list(dict.fromkeys(handles))  # in order of first use
+        index = {font: k for k, font in enumerate(fonts)}
+        font_of = np.array([index[font] for font in handles], np.int32)
+        out, descents, names = _Out(), [], []
+        for font in fonts:
+            ok = font and _C.descent(font, 1.0, out.at)
+            descents.append(out.floats[0] if ok else np.nan)
+            name = ctypes.create_string_buffer(pdfium_bulk.NAME_SIZE)
+            size = _C.base_font_name(font, name, len(name)) if font else 0
+            names.append(name.raw[: max(size - 1, 0)].decode("latin-1"))
+        return sizes, font_of, np.array(descents, np.float32), names
+
+    def chars(self, textpage: int, count: int, codes: np.ndarray, texts: np.ndarray):
+        handles = [ctypes.c_void_p(textpage)] * count
+        indices = range(count)
+        objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)  # 0: none
+        boxes = self.scratch.filled(_U.loose_box, (handles, indices), np.float32, 4, (0,))
+        origins = self.scratch.filled(_U.origin, (handles, indices), np.float64, 2, (0, 8))
+        keep = objects != 0
+        # pdfium's own spaces and line breaks (some with an object)
+        maybe = np.flatnonzero(keep & ((codes < 0x20) | _blank(codes))).tolist()
+        keep[[i for i in maybe if _C.is_generated(textpage, i)]] = False
+        return self._owners(texts, objects), keep, boxes.reshape(-1, 4), origins.reshape(-1, 2)
+
+    @staticmethod
+    def _owners(texts: np.ndarray, objects: np.ndarray) -> np.ndarray:
+        """For each char's text object (0: none), its index in `texts` (-1: none)."""
+        if not len(texts):
+            return np.full(len(objects), -1, np.int32)
+        order = np.argsort(texts)
+        found = order[np.searchsorted(texts, objects, sorter=order).clip(0, len(order) - 1)]
+        return np.where((objects != 0) & (texts[found] == objects), found, -1).astype(np.int32)
+
+    def segments(self, paths: np.ndarray):
+        objects = _objs(paths)
+        counts = np.fromiter(map(_U.count_segments, objects), np.int32, len(objects)).clip(0)
+        owners = itertools.chain.from_iterable(map(itertools.repeat, objects, counts.tolist()))
+        indices = itertools.chain.from_iterable(map(range, counts.tolist()))
+        segments = list(map(_U.segment, owners, indices))
+        points = self.scratch.filled(_U.segment_point, (segments,), np.float32, 2, (0, 4))
+        types = np.fromiter(map(_U.segment_type, segments), np.int32, len(segments))
+        closes = np.fromiter(map(_U.segment_close, segments), np.int32, len(segments)) != 0
+        return counts, points.reshape(-1, 2), types, closes
+
+    def owners(self, texts: np.ndarray, objects: np.ndarray) -> np.ndarray:
+        """For each char's text object (0: none), its index in `texts` (-1: none)."""
+        if not len(texts):
+            return np.full(len(objects), -1, np.int32)
+        order = np.argsort(texts)
+        found = order[np.searchsorted(texts, objects, sorter=order).clip(0, len(order) - 1)]
+        return np.where((objects != 0) & (texts[found] == objects), found, -1).astype(np.int32)
+
+
+def _objs(handles: np.ndarray) -> list[ctypes.c_void_p]:
+    return list(map(ctypes.c_void_p, handles.tolist()))
+
+
+def _bulk():
+    """The compiled calls (juesuan.readers.pdfium_bulk), or the same through ctypes where they
+    cannot be built or JUESUAN_PDF_BULK=ctypes asks for them."""
+    if os.environ.get(pdfium_bulk.MODE_VARIABLE, "").strip().lower() == "ctypes":
+        return _CtypesBulk()
+    return pdfium_bulk.compiled() or _CtypesBulk()
+
+
 def _handle(raw) -> int:
     return ctypes.cast(raw, _P).value or 0
 
@@ -244,11 +338,16 @@ class _Frame:
     top: float  # pdfplumber's mediabox[1]
 
     @classmethod
-    def of(cls, page: pdfium.PdfPage) -> _Frame:
-        if page.get_rotation() % 360:
+    def of(cls, page: int) -> _Frame:
+        if _C.rotation(page):  # 1, 2, 3: quarter turns; -1: unknown
             raise Unsupported("rotated page")
+        out = _Out()
+        at = out.at
+        # pypdfium2's get_mediabox: US Letter where the page has no MediaBox of its own.
+        found = _C.mediabox(page, at, at + 4, at + 8, at + 12)
+        box = tuple(out.floats[:4]) if found else (0, 0, 612, 792)
         # pdfium keeps floats; the PDF has decimals, which 7 significant digits give back.
-        left, bottom, right, top = (float(f"{v:.7g}") for v in page.get_mediabox())
+        left, bottom, right, top = (float(f"{v:.7g}") for v in box)
         x0, y0, y1 = min(left, right), min(bottom, top), max(bottom, top)
         mb_height = y1 - y0
         box_top, box_bottom = mb_height - y1, mb_height - y0
@@ -267,42 +366,45 @@ class _Frame:
 
 @dataclass
 class _Objects:
-    """A page's text and path objects in content order (forms inline), with their form's matrix."""
+    """A page's text and path objects (handles) in content order, forms' inline; each with its
+    form's matrix where the page has forms (`None` where it has none, the common case)."""
 
-    texts: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
-    paths: list[tuple[_Obj, Matrix | None]] = field(default_factory=list)
+    texts: np.ndarray
+    paths: np.ndarray
     images: bool = False
-    forms: bool = False  # objects in forms: with a matrix of their own
+    text_forms: list[Matrix | None] | None = None
+    path_forms: list[Matrix | None] | None = None
 
 
-def _page_objects(page: int, form: _Obj | None = None, container: Matrix | None = None, found=None):
-    """The page's text and path objects (as `_Obj`), in content order, forms' inline."""
-    found = found if found is not None else _Objects()
-    if form is not None:
-        count = _C.count_form_objects(form)
-        objects = [_Obj(_C.form_object(form, i)) for i in range(count)]
-    else:
-        count = _C.count_objects(page)
-        objects = list(map(_U.page_object, [ctypes.c_void_p(page)] * count, range(count)))
-    kinds = list(map(_U.object_type, objects))
-    if pdfium_c.FPDF_PAGEOBJ_FORM not in kinds:  # the common case, at once
-        pairs = list(zip(objects, kinds, strict=True))
-        found.paths += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_PATH]
-        found.texts += [(obj, container) for obj, k in pairs if k == pdfium_c.FPDF_PAGEOBJ_TEXT]
-        found.images = found.images or pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds
-        return found
-    found.forms = True
-    for obj, kind in zip(objects, kinds, strict=True):
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            found.paths.append((obj, container))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            found.texts.append((obj, container))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            found.images = True
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+_TEXT, _PATH = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
+_IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+
+
+def _page_objects(page: int, bulk) -> _Objects:
+    """The page's text and path objects, in content order, forms' inline."""
+    handles, kinds = bulk.objects(page)
+    if not (kinds == _FORM).any():  # the common case, at once
+        images = bool((kinds == _IMAGE).any())
+        return _Objects(handles[kinds == _TEXT], handles[kinds == _PATH], images)
+    found: dict[int, list] = {_TEXT: [], _PATH: [], _IMAGE: []}
+    _walk(handles.tolist(), kinds.tolist(), None, found)
+    texts, paths = ([obj for obj, _ in found[kind]] for kind in (_TEXT, _PATH))
+    return _Objects(
+        np.array(texts, np.int64), np.array(paths, np.int64), bool(found[_IMAGE]),
+        [matrix for _, matrix in found[_TEXT]], [matrix for _, matrix in found[_PATH]],
+    )  # fmt: skip
+
+
+def _walk(handles: list[int], kinds: list[int], container: Matrix | None, found: dict) -> None:
+    """Objects by kind with their form's matrix, a form's objects in its place."""
+    for obj, kind in zip(handles, kinds, strict=True):
+        if kind == _FORM:
             inner = _multiply(_Out().matrix(_C.matrix, obj), container)
-            _page_objects(page, obj, inner, found)
-    return found
+            count = _C.count_form_objects(obj)
+            objects = [_C.form_object(obj, i) or 0 for i in range(count)]
+            _walk(objects, [_C.object_type(o) for o in objects], inner, found)
+        elif kind in found:
+            found[kind].append((obj, container))
 
 
 # --- characters ----------------------------------------------------------------------------------
@@ -318,53 +420,38 @@ def _codes(textpage: int, count: int) -> np.ndarray:
     return units.astype(np.uint32)
 
 
-def _metrics(
-    texts: list[tuple[_Obj, Matrix | None]], forms: bool, scratch: _Scratch
-) -> tuple[np.ndarray, np.ndarray]:
+def _metrics(matrices: np.ndarray, sizes: np.ndarray, descents: np.ndarray) -> np.ndarray:
     """pdfminer's box of the chars of each text object, from their baseline origin: a row of
-    (down to the bottom, up to the top, widening left, widening right, x, y of the origin),
-    and the objects' handles.
+    (down to the bottom, up to the top, widening left, widening right, x, y of the origin).
 
     The box is the font size high, from the font descriptor's /Descent (per 1000, forced
     negative) below the baseline, through the text matrix (form matrices included); slanted
     (italic) text widens it. Upright text only, as pdfplumber reads it in lines.
     """
-    objects = [obj for obj, _ in texts]
-    matrices = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
-    matrices = matrices.astype(np.float64)
-    for j, (_, container) in enumerate(texts if forms else ()):
-        if container is not None:
-            matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
-    sizes = scratch.filled(_U.font_size, (objects,), np.float32, 1, (0,)).astype(np.float64)
-    fonts = [font.value or 0 for font in map(_U.font, objects)]
-    descents = {font: _descent(font) for font in set(fonts)}
     a, b, c, d = (matrices[:, k] for k in range(4))
     if (b != 0).any() or (a <= 0).any() or (d <= 0).any():
         raise Unsupported("rotated or mirrored text")
-    low = -np.abs(np.array([descents[font] for font in fonts], np.float64)) * sizes
+    low = -np.abs(descents) * sizes
     high = low + sizes
-    rows = np.stack(
+    return np.stack(
         [d * low, d * high, np.minimum(c * low, c * high), np.maximum(c * low, c * high),
          matrices[:, 4], matrices[:, 5]],
         axis=1,
     )  # fmt: skip
-    return np.array([obj.value for obj in objects], np.int64), rows
 
 
-def _descent(font: int) -> float:
-    """pdfminer's descent per unit of font size: the font descriptor's, as pdfium reads it,
-    except for the standard font names pdfminer takes from its own metrics (Helvetica, Arial,
-    Times-Roman, TimesNewRoman, Courier… whatever the PDF declares)."""
-    out = _Out()
-    if not font or not _C.descent(font, 1.0, out.at):
+def _descents(descents: np.ndarray, names: list[str]) -> np.ndarray:
+    """pdfminer's descent per unit of font size of each font: the font descriptor's, as pdfium
+    reads it (NaN: none), except for the standard font names pdfminer takes from its own
+    metrics (Helvetica, Arial, Times-Roman, TimesNewRoman, Courier… whatever the PDF declares)."""
+    values = descents.astype(np.float64)
+    if np.isnan(values).any():
         raise Unsupported("text without a font")
-    descent = out.floats[0]
-    name = ctypes.create_string_buffer(256)
-    size = _C.base_font_name(font, name, len(name))
-    standard = _standard_fonts().get(name.raw[: max(size - 1, 0)].decode("latin-1"))
-    if standard is not None:
-        return float(standard[0].get("Descent", 0)) * 0.001
-    return descent
+    for k, name in enumerate(names):
+        standard = _standard_fonts().get(name)
+        if standard is not None:
+            values[k] = float(standard[0].get("Descent", 0)) * 0.001
+    return values
 
 
 @functools.cache
@@ -374,8 +461,7 @@ def _standard_fonts() -> dict:
     return FONT_METRICS
 
 
-# Code points of whitespace (str.isspace), the highest being U+3000.
-_SPACES = np.array([chr(c).isspace() for c in range(0x3001)], bool)
+_SPACES = pdfium_bulk.SPACES.view(bool)  # whether each code point up to U+3000 is whitespace
 _LIGATURE_CODES = np.array(list(_LIGATURES), np.uint32)
 
 
@@ -442,77 +528,140 @@ class _Chars:
         return list(zip(x0, x1, top, bottom, size, text, order, strict=True))
 
 
-def page_chars(
-    textpage: int,
-    frame: _Frame,
-    texts: list[tuple[_Obj, Matrix | None]],
-    forms: bool = True,
-    scratch: _Scratch | None = None,
-) -> _Chars:
-    """The page's chars with pdfminer's boxes, in pdfium's text order, without generated ones."""
-    if not texts:
-        return _Chars.empty()
-    scratch = scratch or _scratch()
-    handles_of_texts, metrics = _metrics(texts, forms, scratch)
+@dataclass
+class _RawChars:
+    """What pdfium gives of a page's chars and text objects, taken while the page is open; the
+    chars themselves are worked out for the whole document at once (`document_chars`), as
+    numpy's cost is per call more than per element."""
+
+    frame: _Frame
+    matrices: np.ndarray  # each text object's, its form's included (float64)
+    sizes: np.ndarray  # font size (float64)
+    descents: np.ndarray  # its font's descent per unit of font size
+    codes: np.ndarray  # each char's code point
+    owners: np.ndarray  # each char's text object (-1: none)
+    keep: np.ndarray  # the chars kept: with a text object, not generated by pdfium
+    boxes: np.ndarray  # pdfium's loose box (l t r b, float32)
+    origins: np.ndarray  # baseline origin (x y)
+    blanks: np.ndarray  # text objects none of whose chars pdfium kept
+    blank_bounds: list[Box]  # their bounds
+
+    @classmethod
+    def empty(cls, frame: _Frame) -> _RawChars:
+        none = np.empty(0, np.int64)
+        return cls(
+            frame, np.empty((0, 6)), _NO_FLOAT, _NO_FLOAT, np.empty(0, np.uint32), none,
+            np.empty(0, bool), np.empty((0, 4), np.float32), np.empty((0, 2)), none, [],
+        )  # fmt: skip
+
+    @property
+    def kept(self) -> int:
+        """How many chars pdfium kept (blanks put back come on top)."""
+        return int(self.keep.sum())
+
+
+def raw_chars(textpage: int, frame: _Frame, objects: _Objects, bulk) -> _RawChars:
+    """The page's chars and text objects as pdfium gives them: what `document_chars` needs."""
+    texts = objects.texts
+    if not len(texts):
+        return _RawChars.empty(frame)
+    matrices = bulk.matrices(texts).astype(np.float64)
+    for j, container in enumerate(objects.text_forms or ()):
+        if container is not None:
+            matrices[j] = _multiply(tuple(matrices[j].tolist()), container)  # type: ignore[arg-type]
+    sizes, font_of, descents, names = bulk.fonts(texts)
+    descents = _descents(descents, names)[font_of]
     count = _C.count_chars(textpage)
     if count < 0:
         raise Unsupported("pdfium has no text page")
     codes = _codes(textpage, count)
-    handles = [ctypes.c_void_p(textpage)] * count
-    indices = range(count)
-    objects = np.fromiter(map(_U.text_object, handles, indices), np.int64, count)  # 0: generated
-    # left top right bottom; x, y
-    boxes = scratch.filled(_U.loose_box, (handles, indices), np.float32, 4, (0,))
-    origins = scratch.filled(_U.origin, (handles, indices), np.float64, 2, (0, 8))
-    keep = objects != 0
-    # pdfium's own spaces and line breaks (some with an object)
-    maybe = np.flatnonzero(keep & ((codes < 0x20) | _blank(codes))).tolist()
-    keep[[i for i in maybe if _C.is_generated(textpage, i)]] = False
-    with_object = np.flatnonzero(objects)
-    order = np.argsort(handles_of_texts)
-    found = np.searchsorted(handles_of_texts, objects[with_object], sorter=order)
-    owners_all = order[found.clip(0, len(order) - 1)]
-    matched = handles_of_texts[owners_all] == objects[with_object]
-    kept = np.flatnonzero(keep)
-    in_kept = keep[with_object]  # kept chars are those with an object, less generated ones
-    if not matched[in_kept].all():
+    # boxes: left top right bottom; origins: x, y
+    owners, keep, boxes, origins = bulk.chars(textpage, count, codes, texts)
+    if (owners[keep] < 0).any():  # kept chars are those with an object, less generated ones
         raise Unsupported("a character outside the page's text objects")
-    owners = owners_all[in_kept]
+    # Text objects none of whose chars pdfium kept (blanks): put back (`_blanks`).
+    has_chars = np.zeros(len(texts), bool)
+    has_chars[owners[owners >= 0]] = True
+    blanks = np.flatnonzero(~has_chars)
+    out = _Out()
+    bounds = [out.bounds(obj) for obj in texts[blanks].tolist()]
+    return _RawChars(
+        frame, matrices, sizes.astype(np.float64), descents, codes, owners, keep, boxes,
+        origins, blanks, bounds,
+    )  # fmt: skip
+
+
+def document_chars(pages: list[_RawChars]) -> list[_Chars]:
+    """Each page's chars with pdfminer's boxes, in pdfium's text order, without generated ones:
+    computed for all pages at once, with the same arithmetic as page by page."""
+    if not pages:
+        return []
+    metrics = _metrics(
+        np.concatenate([p.matrices for p in pages]),
+        np.concatenate([p.sizes for p in pages]),
+        np.concatenate([p.descents for p in pages]),
+    )
+    firsts = np.cumsum([0] + [len(p.sizes) for p in pages])
+    keep = np.concatenate([p.keep for p in pages])
+    page_of = np.repeat(np.arange(len(pages)), [len(p.keep) for p in pages])[keep]
+    owners = (np.concatenate([p.owners for p in pages])[keep] + firsts[:-1][page_of]).astype(
+        np.int64
+    )
     per_char = metrics[owners]
     if per_char[:, 2].any() or per_char[:, 3].any():
         # pdfium slants its own box (with its own ascent): pdfminer's right edge is unknown.
         raise Unsupported("slanted text")
+    frames = [p.frame for p in pages]
     # x0 is the glyph origin (pdfium's box reaches further left where a glyph overhangs), x1
     # the right of pdfium's box: origin plus advance, or the glyph's ink if it reaches further.
-    x0 = origins[2 * kept]
-    x1 = boxes[4 * kept + 2]
-    if frame.x0:  # x1 stays float32 here, as numpy computes it
-        x0, x1 = (x0 - frame.x0) + frame.x0, (x1 - frame.x0) + frame.x0
+    origins = np.concatenate([p.origins for p in pages])[keep]
+    x0 = origins[:, 0]
+    x1 = np.concatenate([p.boxes for p in pages])[keep, 2]
+    if any(f.x0 for f in frames):  # x1 stays float32 here, as numpy computes it
+        fx0 = np.array([f.x0 for f in frames])[page_of]
+        shift = fx0 != 0
+        x0 = np.where(shift, (x0 - fx0) + fx0, x0)
+        fx0 = fx0.astype(np.float32)
+        x1 = np.where(shift, (x1 - fx0) + fx0, x1)
     x1 = x1.astype(np.float64)
-    base = origins[2 * kept + 1] - frame.y0
+    height, top, y0 = (
+        np.array([getattr(f, name) for f in frames])[page_of] for name in ("height", "top", "y0")
+    )
+    base = origins[:, 1] - y0
     low, high = base + per_char[:, 0], base + per_char[:, 1]
-    tops = (frame.height - high) + frame.top
-    bottoms = (frame.height - low) + frame.top
+    tops = (height - high) + top
+    bottoms = (height - low) + top
     sizes = high - low
-    codes = codes[kept]
-    order = kept
-    # Text objects none of whose chars pdfium kept (blanks): put back.
-    has_chars = np.zeros(len(handles_of_texts), bool)
-    has_chars[owners_all[matched]] = True
-    blanks = np.flatnonzero(~has_chars)
-    extra = _blanks(handles_of_texts[blanks].tolist(), metrics[blanks], frame)
-    if extra:
-        columns = list(zip(*extra, strict=True))
-        x0, x1, tops, bottoms, sizes = (
-            np.concatenate([array, np.array(column, np.float64)])
-            for array, column in zip((x0, x1, tops, bottoms, sizes), columns[:5], strict=True)
+    codes = np.concatenate([p.codes for p in pages])[keep]
+    order = np.concatenate([np.flatnonzero(p.keep) for p in pages])
+    columns = (x0, x1, tops, bottoms, sizes, codes, order)
+    ends = np.cumsum([p.kept for p in pages])
+    found = []
+    for k, (page, start, end) in enumerate(zip(pages, [0, *ends[:-1]], ends, strict=True)):
+        chars = _Chars(*(column[start:end] for column in columns))
+        if len(page.blanks):
+            blank = page.blanks + firsts[k]
+            chars = _with_blanks(chars, _blanks(page.blank_bounds, metrics[blank], page.frame))
+        found.append(chars)
+    return found
+
+
+def _with_blanks(chars: _Chars, extra: list[Char]) -> _Chars:
+    if not extra:
+        return chars
+    columns = list(zip(*extra, strict=True))
+    x0, x1, tops, bottoms, sizes = (
+        np.concatenate([array, np.array(column, np.float64)])
+        for array, column in zip(
+            (chars.x0, chars.x1, chars.top, chars.bottom, chars.size), columns[:5], strict=True
         )
-        codes = np.concatenate([codes, np.array([ord(t) for t in columns[TEXT]], np.uint32)])
-        order = np.concatenate([order, np.array(columns[ORDER], np.int64)])
-    return _Chars(x0, x1, tops, bottoms, sizes, codes.astype(np.uint32), order)
+    )
+    codes = np.concatenate([chars.codes, np.array([ord(t) for t in columns[TEXT]], np.uint32)])
+    order = np.concatenate([chars.order, np.array(columns[ORDER], np.int64)])
+    return _Chars(x0, x1, tops, bottoms, sizes, codes, order)
 
 
-def _blanks(objects: list[int], metrics: np.ndarray, frame: _Frame) -> list[Char]:
+def _blanks(bounds: list[Box], metrics: np.ndarray, frame: _Frame) -> list[Char]:
     """The text objects pdfium's text page leaves out, put back; refuse what cannot be known.
 
     pdfium skips a text object whose box is empty — blanks, which pdfminer keeps and pdfplumber
@@ -520,10 +669,9 @@ def _blanks(objects: list[int], metrics: np.ndarray, frame: _Frame) -> list[Char
     previous one (fake bold), which pdfminer keeps twice: not reproducible here.
     """
     chars: list[Char] = []
-    out = _Out()
-    for obj, (down, up, left, right, x, y) in zip(objects, metrics.tolist(), strict=True):
+    for box, (down, up, left, right, x, y) in zip(bounds, metrics.tolist(), strict=True):
         size = up - down
-        x_min, y_min, x_max, y_max = out.bounds(obj)
+        x_min, y_min, x_max, y_max = box
         if y_max - y_min > 0.25 * size:  # glyphs with ink, not blanks
             raise Unsupported("pdfium left out a text object (a repeated one?)")
         advance = size * SPACE_ADVANCE_EM
@@ -609,54 +757,112 @@ class _Edges:
         return vertical, self.lines[1] + self.rects[1] + self.curves[1]
 
 
-def page_edges(
-    paths: list[tuple[_Obj, Matrix | None]],
-    frame: _Frame,
-    forms: bool = True,
-    scratch: _Scratch | None = None,
-) -> tuple[list[Edge], list[Edge]]:
-    """pdfplumber's vertical and horizontal edges of the page's path objects."""
-    if not paths:
-        return [], []
-    scratch = scratch or _scratch()
-    objects = [obj for obj, _ in paths]
-    counts = list(map(_U.count_segments, objects))
-    full = scratch.filled(_U.matrix, (objects,), np.float32, 6, (0,)).reshape(-1, 6)
-    full = full.astype(np.float64)
-    for j, (_, container) in enumerate(paths if forms else ()):
+@dataclass
+class _RawPaths:
+    """A page's path objects as pdfium gives them, taken while the page is open; their edges
+    are worked out for the whole document at once (`document_edges`)."""
+
+    frame: _Frame
+    counts: np.ndarray  # each path's segments
+    points: np.ndarray  # each segment's point (x y, float32), the paths one after the other
+    types: np.ndarray  # each segment's type (FPDF_SEGMENT_*)
+    closes: np.ndarray  # whether it closes its subpath
+    matrices: np.ndarray  # each path's, its form's included (float64)
+
+
+def raw_paths(objects: _Objects, frame: _Frame, bulk) -> _RawPaths:
+    """The page's path objects as pdfium gives them: what `document_edges` needs."""
+    paths = objects.paths
+    counts, points, types, closes = bulk.segments(paths)
+    full = bulk.matrices(paths).astype(np.float64)
+    for j, container in enumerate(objects.path_forms or ()):
         if container is not None:
             full[j] = _multiply(tuple(full[j].tolist()), container)  # type: ignore[arg-type]
-    owners = list(itertools.chain.from_iterable(map(itertools.repeat, objects, counts)))
-    segments = list(map(_U.segment, owners, itertools.chain.from_iterable(map(range, counts))))
-    raw = scratch.filled(_U.segment_point, (segments,), np.float32, 2, (0, 4))
+    return _RawPaths(frame, counts.astype(np.int64), points, types, closes, full)
+
+
+def document_edges(pages: list[_RawPaths]) -> list[tuple[list[Edge], list[Edge]]]:
+    """pdfplumber's vertical and horizontal edges of each page's path objects, worked out for
+    all pages at once (paths that are a line, most of them) with the same arithmetic as page by
+    page."""
+    counts = np.concatenate([p.counts for p in pages]) if pages else _NO_INDEX
+    if not len(counts):
+        return [([], []) for _ in pages]
+    path_page = np.repeat(np.arange(len(pages)), [len(p.counts) for p in pages])
+    frames = [p.frame for p in pages]
+    x_origin, y_origin, height, top = (
+        np.array([getattr(f, name) for f in frames])[path_page]
+        for name in ("x0", "y0", "height", "top")
+    )
     # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
-    m = full[np.repeat(np.arange(len(objects)), counts)]
-    px, py = raw[0::2].astype(np.float64), raw[1::2].astype(np.float64)
-    x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - frame.x0
-    y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - frame.y0
-    starts = np.array(list(itertools.accumulate(counts, initial=0))[:-1], np.int64)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    m = np.concatenate([p.matrices for p in pages])[owner]
+    points = np.concatenate([p.points for p in pages])
+    px, py = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
+    x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - x_origin[owner]
+    y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - y_origin[owner]
+    starts = np.concatenate([[0], np.cumsum(counts[:-1])])
+    types = np.concatenate([p.types for p in pages])
     # Most paths are a move and a line: pdfium starts every path with a move, so a line is two
     # segments whose second is a line.
-    pairs = np.flatnonzero(np.array(counts) == 2)
-    second = [segments[i + 1] for i in starts[pairs].tolist()]
-    is_line = np.array(list(map(_U.segment_type, second)), np.int64) == pdfium_c.FPDF_SEGMENT_LINETO
-    lines = np.zeros(len(objects), bool)
+    pairs = np.flatnonzero(counts == 2)
+    is_line = types[starts[pairs] + 1] == pdfium_c.FPDF_SEGMENT_LINETO
+    lines = np.zeros(len(counts), bool)
     lines[pairs[is_line]] = True
-    line_vertical, line_horizontal, flat = _line_edges(x, y, starts[lines], frame)
-    if lines.all():
-        return line_vertical, line_horizontal
+    line = np.flatnonzero(lines)
+    vertical, horizontal, flat = _line_edges(
+        x, y, starts[line], height[line], top[line], x_origin[line]
+    )
+    # Each page's share of the line edges, in the paths' order.
+    line_page = path_page[line]
+    ends = [np.cumsum(np.bincount(line_page[which], minlength=len(pages))).tolist()
+            for which in (~flat, flat)]  # fmt: skip
+    found = []
+    mixed = np.flatnonzero(np.bincount(path_page[~lines], minlength=len(pages))).tolist()
+    for k in range(len(pages)):
+        v = vertical[ends[0][k - 1] if k else 0 : ends[0][k]]
+        h = horizontal[ends[1][k - 1] if k else 0 : ends[1][k]]
+        found.append((v, h))
+    if mixed:
+        closes = np.concatenate([p.closes for p in pages])
+        columns = (x.tolist(), y.tolist(), types.tolist(), closes.tolist())
+        first_path = np.cumsum([0] + [len(p.counts) for p in pages]).tolist()
+        for k in mixed:
+            paths = range(first_path[k], first_path[k + 1])
+            found[k] = _page_edges(pages[k].frame, paths, starts, counts, lines, flat, found[k],
+                                   line, columns)  # fmt: skip
+    return found
+
+
+def _page_edges(
+    frame: _Frame,
+    paths: range,
+    starts: np.ndarray,
+    counts: np.ndarray,
+    lines: np.ndarray,
+    flat: np.ndarray,
+    line_edges: tuple[list[Edge], list[Edge]],
+    line: np.ndarray,
+    columns: tuple[list, list, list, list],
+) -> tuple[list[Edge], list[Edge]]:
+    """The edges of a page with paths other than a line, path by path: pdfplumber's line
+    edges, then rectangle edges, then curve edges."""
+    xs, ys, kinds, closing = columns
+    vertical, horizontal = iter(line_edges[0]), iter(line_edges[1])
+    orientation = iter(flat[np.searchsorted(line, paths.start) :].tolist())
     edges = _Edges(frame)
-    vertical, horizontal, orientation = iter(line_vertical), iter(line_horizontal), iter(flat)
-    xs, ys = x.tolist(), y.tolist()
-    for k, (start, count) in enumerate(zip(starts.tolist(), counts, strict=True)):
-        end = start + count
+    for k in paths:
+        start = int(starts[k])
+        end = start + int(counts[k])
         if lines[k]:
             if next(orientation):
                 edges.lines[1].append(next(horizontal))
             else:
                 edges.lines[0].append(next(vertical))
         else:
-            operations = _operations(segments[start:end], xs[start:end], ys[start:end])
+            operations = _operations(
+                kinds[start:end], closing[start:end], xs[start:end], ys[start:end]
+            )
             for shape, points in _subpaths(operations):
                 if shape in ("mlh", "ml"):
                     edges.line(*points[0], *points[1])
@@ -668,28 +874,35 @@ def page_edges(
 
 
 def _line_edges(
-    x: np.ndarray, y: np.ndarray, starts: np.ndarray, frame: _Frame
-) -> tuple[list[Edge], list[Edge], list[bool]]:
-    """`_Edges.line` of the paths that are a line (from their two points at `starts`), on whole
-    columns: the vertical and the horizontal edges in the paths' order, and whether each path's
-    edge is horizontal."""
-    f = frame
+    x: np.ndarray,
+    y: np.ndarray,
+    starts: np.ndarray,
+    height: np.ndarray,
+    top: np.ndarray,
+    x_origin: np.ndarray,
+) -> tuple[list[Edge], list[Edge], np.ndarray]:
+    """`_Edges.line` of the paths that are a line (from their two points at `starts`, with
+    their page's frame), on whole columns: the vertical and the horizontal edges in the paths'
+    order, and whether each path's edge is horizontal."""
     ax, bx, ay, by = x[starts], x[starts + 1], y[starts], y[starts + 1]
     x0, x1 = np.where(ax <= bx, ax, bx), np.where(ax <= bx, bx, ax)
     y0, y1 = np.where(ay <= by, ay, by), np.where(ay <= by, by, ay)
-    top, bottom = (f.height - y1) + f.top, (f.height - y0) + f.top
+    tops, bottoms = (height - y1) + top, (height - y0) + top
     width = x1 - x0
-    if f.x0:
-        x0, x1 = x0 + f.x0, x1 + f.x0
-    flat = top == bottom
-    columns = (x0, top, x1, bottom)
+    shift = x_origin != 0
+    if shift.any():
+        x0, x1 = np.where(shift, x0 + x_origin, x0), np.where(shift, x1 + x_origin, x1)
+    flat = tops == bottoms
+    columns = (x0, tops, x1, bottoms)
     horizontal = list(zip(*(c[flat].tolist() for c in (*columns, width)), strict=True))
     upright = ~flat
     vertical = list(zip(*(c[upright].tolist() for c in (*columns, y1 - y0)), strict=True))
-    return vertical, horizontal, flat.tolist()
+    return vertical, horizontal, flat
 
 
-def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[tuple[str, Point]]:
+def _operations(
+    kinds: list[int], closing: list[bool], xs: list[float], ys: list[float]
+) -> list[tuple[str, Point]]:
     """The path as pdfminer records it: (operator, end point); `h` closes a subpath.
 
     pdfium closes a subpath by adding a line back to its start (unless already there) and
@@ -698,8 +911,8 @@ def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[
     """
     operations: list[tuple[str, Point]] = []
     bezier = 0
-    for segment, x, y in zip(segments, xs, ys, strict=True):
-        operator = _OPERATORS.get(_U.segment_type(segment))
+    for kind, closes, x, y in zip(kinds, closing, xs, ys, strict=True):
+        operator = _OPERATORS.get(kind)
         if operator is None:
             raise Unsupported("unknown path segment")
         if operator == "c":  # a Bézier is three points; pdfminer keeps its end point
@@ -708,7 +921,7 @@ def _operations(segments: list[_Obj], xs: list[float], ys: list[float]) -> list[
                 continue
             bezier = 0
         operations.append((operator, (x, y)))
-        if _U.segment_close(segment):
+        if closes:
             operations.append(("h", (x, y)))
     return operations
 
@@ -1528,44 +1741,58 @@ class PageText:
 
 
 def read_page(
-    page: pdfium.PdfPage, number: int, min_chars: int, ocr: bool, scratch: _Scratch | None = None
-) -> tuple[_Chars, tuple[list[Edge], list[Edge]]] | PageText:
-    """One page's chars and edges, as juesuan.readers.pdf reads it; `None` rows where it would
-    OCR the page: fewer than `min_chars` characters and an image (and `ocr`)."""
+    page: int, number: int, min_chars: int, ocr: bool, bulk=None
+) -> tuple[_RawChars, _RawPaths] | PageText:
+    """One page's chars and paths as pdfium gives them (see `document_chars` and
+    `document_edges`), as juesuan.readers.pdf reads it; `None` rows where it would OCR the
+    page: fewer than `min_chars` characters and an image (and `ocr`)."""
+    bulk = bulk or _bulk()
     frame = _Frame.of(page)
-    objects = _page_objects(_handle(page.raw))
-    textpage = page.get_textpage()
+    objects = _page_objects(page, bulk)
+    textpage = _C.load_textpage(page)
+    if not textpage:
+        raise Unsupported(f"pdfium cannot read the text of page {number}")
     try:
-        chars = page_chars(_handle(textpage.raw), frame, objects.texts, objects.forms, scratch)
+        raw = raw_chars(textpage, frame, objects, bulk)
     finally:
-        textpage.close()
-    if len(chars) < min_chars and ocr and objects.images:
+        _C.close_textpage(textpage)
+    # Blanks put back only add chars: a page with enough kept chars is not a scan.
+    scan = ocr and objects.images and raw.kept < min_chars
+    if scan and len(document_chars([raw])[0]) < min_chars:
         return PageText(number, None)
-    return chars, page_edges(objects.paths, frame, objects.forms, scratch)
+    return raw, raw_paths(objects, frame, bulk)
 
 
 def read_pages(
     path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
 ) -> tuple[list[PageText], int]:
     """The pages of a PDF (the first `max_pages`), and its page count. The pages are read one
-    by one; their tables found and their chars grouped into rows all at once."""
+    by one; their chars worked out, their tables found and their chars grouped into rows for
+    the whole document at once."""
     document = pdfium.PdfDocument(str(path))
     try:
         page_count = len(document)
         pages: list = []
-        scratch = _scratch()
+        bulk = _bulk()
+        handle = _handle(document.raw)
         for index in range(page_count)[:max_pages]:
-            page = document[index]
+            page = _C.load_page(handle, index)
+            if not page:
+                raise Unsupported(f"pdfium cannot load page {index + 1}")
             try:
-                pages.append(read_page(page, index + 1, min_chars, ocr, scratch))
+                pages.append(read_page(page, index + 1, min_chars, ocr, bulk))
             finally:
-                page.close()
+                _C.close_page(page)
     finally:
         document.close()
     read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]
-    found = find_tables([edges for _, (_, edges) in read])
+    chars = document_chars([raw for _, (raw, _) in read])
+    found = find_tables(document_edges([paths for _, (_, paths) in read]))
     rows = document_rows(
-        [_PageRead(n, chars, tables) for (n, (chars, _)), tables in zip(read, found, strict=True)]
+        [
+            _PageRead(n, page_chars, tables)
+            for (n, _), page_chars, tables in zip(read, chars, found, strict=True)
+        ]
     )
     texts = [
         page if isinstance(page, PageText) else PageText(n, rows[n])
