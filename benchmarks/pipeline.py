@@ -307,6 +307,12 @@ def main() -> None:
         else None
     )
     ratios = {
+        # Reading alone: the PDF's text layer into rows (tables, cells, lines), as pdfplumber.
+        "pdf_read_over_pypdfium2_text": round(
+            s["read (pdf only)"]["seconds"] / s["floor: pypdfium2 text (pdf)"]["seconds"], 2
+        )
+        if pdfs and "read (pdf only)" in s
+        else None,
         "pdf_read_and_parse_over_pypdfium2_text": round(
             pdf_pipeline / s["floor: pypdfium2 text (pdf)"]["seconds"], 2
         )
