@@ -83,7 +83,7 @@ def ingest(store: RawStore, sources: Iterable[Path]) -> IngestSummary:
 
 
 # New documents are identified this many at a time, in the worker pool; each batch's records are
-# saved before the next is read, so an ingest stopped midway keeps what it identified.
+# saved before the batch after next is read, so an ingest stopped midway keeps what it identified.
 IDENTIFY_BATCH = 128
 
 
@@ -96,55 +96,74 @@ def ingest_files(
     """Store each file (with the reason it is skipped, if any), calling `on_file` after each.
 
     Files are hashed and stored here, one after the other (disk-bound); new ones are identified
-    in the worker pool (CPU-bound: their covers are read).
+    in the worker pool (CPU-bound: their covers are read), a batch at a time, while the next
+    batch is stored.
     """
     summary = IngestSummary()
     store.remove_stale_temporaries()  # what an ingest killed midway left
-    batch: dict[str, StoredDocument] = {}  # new documents by sha256, to identify
-    repeated: list[str] = []  # the same new bytes again in this ingest: one document
+    batch = _Batch()  # new documents, to identify
+    pending: _Batch | None = None  # the batch being identified while this one is stored
     for path, skip_reason in files:
         on_file(path)
         if skip_reason:
             summary.skipped.append((path, skip_reason))
             continue
         doc, is_new = store.stage(path)
-        if not is_new:
+        if is_new and pending is not None and doc.sha256 in pending.docs:
+            pending.add(doc)  # the bytes of a document being identified: not saved yet
+        elif not is_new:
             summary.known.append(doc)
-        elif doc.sha256 in batch:
-            batch[doc.sha256] = _named_also(batch[doc.sha256], doc.file_name)
-            repeated.append(doc.sha256)
         else:
-            batch[doc.sha256] = doc
-            if len(batch) >= IDENTIFY_BATCH:
-                _identify_batch(store, batch, repeated, summary, workers)
-    _identify_batch(store, batch, repeated, summary, workers)
+            batch.add(doc)
+            if len(batch.docs) >= IDENTIFY_BATCH:
+                if pending is not None:
+                    pending.finish(store, summary)
+                pending, batch = batch.start(store, workers), _Batch()
+    for last in (pending, batch.start(store, workers) if batch.docs else None):
+        if last is not None:
+            last.finish(store, summary)
     return summary
+
+
+@dataclass
+class _Batch:
+    """New documents by sha256, the same bytes met again under other names, and, once started,
+    their identification in the pool."""
+
+    docs: dict[str, StoredDocument] = field(default_factory=dict)
+    repeated: list[str] = field(default_factory=list)  # the same new bytes again: one document
+    identified: Iterator[StoredDocument] | None = None
+
+    def add(self, doc: StoredDocument) -> None:
+        if doc.sha256 in self.docs:
+            self.docs[doc.sha256] = _named_also(self.docs[doc.sha256], doc.file_name)
+            self.repeated.append(doc.sha256)
+        else:
+            self.docs[doc.sha256] = doc
+
+    def start(self, store: RawStore, workers: int | None) -> _Batch:
+        """Identify the documents in the pool (lazily where there is no pool)."""
+        docs = list(self.docs.values())
+        roots = [str(store.root)] * len(docs)
+        self.identified = map_documents(
+            _identify_one, roots, docs, count=len(docs), workers=workers
+        )
+        return self
+
+    def finish(self, store: RawStore, summary: IngestSummary) -> None:
+        """Save the identified records, with the names met while they were identified."""
+        for found in self.identified or ():
+            doc = replace(found, other_names=self.docs[found.sha256].other_names)
+            store.save(doc)
+            summary.added.append(doc)
+            self.docs[doc.sha256] = doc
+        summary.known.extend(self.docs[sha] for sha in self.repeated)
 
 
 def _named_also(doc: StoredDocument, name: str) -> StoredDocument:
     if name == doc.file_name or name in doc.other_names:
         return doc
     return replace(doc, other_names=(*doc.other_names, name))
-
-
-def _identify_batch(
-    store: RawStore,
-    batch: dict[str, StoredDocument],
-    repeated: list[str],
-    summary: IngestSummary,
-    workers: int | None,
-) -> None:
-    """Identify the batch's documents (in the pool), save their records, empty the batch."""
-    docs = list(batch.values())
-    roots = [str(store.root)] * len(docs)
-    identified = map_documents(_identify_one, roots, docs, count=len(docs), workers=workers)
-    for doc in identified:
-        store.save(doc)
-        summary.added.append(doc)
-        batch[doc.sha256] = doc
-    summary.known.extend(batch[sha] for sha in repeated)
-    batch.clear()
-    repeated.clear()
 
 
 def _identify_one(raw_root: str, doc: StoredDocument) -> StoredDocument:
