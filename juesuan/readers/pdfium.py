@@ -744,6 +744,26 @@ def _is_rect(points: list[Point]) -> bool:
 # call more than per element, and a page has few edges.
 
 
+def _order(major: np.ndarray, *minor: np.ndarray) -> np.ndarray:
+    """np.lexsort((*reversed(minor), major)): the order by these keys (ties in the given
+    order), faster. numpy orders complex numbers by real part, then imaginary part: two keys
+    are sorted as one, by a stable sort that takes advantage of runs (values often come in
+    order), where lexsort sorts once per key, each slower."""
+    if len(minor) == 2:
+        order = _order(minor[0], minor[1])
+        return order[np.argsort(major[order], kind="stable")]
+    return np.argsort(_keys(major, minor[0]), kind="stable")
+
+
+def _keys(page: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """(page, value) pairs as complex numbers, which numpy orders by real part, then imaginary
+    part: pairs sorted and searched in one call each, the values compared exactly."""
+    keys = np.empty(len(value), np.complex128)
+    keys.real = page
+    keys.imag = value
+    return keys
+
+
 def _edge_array(pages: list[list[Edge]]) -> tuple[np.ndarray, np.ndarray]:
     """The edges of several pages as one (n, 5) array, and the place of each one's page."""
     counts = [len(edges) for edges in pages]
@@ -770,7 +790,7 @@ def _snap(edges: np.ndarray, page: np.ndarray, axis: int) -> np.ndarray:
     order, chained within the tolerance) moved to its average (axis 0: x0 and x1 of vertical
     edges; axis 1: top and bottom of horizontal ones), with pdfplumber's arithmetic."""
     value = edges[:, axis]
-    order = np.lexsort((value, page))
+    order = _order(page, value)
     ordered, on = value[order], page[order]
     new = np.ones(len(order), bool)
     new[1:] = (on[1:] != on[:-1]) | (ordered[1:] > ordered[:-1] + SNAP_TOLERANCE)
@@ -795,7 +815,7 @@ def _joined(edges: np.ndarray, page: np.ndarray, axis: int) -> tuple[np.ndarray,
     starts anew ends past every edge before it (edges do not end before they start).
     """
     low, high = (1, 3) if axis == 0 else (0, 2)
-    order = np.lexsort((edges[:, low], edges[:, axis], page))
+    order = _order(page, edges[:, axis], edges[:, low])
     ordered, on = edges[order], page[order]
     start, end = ordered[:, low], ordered[:, high]
     line_new = np.ones(len(order), bool)
@@ -898,7 +918,7 @@ def intersections(v: np.ndarray, pv: np.ndarray, h: np.ndarray, ph: np.ndarray) 
     if not len(v_index):
         return _Points.empty()
     page, x, y = pv[v_index], v[v_index, 0], h[h_index, 1]
-    order = np.lexsort((y, x, page))
+    order = _order(page, x, y)
     page, x, y = page[order], x[order], y[order]
     v_ids = _box_ids(v, pv)[v_index[order]]
     h_ids = _box_ids(h, ph)[h_index[order]]
@@ -992,7 +1012,7 @@ def cells(points: _Points) -> _Cells:
     x_new = (x[1:] != x[:-1]) | (page[1:] != page[:-1])
     x_rank = np.zeros(n, np.int64)
     x_rank[1:] = np.cumsum(x_new)
-    across = np.lexsort((x, y, page))
+    across = _order(page, y, x)
     pa, ya = page[across], y[across]
     y_new = (ya[1:] != ya[:-1]) | (pa[1:] != pa[:-1])
     y_rank = np.zeros(n, np.int64)
@@ -1175,14 +1195,14 @@ def tables(found: _Cells) -> _Cells:
                 break
             label = deeper
     group = label[top_left]
-    order = np.lexsort((found.x0, found.top, group))  # by group, its top-left cell first
+    order = _order(group, found.top, found.x0)  # by group, its top-left cell first
     ordered = group[order]
     new = np.ones(len(order), bool)
     new[1:] = ordered[1:] != ordered[:-1]
     starts = np.flatnonzero(new)
     first = order[starts]
     # Tables by page, then top-left cell; ties in the groups' order, as a stable sort.
-    by_key = np.lexsort((found.x0[first], found.top[first], found.page[first]))
+    by_key = _order(found.page[first], found.top[first], found.x0[first])
     by_key = by_key[np.diff(np.append(starts, len(order)))[by_key] > 1]
     number = np.full(len(starts), len(by_key), np.int64)
     number[by_key] = np.arange(len(by_key))
@@ -1201,15 +1221,16 @@ def _words(
     chars: _Chars, char: np.ndarray, group: np.ndarray, blank: np.ndarray, tolerance: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """pdfplumber's words (upright, blanks not kept) of each group of chars (`char`: their
-    places; a group and a tolerance for each), on whole columns: the non-blank chars in the
-    words' order, whether each starts a word, and the group and tolerance of each.
+    places, in page order within each group; a group and a tolerance for each), on whole
+    columns: the non-blank chars in the words' order, whether each starts a word, and the
+    group and tolerance of each.
 
     pdfplumber's words: chars clustered by top (within the tolerance, chained), each cluster
     sorted by x0 (ties in page order); a word ends at a blank, before a gap wider than
     X_TOLERANCE or a change of top beyond the tolerance.
     """
     cluster = _cluster_numbers(chars.top[char], tolerance, group)
-    order = np.lexsort((char, chars.x0[char], cluster))
+    order = _order(cluster, chars.x0[char])
     words = np.flatnonzero(~blank[char[order]])  # places in the sorted chars of the non-blank
     order = order[words]
     char, cluster, tolerance = char[order], cluster[order], tolerance[order]
@@ -1228,7 +1249,8 @@ def _cell_texts(
     count: int, chars: _Chars, blank: np.ndarray, char_index: np.ndarray, cell_index: np.ndarray
 ) -> np.ndarray:
     """pdfplumber's extract_text of each of `count` cells, as juesuan.readers.pdf cleans it
-    (no line breaks), from (char, cell) pairs, on whole columns (an object array).
+    (no line breaks), from (char, cell) pairs (in page order within each cell), on whole
+    columns (an object array).
 
     A cell's words (`_words`, tolerance Y_TOLERANCE) are grouped into lines by their tops
     (chained within the tolerance); each line's words joined by spaces, the lines without.
@@ -1309,7 +1331,7 @@ def _text_lines(
 def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarray) -> np.ndarray:
     """pdfplumber's make_cluster_dict of the values of each group (a page, a cell), numbered
     across groups: distinct values in order, chained within the tolerance (given for each)."""
-    order = np.lexsort((values, group))
+    order = _order(group, values)
     ordered = values[order]
     numbers = np.empty(len(values), np.int64)
     numbers[order[0]] = 0
@@ -1325,15 +1347,6 @@ def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarra
 
 # What is placed on a page: (top, order, cells, kind: "r" table row, "l" text line).
 _Placed = tuple[float, int, tuple[str, ...], str]
-
-
-def _keys(page: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """(page, value) pairs as complex numbers, which numpy orders by real part, then imaginary
-    part: pairs sorted and searched in one call each, the values compared exactly."""
-    keys = np.empty(len(value), np.complex128)
-    keys.real = page
-    keys.imag = value
-    return keys
 
 
 def _lines(
@@ -1356,7 +1369,8 @@ def _lines(
 def _cell_chars(
     found: _Cells, cell_page: np.ndarray, chars: _Chars, char_page: np.ndarray, pages: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Table.extract's chars of each cell: those whose centre is in it, as (char, cell) pairs.
+    """Table.extract's chars of each cell: those whose centre is in it, as (char, cell) pairs,
+    in page order within each cell.
 
     Each centre is looked up in its page's grid (rows at the cells' tops, columns at their
     lefts, of all the page's tables; a merged cell covers every place it spans). On a page
@@ -1457,7 +1471,7 @@ def _tolerances(chars: _Chars, which: np.ndarray, char_page: np.ndarray, pages: 
     count = np.bincount(page, minlength=pages)
     if not len(which):
         return np.full(pages, 5.0)
-    sizes = size[np.lexsort((size, page))]
+    sizes = size[_order(page, size)]
     middle = (np.cumsum(count) - count + count // 2).clip(max=len(sizes) - 1)
     return np.maximum(3.0, 0.5 * np.where(count > 0, sizes[middle], 10.0))
 
