@@ -1345,10 +1345,6 @@ def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarra
 # --- the page ------------------------------------------------------------------------------------
 
 
-# What is placed on a page: (top, order, cells, kind: "r" table row, "l" text line).
-_Placed = tuple[float, int, tuple[str, ...], str]
-
-
 def _lines(
     page: np.ndarray, value: np.ndarray, pages: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -1494,7 +1490,7 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     chars = _Chars.joined([page.chars for page in pages])
     char_page = np.repeat(np.arange(count), [len(page.chars) for page in pages])
     blank = chars.blank()
-    placed: dict[int, list[_Placed]] = {page.number: [] for page in pages}
+    placed = _Placed()
     found = _Cells.joined([page.tables for page in pages])
     outside = np.arange(len(chars))
     if len(found):
@@ -1504,16 +1500,13 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
         texts = _cell_texts(len(found), chars, blank, char_index, cell_index)
         for k, top, row in _table_rows(found, table, cell_page, texts):
             if any(row):
-                rows = placed[pages[k].number]
-                rows.append((top, len(rows), row, "r"))
+                placed.add(k, top, row, 0)
         outside = _outside(chars, char_page, found, table, cell_page)
     tolerance = _tolerances(chars, outside, char_page, count)[char_page]
+    # A line is words of non-blank chars joined by single spaces: never blank, never padded.
     for k, text, top in _text_lines(chars, outside, blank, tolerance, char_page):
-        text = text.strip()
-        if text:
-            rows = placed[pages[k].number]
-            rows.append((top, len(rows), (text,), "l"))
-    return {number: _numbered(items, number) for number, items in placed.items()}
+        placed.add(k, top, (text,), 1)
+    return placed.rows([page.number for page in pages])
 
 
 def _renumbered(table: np.ndarray, page: np.ndarray) -> np.ndarray:
@@ -1523,15 +1516,57 @@ def _renumbered(table: np.ndarray, page: np.ndarray) -> np.ndarray:
     return np.cumsum(new) - 1
 
 
-def _numbered(placed: list[_Placed], number: int) -> list[Row]:
-    """The page's rows in reading order, with their refs."""
-    placed.sort(key=lambda p: (round(p[0], 1), p[1]))
-    rows: list[Row] = []
-    counters = {"r": 0, "l": 0}
-    for _, _, cells, kind in placed:
-        counters[kind] += 1
-        rows.append(Row(cells, f"p{number} {kind}{counters[kind]}", page=number))
-    return rows
+@dataclass
+class _Placed:
+    """What is placed on the pages, in order: table rows (kind 0), then text lines (kind 1);
+    each with its page (a place in the document's pages), its top and its cells."""
+
+    page: list[int] = field(default_factory=list)
+    top: list[float] = field(default_factory=list)
+    kind: list[int] = field(default_factory=list)
+    cells: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add(self, page: int, top: float, cells: tuple[str, ...], kind: int) -> None:
+        self.page.append(page)
+        self.top.append(top)
+        self.cells.append(cells)
+        self.kind.append(kind)
+
+    def rows(self, numbers: list[int]) -> dict[int, list[Row]]:
+        """Each page's rows (`numbers`: the pages' numbers) in reading order: by top rounded to
+        0.1 pt, then in the order placed; refs count table rows (r) and lines (l) apart."""
+        rows: dict[int, list[Row]] = {number: [] for number in numbers}
+        if not self.cells:
+            return rows
+        page, kind = np.array(self.page), np.array(self.kind)
+        order = _order(page, _rounded(np.array(self.top)))
+        key = (page * 2 + kind)[order]
+        by_key = np.argsort(key, kind="stable")
+        ordered = key[by_key]
+        new = np.ones(len(key), bool)
+        new[1:] = ordered[1:] != ordered[:-1]
+        starts = np.flatnonzero(new)
+        counts = np.empty(len(key), np.int64)
+        counts[by_key] = np.arange(1, len(key) + 1) - np.repeat(
+            starts, np.diff([*starts, len(key)])
+        )
+        cells, pages, kinds = self.cells, self.page, self.kind
+        for i, n in zip(order.tolist(), counts.tolist(), strict=True):
+            number = numbers[pages[i]]
+            rows[number].append(Row(cells[i], f"p{number} {'rl'[kinds[i]]}{n}", number))
+        return rows
+
+
+def _rounded(values: np.ndarray) -> np.ndarray:
+    """round(value, 1) of each: numpy's rounding, but Python's where they could differ (near a
+    tie, or beyond the integers a float holds: Python rounds the exact decimal value)."""
+    tens = values * 10
+    rounded = np.rint(tens) / 10
+    near = np.abs(tens - np.floor(tens) - 0.5) < 1e-9 * np.maximum(1.0, np.abs(tens))
+    near |= ~(np.abs(tens) < 2.0**52)
+    if near.any():
+        rounded[near] = [round(value, 1) for value in values[near].tolist()]
+    return rounded
 
 
 def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[_Cells]:
