@@ -1033,13 +1033,13 @@ def cells(points: _Points) -> _Cells:
     quick &= (v_id[c] >= 0) & (v_id[c] == v_id[r]) & (h_id[c] >= 0) & (h_id[c] == h_id[b])
     corners = [np.flatnonzero(quick), r[quick], b[quick], c[quick]]
     # Without a point below or across there is no cell; the others are searched.
-    search = np.flatnonzero(~quick & (below >= 0) & (right >= 0)).tolist()
-    if search:
+    search = np.flatnonzero(~quick & (below >= 0) & (right >= 0))
+    if len(search):
         if (v_id >= 0).all() and (h_id >= 0).all():
-            found = _search_single(points, search, across, key, x_rank, y_rank, rows)
+            found = _search_tried(points, search, across, key, x_rank, y_rank, rows)
         else:
-            found = _search_sets(points, search)
-        if found:
+            found = _search_sets(points, search.tolist())
+        if len(found):
             extra = np.array(found, np.int64).reshape(-1, 4)
             order = np.argsort(np.concatenate([corners[0], extra[:, 0]]), kind="stable")
             corners = [np.concatenate([a, extra[:, k]])[order] for k, a in enumerate(corners)]
@@ -1053,6 +1053,58 @@ def cells(points: _Points) -> _Cells:
         page[top_left],
         np.full(len(top_left), -1, np.int64),
     )
+
+
+# Above this many (point, below, across) trials, `_search_tried` leaves the search to the loop of
+# `_search_single`, which stops at each point's cell.
+_MAX_TRIALS = 200_000
+
+
+def _spans(first: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The places first..end-1 of each span, one after the other, and the span of each."""
+    count = np.maximum(end - first, 0)
+    span = np.repeat(np.arange(len(first)), count)
+    return span, np.arange(len(span)) + np.repeat(first - (np.cumsum(count) - count), count)
+
+
+def _search_tried(
+    points: _Points,
+    search: np.ndarray,
+    across: np.ndarray,
+    key: np.ndarray,
+    x_rank: np.ndarray,
+    y_rank: np.ndarray,
+    rows: int,
+) -> np.ndarray:
+    """`_search_single` on whole columns: for each point, every (point below on its vertical
+    edge, point across on its horizontal edge) pair in pdfplumber's order (down, then across)
+    is tried at once; the first whose fourth corner is a point on the edges of both closes the
+    cell. Their cells' corners, a row each."""
+    v_id, h_id = points.v_id, points.h_id
+    at = np.empty(len(across), np.int64)
+    at[across] = np.arange(len(across))
+    end = np.searchsorted(y_rank[across], y_rank[search], "right")
+    r_point, right = _spans(at[search] + 1, end)
+    right = across[right]
+    joined = h_id[right] == h_id[search[r_point]]
+    r_point, right = r_point[joined], right[joined]
+    b_point, below = _spans(search + 1, np.searchsorted(x_rank, x_rank[search], "right"))
+    joined = v_id[below] == v_id[search[b_point]]
+    b_point, below = b_point[joined], below[joined]
+    first = np.searchsorted(r_point, np.arange(len(search)))  # each point's rights
+    count = np.diff(np.append(first, len(r_point)))[b_point]
+    if int(count.sum()) > _MAX_TRIALS:
+        return np.array(_search_single(points, search.tolist(), across, key, x_rank, y_rank, rows))
+    tried, place = _spans(first[b_point], first[b_point] + count)
+    point, b, r = b_point[tried], below[tried], right[place]
+    wanted = x_rank[r] * rows + y_rank[b]
+    corner = np.searchsorted(key, wanted).clip(0, len(key) - 1)
+    closed = (key[corner] == wanted) & (v_id[corner] == v_id[r]) & (h_id[corner] == h_id[b])
+    hits = np.flatnonzero(closed)
+    if not len(hits):
+        return np.empty((0, 4), np.int64)
+    first_hit = hits[np.concatenate(([True], point[hits][1:] != point[hits][:-1]))]
+    return np.stack([search[point[first_hit]], r[first_hit], b[first_hit], corner[first_hit]], 1)
 
 
 def _search_single(
