@@ -1602,10 +1602,14 @@ class _Placed:
         counts[by_key] = np.arange(1, len(key) + 1) - np.repeat(
             starts, np.diff([*starts, len(key)])
         )
-        cells, pages, kinds = self.cells, self.page, self.kind
-        for i, n in zip(order.tolist(), counts.tolist(), strict=True):
-            number = numbers[pages[i]]
-            rows[number].append(Row(cells[i], f"p{number} {'rl'[kinds[i]]}{n}", number))
+        on = page[order]
+        number = np.array(numbers)[on].tolist()
+        kinds = np.array(["r", "l"])[kind[order]].tolist()
+        refs = [f"p{p} {k}{n}" for p, k, n in zip(number, kinds, counts.tolist(), strict=True)]
+        made = list(map(Row, [self.cells[i] for i in order.tolist()], refs, number))
+        bounds = np.searchsorted(on, np.arange(len(numbers) + 1)).tolist()
+        for k, number in enumerate(numbers):
+            rows[number] = made[bounds[k] : bounds[k + 1]]
         return rows
 
 
