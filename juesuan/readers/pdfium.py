@@ -769,7 +769,8 @@ def _edge_array(pages: list[list[Edge]]) -> tuple[np.ndarray, np.ndarray]:
     counts = [len(edges) for edges in pages]
     if not sum(counts):
         return np.empty((0, 5)), _NO_INDEX
-    edges = np.array(list(itertools.chain.from_iterable(pages)), np.float64).reshape(-1, 5)
+    values = itertools.chain.from_iterable(itertools.chain.from_iterable(pages))
+    edges = np.fromiter(values, np.float64, 5 * sum(counts)).reshape(-1, 5)
     if not np.isfinite(edges).all():
         raise Unsupported("a ruling line without finite coordinates")
     return edges, np.repeat(np.arange(len(pages)), counts)
@@ -867,10 +868,10 @@ def table_edges(edges: np.ndarray, page: np.ndarray, axis: int) -> tuple[np.ndar
 
 @dataclass
 class _Points:
-    """pdfplumber's intersections: points where edges meet (ordered by x, then y), each with the
-    vertical and the horizontal edge there when it is on one only (else -1), and every (point,
-    vertical edge, horizontal edge) that meets there. Edges are numbers: the same for the same
-    box."""
+    """pdfplumber's intersections: points where edges meet (ordered by page, x, then y), each
+    with the vertical and the horizontal edge there when it is on one only (else -1), and
+    every (point, vertical edge, horizontal edge) that meets there. Edges are numbers (their
+    places: joined edges have distinct boxes). `row`: a number per (page, y), in that order."""
 
     page: np.ndarray
     x: np.ndarray
@@ -878,13 +879,16 @@ class _Points:
     v_id: np.ndarray
     h_id: np.ndarray
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
+    row: np.ndarray
 
     def __len__(self) -> int:
         return len(self.x)
 
     @classmethod
     def empty(cls) -> _Points:
-        return cls(_NO_INDEX, _NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
+        return cls(
+            _NO_INDEX, _NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3, _NO_INDEX
+        )
 
     def sets(self) -> dict[tuple[int, float, float], tuple[set[int], set[int]]]:
         """pdfplumber's form: each point's (page, x, y) vertical and horizontal edges, as sets."""
@@ -904,47 +908,49 @@ def intersections(v: np.ndarray, pv: np.ndarray, h: np.ndarray, ph: np.ndarray) 
     tol = INTERSECTION_TOLERANCE
     if not len(v) or not len(h):
         return _Points.empty()
-    v, h = v[:, :4], h[:, :4]
     # pdfplumber tests every pair of a page, as here: the same comparisons, on whole columns of
     # the pairs of each page (edges are ordered by page).
     first = np.searchsorted(ph, pv, "left")  # each vertical edge's page's horizontal ones
-    count = np.searchsorted(ph, pv, "right") - first
-    v_index = np.repeat(np.arange(len(v)), count)
-    h_index = np.arange(int(count.sum())) + np.repeat(first - (np.cumsum(count) - count), count)
-    a, b = v[v_index], h[h_index]
-    meet = (b[:, 1] >= a[:, 1] - tol) & (b[:, 1] - tol <= a[:, 3])
-    meet &= (b[:, 0] - tol <= a[:, 0]) & (a[:, 0] <= b[:, 2] + tol)
+    v_index, h_index = _spans(first, np.searchsorted(ph, pv, "right"))
+    vx, vtop, vbottom = v[v_index, 0], v[v_index, 1], v[v_index, 3]
+    hy, hx0, hx1 = h[h_index, 1], h[h_index, 0], h[h_index, 2]
+    meet = (hy >= vtop - tol) & (hy - tol <= vbottom) & (hx0 - tol <= vx) & (vx <= hx1 + tol)
     v_index, h_index = v_index[meet], h_index[meet]
     if not len(v_index):
         return _Points.empty()
-    page, x, y = pv[v_index], v[v_index, 0], h[h_index, 1]
-    order = _order(page, x, y)
-    page, x, y = page[order], x[order], y[order]
-    v_ids = _box_ids(v, pv)[v_index[order]]
-    h_ids = _box_ids(h, ph)[h_index[order]]
-    new = np.ones(len(x), bool)
-    new[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1]) | (page[1:] != page[:-1])
+    # Points by page, x, then y: by the ranks of the edges' (page, x) and (page, y).
+    column, row = _ranks(pv, v[:, 0])[v_index], _ranks(ph, h[:, 1])[h_index]
+    key = column * (int(row.max()) + 1) + row
+    order = np.argsort(key, kind="stable")  # in the pairs' order, mostly: quick
+    key, v_ids, h_ids = key[order], v_index[order], h_index[order]
+    new = np.ones(len(key), bool)
+    new[1:] = key[1:] != key[:-1]
     starts = np.flatnonzero(new)
 
     def single(ids: np.ndarray) -> np.ndarray:
         low, high = np.minimum.reduceat(ids, starts), np.maximum.reduceat(ids, starts)
         return np.where(low == high, low, -1)
 
-    point = np.cumsum(new) - 1
+    at = order[starts]
     return _Points(
-        page[starts], x[starts], y[starts], single(v_ids), single(h_ids), (point, v_ids, h_ids)
+        pv[v_index[at]],
+        v[v_index[at], 0],
+        h[h_index[at], 1],
+        single(v_ids),
+        single(h_ids),
+        (np.cumsum(new) - 1, v_ids, h_ids),
+        row[at],
     )
 
 
-def _box_ids(boxes: np.ndarray, pages: np.ndarray) -> np.ndarray:
-    """A number per edge, the same for edges with the same box (on the same page)."""
-    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], pages))
-    ordered, on = boxes[order], pages[order]
+def _ranks(page: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The rank of each (page, value) among the distinct ones."""
+    order = _order(page, value)
     new = np.ones(len(order), bool)
-    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1) | (on[1:] != on[:-1])
-    ids = np.empty(len(order), np.int64)
-    ids[order] = np.cumsum(new)
-    return ids
+    new[1:] = (value[order][1:] != value[order][:-1]) | (page[order][1:] != page[order][:-1])
+    ranks = np.empty(len(order), np.int64)
+    ranks[order] = np.cumsum(new) - 1
+    return ranks
 
 
 @dataclass
@@ -1012,11 +1018,9 @@ def cells(points: _Points) -> _Cells:
     x_new = (x[1:] != x[:-1]) | (page[1:] != page[:-1])
     x_rank = np.zeros(n, np.int64)
     x_rank[1:] = np.cumsum(x_new)
-    across = _order(page, y, x)
-    pa, ya = page[across], y[across]
-    y_new = (ya[1:] != ya[:-1]) | (pa[1:] != pa[:-1])
-    y_rank = np.zeros(n, np.int64)
-    y_rank[across[1:]] = np.cumsum(y_new)
+    y_rank = points.row
+    across = np.argsort(y_rank, kind="stable")  # by page, y, then x
+    y_new = y_rank[across[1:]] != y_rank[across[:-1]]
     below = np.full(n, -1, np.int64)  # the next point down
     same_x = np.flatnonzero(~x_new)
     below[same_x] = same_x + 1
@@ -1247,14 +1251,17 @@ def tables(found: _Cells) -> _Cells:
                 break
             label = deeper
     group = label[top_left]
-    order = _order(group, found.top, found.x0)  # by group, its top-left cell first
+    order = np.argsort(group, kind="stable")
     ordered = group[order]
     new = np.ones(len(order), bool)
     new[1:] = ordered[1:] != ordered[:-1]
     starts = np.flatnonzero(new)
-    first = order[starts]
-    # Tables by page, then top-left cell; ties in the groups' order, as a stable sort.
-    by_key = _order(found.page[first], found.top[first], found.x0[first])
+    # Tables by page, then top-left cell (top, then x0); ties in the groups' order.
+    top, x0 = found.top[order], found.x0[order]
+    first_top = np.minimum.reduceat(top, starts)
+    at_top = top == first_top[np.cumsum(new) - 1]
+    first_x0 = np.minimum.reduceat(np.where(at_top, x0, np.inf), starts)
+    by_key = _order(found.page[order[starts]], first_top, first_x0)
     by_key = by_key[np.diff(np.append(starts, len(order)))[by_key] > 1]
     number = np.full(len(starts), len(by_key), np.int64)
     number[by_key] = np.arange(len(by_key))
