@@ -781,7 +781,11 @@ def _sums(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     the other from 0.0 as Python's `sum` adds floats: a row per group, padded with zeros."""
     starts = np.searchsorted(group, np.arange(groups))
     place = np.arange(len(values)) - starts[group]
-    table = np.zeros((groups, int(place.max()) + 2))
+    width = int(place.max()) + 2
+    if groups * width > 8 * len(values) + 100_000:  # a large group among many: in Python
+        bounds, listed = [*starts.tolist(), len(values)], values.tolist()
+        return np.array([sum(listed[a:b]) for a, b in itertools.pairwise(bounds)])
+    table = np.zeros((groups, width))
     table[group, place + 1] = values
     return np.add.accumulate(table, axis=1)[:, -1]
 
@@ -1421,6 +1425,11 @@ def _lines(
     return lines, place, first[:-1], np.diff(first)
 
 
+# A page's grid of cells (rows × columns of all its tables) is made up to this size; beyond, every
+# cell of the page is tested, in chunks of chars of this many (char, cell) pairs.
+_MAX_GRID = 1_000_000
+
+
 def _cell_chars(
     found: _Cells, cell_page: np.ndarray, chars: _Chars, char_page: np.ndarray, pages: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -1436,15 +1445,17 @@ def _cell_chars(
     r1 = np.searchsorted(rows, _keys(cell_page, found.bottom))  # rows above the bottom
     c1 = np.searchsorted(columns, _keys(cell_page, found.x1))
     size = row_count * column_count
+    tested = size > _MAX_GRID  # a page whose grid would be too large: every cell tested
+    size[tested] = 0
     base = np.cumsum(size) - size  # each page's grid, row after row, in one array
     height, width = r1 - r0, c1 - c0
-    spanned = height * width
+    spanned = np.where(tested[cell_page], 0, height * width)
     cell = np.repeat(np.arange(len(found)), spanned)
     k = np.arange(len(cell)) - np.repeat(np.cumsum(spanned) - spanned, spanned)
     on = cell_page[cell]
     row, column = r0[cell] - row_first[on] + k // width[cell], c0[cell] - column_first[on]
     place = base[on] + row * column_count[on] + column + k % width[cell]
-    total = int(size.sum())
+    total = max(int(size.sum()), 1)
     grid = np.full(total, -1, np.int64)
     grid[place] = cell
     h, v = (chars.x0 + chars.x1) / 2, (chars.top + chars.bottom) / 2
@@ -1456,21 +1467,28 @@ def _cell_chars(
     k = cell_index.clip(0)
     known &= (cell_index >= 0) & (h < found.x1[k]) & (v < found.bottom[k])
     covered = np.bincount(place, minlength=total)
-    if covered.max() < 2:
+    if covered.max() < 2 and not tested.any():
         char_index = np.flatnonzero(known)
         return char_index, cell_index[char_index]
-    overlapping = np.zeros(pages, bool)
-    overlapping[cell_page[cell[covered[place] > 1]]] = True
-    char_index = np.flatnonzero(known & ~overlapping[char_page])
+    tested[cell_page[cell[covered[place] > 1]]] = True
+    char_index = np.flatnonzero(known & ~tested[char_page])
     pairs = [(char_index, cell_index[char_index])]
-    for p in np.flatnonzero(overlapping).tolist():
+    for p in np.flatnonzero(tested).tolist():
         on_page, cells_on_page = np.flatnonzero(char_page == p), np.flatnonzero(cell_page == p)
-        ph, pv = h[on_page, None], v[on_page, None]
-        inside = (ph >= found.x0[cells_on_page]) & (ph < found.x1[cells_on_page])
-        inside &= (pv >= found.top[cells_on_page]) & (pv < found.bottom[cells_on_page])
-        char, cell = np.nonzero(inside)
-        pairs.append((on_page[char], cells_on_page[cell]))
+        step = max(1, _MAX_GRID // len(cells_on_page))
+        for a in range(0, len(on_page), step):
+            char, cell = _inside(found.part(cells_on_page), h[on_page[a : a + step]],
+                                 v[on_page[a : a + step]])  # fmt: skip
+            pairs.append((on_page[a + char], cells_on_page[cell]))
     return np.concatenate([c for c, _ in pairs]), np.concatenate([c for _, c in pairs])
+
+
+def _inside(cells: _Cells, h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (point, cell) where the point (h, v) is in the cell, by point."""
+    inside = (h[:, None] >= cells.x0) & (h[:, None] < cells.x1)
+    inside &= (v[:, None] >= cells.top) & (v[:, None] < cells.bottom)
+    point, cell = np.nonzero(inside)
+    return point, cell
 
 
 def _table_rows(
@@ -1502,15 +1520,16 @@ def _outside(
 ) -> np.ndarray:
     """The chars that overlap no table of their page (their places): pdfplumber's
     outside_bbox, where touching counts."""
+    if not len(chars):
+        return _NO_INDEX
     starts = np.flatnonzero(np.concatenate(([True], table[1:] != table[:-1])))
     b0, b1 = np.minimum.reduceat(found.x0, starts), np.minimum.reduceat(found.top, starts)
     b2, b3 = np.maximum.reduceat(found.x1, starts), np.maximum.reduceat(found.bottom, starts)
     box_page = cell_page[starts]
     # Every (char, table) pair of a page (tables are ordered by page).
-    first = np.searchsorted(box_page, char_page, "left")
-    count = np.searchsorted(box_page, char_page, "right") - first
-    char = np.repeat(np.arange(len(chars)), count)
-    box = np.arange(len(char)) + np.repeat(first - (np.cumsum(count) - count), count)
+    pages = np.arange(int(char_page[-1]) + 1)
+    first, end = np.searchsorted(box_page, pages), np.searchsorted(box_page, pages, "right")
+    char, box = _spans(first[char_page], end[char_page])
     width = np.minimum(chars.x1[char], b2[box]) - np.maximum(chars.x0[char], b0[box])
     height = np.minimum(chars.bottom[char], b3[box]) - np.maximum(chars.top[char], b1[box])
     keep = np.ones(len(chars), bool)
