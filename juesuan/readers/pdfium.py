@@ -1408,21 +1408,30 @@ def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarra
 # --- the page ------------------------------------------------------------------------------------
 
 
-def _lines(
-    page: np.ndarray, value: np.ndarray, pages: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct values of each of `pages` pages (a table's rows or columns) as sorted
-    `_keys`; the place of each value among them; each page's first place and count."""
-    keys = _keys(page, value)
+_Lines = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _lines(page: np.ndarray, value: np.ndarray, pages: int) -> _Lines:
+    """The distinct values of each of `pages` pages (the rows or columns of its cells) as
+    sorted `_keys`; the place of each value among them; each page's first place and count."""
+    lines, place, first, count, _ = _distinct(_keys(page, value), page, pages)
+    return lines, place, first, count
+
+
+def _distinct(
+    keys: np.ndarray, group: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys (sorted; keys that order by `group` first), the place of each key
+    among them, each group's first place and count, and the first key of each (its place)."""
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     new = np.ones(len(keys), bool)
     new[1:] = ordered[1:] != ordered[:-1]
     place = np.empty(len(keys), np.int64)
     place[order] = np.cumsum(new) - 1
-    lines = ordered[new]
-    first = np.searchsorted(lines.real, np.arange(pages + 1))
-    return lines, place, first[:-1], np.diff(first)
+    firsts = order[new]
+    first = np.searchsorted(group[firsts], np.arange(groups + 1))
+    return ordered[new], place, first[:-1], np.diff(first), firsts
 
 
 # A page's grid of cells (rows × columns of all its tables) is made up to this size; beyond, every
@@ -1431,7 +1440,11 @@ _MAX_GRID = 1_000_000
 
 
 def _cell_chars(
-    found: _Cells, cell_page: np.ndarray, chars: _Chars, char_page: np.ndarray, pages: int
+    found: _Cells,
+    cell_page: np.ndarray,
+    grid_lines: tuple[_Lines, _Lines],
+    chars: _Chars,
+    char_page: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Table.extract's chars of each cell: those whose centre is in it, as (char, cell) pairs,
     in page order within each cell.
@@ -1440,8 +1453,7 @@ def _cell_chars(
     lefts, of all the page's tables; a merged cell covers every place it spans). On a page
     where cells overlap, every cell is tested, as pdfplumber does.
     """
-    rows, r0, row_first, row_count = _lines(cell_page, found.top, pages)
-    columns, c0, column_first, column_count = _lines(cell_page, found.x0, pages)
+    (rows, r0, row_first, row_count), (columns, c0, column_first, column_count) = grid_lines
     r1 = np.searchsorted(rows, _keys(cell_page, found.bottom))  # rows above the bottom
     c1 = np.searchsorted(columns, _keys(cell_page, found.x1))
     size = row_count * column_count
@@ -1492,23 +1504,25 @@ def _inside(cells: _Cells, h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np
 
 
 def _table_rows(
-    found: _Cells, table: np.ndarray, cell_page: np.ndarray, texts: np.ndarray
+    found: _Cells, table: np.ndarray, texts: np.ndarray, cell_page: np.ndarray, grid_lines: tuple
 ) -> list[tuple[int, float, tuple[str, ...]]]:
     """pdfplumber's Table.rows with the cells' texts, of every table in order: (page, row
-    top, texts by column), "" where a merged cell spans (pdfplumber's None)."""
+    top, texts by column), "" where a merged cell spans (pdfplumber's None). A table's rows
+    (columns) are its cells' distinct places among their page's (`grid_lines`)."""
     tables = int(table[-1]) + 1
-    rows, row, _, _ = _lines(table, found.top, tables)
-    _, column, column_first, column_count = _lines(table, found.x0, tables)
-    row_table = rows.real.astype(np.int64)
+    (_, page_row, _, _), (_, page_column, _, _) = grid_lines
+    keys = table * (int(page_row.max()) + 1) + page_row
+    _, row, _, _, row_firsts = _distinct(keys, table, tables)
+    keys = table * (int(page_column.max()) + 1) + page_column
+    _, column, column_first, column_count, _ = _distinct(keys, table, tables)
+    row_table = table[row_firsts]
     width = column_count[row_table]
     start = np.cumsum(width) - width
     grid = np.full(int(width.sum()), "", object)
     grid[start[row] + column - column_first[table]] = texts
     cells = grid.tolist()
-    page_of = np.empty(tables, np.int64)
-    page_of[table] = cell_page
-    pages = page_of[row_table].tolist()
-    tops, starts, widths = rows.imag.tolist(), start.tolist(), width.tolist()
+    pages = cell_page[row_firsts].tolist()
+    tops, starts, widths = found.top[row_firsts].tolist(), start.tolist(), width.tolist()
     return [
         (page, top, tuple(cells[a : a + n]))
         for page, top, a, n in zip(pages, tops, starts, widths, strict=True)
@@ -1574,9 +1588,10 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     if len(found):
         cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
         table = _renumbered(found.table, cell_page)
-        char_index, cell_index = _cell_chars(found, cell_page, chars, char_page, count)
+        grid_lines = (_lines(cell_page, found.top, count), _lines(cell_page, found.x0, count))
+        char_index, cell_index = _cell_chars(found, cell_page, grid_lines, chars, char_page)
         texts = _cell_texts(len(found), chars, blank, char_index, cell_index)
-        for k, top, row in _table_rows(found, table, cell_page, texts):
+        for k, top, row in _table_rows(found, table, texts, cell_page, grid_lines):
             if any(row):
                 placed.add(k, top, row, 0)
         outside = _outside(chars, char_page, found, table, cell_page)
