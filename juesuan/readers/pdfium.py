@@ -1585,7 +1585,7 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     chars = _Chars.joined([page.chars for page in pages])
     char_page = np.repeat(np.arange(count), [len(page.chars) for page in pages])
     blank = chars.blank()
-    placed = _Placed()
+    placed: list[_Placed] = []
     found = _Cells.joined([page.tables for page in pages])
     outside = np.arange(len(chars))
     if len(found):
@@ -1594,15 +1594,14 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
         grid_lines = (_lines(cell_page, found.top, count), _lines(cell_page, found.x0, count))
         char_index, cell_index = _cell_chars(found, cell_page, grid_lines, chars, char_page)
         texts = _cell_texts(len(found), chars, blank, char_index, cell_index)
-        for k, top, row in _table_rows(found, table, texts, cell_page, grid_lines):
-            if any(row):
-                placed.add(k, top, row, 0)
+        rows = _table_rows(found, table, texts, cell_page, grid_lines)
+        placed += [(k, top, 0, row) for k, top, row in rows if any(row)]
         outside = _outside(chars, char_page, found, table, cell_page)
     tolerance = _tolerances(chars, outside, char_page, count)[char_page]
     # A line is words of non-blank chars joined by single spaces: never blank, never padded.
-    for k, text, top in _text_lines(chars, outside, blank, tolerance, char_page):
-        placed.add(k, top, (text,), 1)
-    return placed.rows([page.number for page in pages])
+    lines = _text_lines(chars, outside, blank, tolerance, char_page)
+    placed += [(k, top, 1, (text,)) for k, text, top in lines]
+    return _ordered_rows(placed, [page.number for page in pages])
 
 
 def _renumbered(table: np.ndarray, page: np.ndarray) -> np.ndarray:
@@ -1612,49 +1611,37 @@ def _renumbered(table: np.ndarray, page: np.ndarray) -> np.ndarray:
     return np.cumsum(new) - 1
 
 
-@dataclass
-class _Placed:
-    """What is placed on the pages, in order: table rows (kind 0), then text lines (kind 1);
-    each with its page (a place in the document's pages), its top and its cells."""
+# What is placed on the pages, in order: table rows (kind 0), then text lines (kind 1); each
+# with its page (a place in the document's pages), its top and its cells.
+_Placed = tuple[int, float, int, tuple[str, ...]]
 
-    page: list[int] = field(default_factory=list)
-    top: list[float] = field(default_factory=list)
-    kind: list[int] = field(default_factory=list)
-    cells: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add(self, page: int, top: float, cells: tuple[str, ...], kind: int) -> None:
-        self.page.append(page)
-        self.top.append(top)
-        self.cells.append(cells)
-        self.kind.append(kind)
-
-    def rows(self, numbers: list[int]) -> dict[int, list[Row]]:
-        """Each page's rows (`numbers`: the pages' numbers) in reading order: by top rounded to
-        0.1 pt, then in the order placed; refs count table rows (r) and lines (l) apart."""
-        rows: dict[int, list[Row]] = {number: [] for number in numbers}
-        if not self.cells:
-            return rows
-        page, kind = np.array(self.page), np.array(self.kind)
-        order = _order(page, _rounded(np.array(self.top)))
-        key = (page * 2 + kind)[order]
-        by_key = np.argsort(key, kind="stable")
-        ordered = key[by_key]
-        new = np.ones(len(key), bool)
-        new[1:] = ordered[1:] != ordered[:-1]
-        starts = np.flatnonzero(new)
-        counts = np.empty(len(key), np.int64)
-        counts[by_key] = np.arange(1, len(key) + 1) - np.repeat(
-            starts, np.diff([*starts, len(key)])
-        )
-        on = page[order]
-        number = np.array(numbers)[on].tolist()
-        kinds = np.array(["r", "l"])[kind[order]].tolist()
-        refs = [f"p{p} {k}{n}" for p, k, n in zip(number, kinds, counts.tolist(), strict=True)]
-        made = list(map(Row, [self.cells[i] for i in order.tolist()], refs, number))
-        bounds = np.searchsorted(on, np.arange(len(numbers) + 1)).tolist()
-        for k, number in enumerate(numbers):
-            rows[number] = made[bounds[k] : bounds[k + 1]]
+def _ordered_rows(placed: list[_Placed], numbers: list[int]) -> dict[int, list[Row]]:
+    """Each page's rows (`numbers`: the pages' numbers) in reading order: by top rounded to 0.1
+    pt, then in the order placed; refs count table rows (r) and lines (l) apart."""
+    rows: dict[int, list[Row]] = {number: [] for number in numbers}
+    if not placed:
         return rows
+    pages, tops, kinds, cells = zip(*placed, strict=True)
+    page, kind = np.array(pages), np.array(kinds)
+    order = _order(page, _rounded(np.array(tops)))
+    key = (page * 2 + kind)[order]
+    by_key = np.argsort(key, kind="stable")
+    ordered = key[by_key]
+    new = np.ones(len(key), bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    counts = np.empty(len(key), np.int64)
+    counts[by_key] = np.arange(1, len(key) + 1) - np.repeat(starts, np.diff([*starts, len(key)]))
+    on = page[order]
+    number = np.array(numbers)[on].tolist()
+    marks = np.array(["r", "l"])[kind[order]].tolist()
+    refs = [f"p{p} {k}{n}" for p, k, n in zip(number, marks, counts.tolist(), strict=True)]
+    made = list(map(Row, [cells[i] for i in order.tolist()], refs, number))
+    bounds = np.searchsorted(on, np.arange(len(numbers) + 1)).tolist()
+    for k, number in enumerate(numbers):
+        rows[number] = made[bounds[k] : bounds[k + 1]]
+    return rows
 
 
 def _rounded(values: np.ndarray) -> np.ndarray:
