@@ -17,13 +17,16 @@ with the same comparisons and the same arithmetic, so that the rows come out the
   `extract_text_lines` for the chars outside the tables.
 
 How, for speed: a page's chars are numpy columns (`_Chars`), not one object per char, and
-pdfplumber's per-object loops are redone on whole columns — the intersections, the cells where
-the next point down and across close one (the others go through pdfplumber's search), the tables
-as connected cells, the cell of each char, the words and lines of cells and of the text outside
-tables. Pages are read one by one (pdfium's calls); their tables are found, and the text of all
-their cells and lines grouped, for the whole document at once, as numpy's cost is per call more
-than per element. tests/test_pdfium_reader.py checks these against pdfplumber's own functions
-on random rules and chars.
+pdfplumber's per-object loops are redone on whole columns — the edges snapped and joined, the
+intersections, the cells where the next point down and across close one (the others through
+pdfplumber's search, also on columns), the tables as connected cells, the cell of each char,
+the words and lines of cells and of the text outside tables, the rows' order. Pages are read
+one by one (pdfium's calls); their tables are found, and the text of all their cells and lines
+grouped, for the whole document at once (~1 ms and ~2 ms per synthetic disclosure), as numpy's
+cost is per call more than per element: a few dozen calls per step, not per page or table.
+Sorts by two keys are one stable sort of complex numbers (ordered by real, then imaginary
+part), not np.lexsort (one slower sort per key). tests/test_pdfium_reader.py checks these
+against pdfplumber's own functions on random rules and chars.
 
 pdfium answers one character, page object or path segment per call: those calls are made in
 C (juesuan.readers.pdfium_bulk, one Python call per page and kind), or, without a C compiler,
@@ -51,7 +54,6 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -953,87 +955,143 @@ def _is_rect(points: list[Point]) -> bool:
 
 
 # --- tables: pdfplumber's TableFinder, "lines" strategy ------------------------------------------
+#
+# The edges, points, cells and tables of all the pages of a document at once: numpy's cost is per
+# call more than per element, and a page has few edges.
 
 
-def _cluster_ids(values: Iterable[float], tolerance: float) -> dict[float, int]:
-    """pdfplumber's make_cluster_dict: distinct values in order, chained within the tolerance."""
-    ids: dict[float, int] = {}
-    group, last = -1, None
-    for value in sorted(set(values)):
-        if last is None or value > last + tolerance:
-            group += 1
-        ids[value] = group
-        last = value
-    return ids
+def _order(major: np.ndarray, *minor: np.ndarray) -> np.ndarray:
+    """np.lexsort((*reversed(minor), major)): the order by these keys (ties in the given
+    order), faster. numpy orders complex numbers by real part, then imaginary part: two keys
+    are sorted as one, by a stable sort that takes advantage of runs (values often come in
+    order), where lexsort sorts once per key, each slower."""
+    if len(minor) == 2:
+        order = _order(minor[0], minor[1])
+        return order[np.argsort(major[order], kind="stable")]
+    return np.argsort(_keys(major, minor[0]), kind="stable")
 
 
-def _clusters(items: list, key: Callable, tolerance: float) -> list[list]:
-    """pdfplumber's cluster_objects: by cluster, each in the items' order."""
-    if not items:
-        return []
-    keys = list(map(key, items))
-    if max(keys) <= min(keys) + tolerance:  # one cluster, the common case of a cell
-        return [list(items)]
-    ids = _cluster_ids(keys, tolerance)
-    groups: list[list] = [[] for _ in range(len(set(ids.values())))]
-    for item, k in zip(items, keys, strict=True):
-        groups[ids[k]].append(item)
-    return groups
+def _keys(page: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """(page, value) pairs as complex numbers, which numpy orders by real part, then imaginary
+    part: pairs sorted and searched in one call each, the values compared exactly."""
+    keys = np.empty(len(value), np.complex128)
+    keys.real = page
+    keys.imag = value
+    return keys
 
 
-def _snap(edges: list[Edge], axis: int) -> list[Edge]:
-    """pdfplumber's snap_objects: each cluster of positions moved to its average (axis 0: x0
-    and x1 of vertical edges; axis 1: top and bottom of horizontal ones)."""
-    snapped: list[Edge] = []
-    for cluster in _clusters(edges, itemgetter(axis), SNAP_TOLERANCE):
-        average = sum(e[axis] for e in cluster) / len(cluster)
-        for e in cluster:
-            shift = average - e[axis]
-            if axis == 0:
-                snapped.append((e[0] + shift, e[1], e[2] + shift, e[3], e[4]))
-            else:
-                snapped.append((e[0], e[1] + shift, e[2], e[3] + shift, e[4]))
+def _edge_array(pages: list[list[Edge]]) -> tuple[np.ndarray, np.ndarray]:
+    """The edges of several pages as one (n, 5) array, and the place of each one's page."""
+    counts = [len(edges) for edges in pages]
+    if not sum(counts):
+        return np.empty((0, 5)), _NO_INDEX
+    values = itertools.chain.from_iterable(itertools.chain.from_iterable(pages))
+    edges = np.fromiter(values, np.float64, 5 * sum(counts)).reshape(-1, 5)
+    if not np.isfinite(edges).all():
+        raise Unsupported("a ruling line without finite coordinates")
+    return edges, np.repeat(np.arange(len(pages)), counts)
+
+
+def _sums(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """The sum of the values of each group (numbered 0.. in the values' order), added one after
+    the other from 0.0 as Python's `sum` adds floats: a row per group, padded with zeros."""
+    starts = np.searchsorted(group, np.arange(groups))
+    place = np.arange(len(values)) - starts[group]
+    width = int(place.max()) + 2
+    if groups * width > 8 * len(values) + 100_000:  # a large group among many: in Python
+        bounds, listed = [*starts.tolist(), len(values)], values.tolist()
+        return np.array([sum(listed[a:b]) for a, b in itertools.pairwise(bounds)])
+    table = np.zeros((groups, width))
+    table[group, place + 1] = values
+    return np.add.accumulate(table, axis=1)[:, -1]
+
+
+def _snap(edges: np.ndarray, page: np.ndarray, axis: int) -> np.ndarray:
+    """pdfplumber's snap_objects on each page: each cluster of positions (distinct values in
+    order, chained within the tolerance) moved to its average (axis 0: x0 and x1 of vertical
+    edges; axis 1: top and bottom of horizontal ones), with pdfplumber's arithmetic."""
+    value = edges[:, axis]
+    order = _order(page, value)
+    ordered, on = value[order], page[order]
+    new = np.ones(len(order), bool)
+    new[1:] = (on[1:] != on[:-1]) | (ordered[1:] > ordered[:-1] + SNAP_TOLERANCE)
+    cluster = np.empty(len(order), np.int64)
+    cluster[order] = np.cumsum(new) - 1
+    by_cluster = np.argsort(cluster, kind="stable")  # each cluster in the edges' order
+    count = int(cluster[order[-1]]) + 1
+    average = _sums(value[by_cluster], cluster[by_cluster], count) / np.bincount(cluster)
+    shift = average[cluster] - value
+    snapped = edges.copy()
+    snapped[:, axis] += shift
+    snapped[:, axis + 2] += shift
     return snapped
 
 
-def _joined(edges: list[Edge], axis: int) -> list[Edge]:
-    """pdfplumber's join_edge_group for edges along one line: overlapping or close ones join."""
+def _joined(edges: np.ndarray, page: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """pdfplumber's join_edge_group on each line (edges of a page at the same position): in
+    order along the line, an edge that starts within the tolerance of the end reached so far
+    joins the previous one (extended to its end if it reaches further), else starts anew.
+
+    The end reached so far is the running maximum of the ends along the line: an edge that
+    starts anew ends past every edge before it (edges do not end before they start).
+    """
     low, high = (1, 3) if axis == 0 else (0, 2)
-    edges = sorted(edges, key=itemgetter(low))
-    joined = [edges[0]]
-    for e in edges[1:]:
-        last = joined[-1]
-        if e[low] <= last[high] + JOIN_TOLERANCE:
-            if e[high] > last[high]:
-                # resize_object: a width from x0; a height grown by the difference
-                if axis == 0:
-                    joined[-1] = (last[0], last[1], last[2], e[3], last[4] + (e[3] - last[3]))
-                else:
-                    joined[-1] = (last[0], last[1], e[2], last[3], e[2] - last[0])
-        else:
-            joined.append(e)
-    return joined
+    order = _order(page, edges[:, axis], edges[:, low])
+    ordered, on = edges[order], page[order]
+    start, end = ordered[:, low], ordered[:, high]
+    line_new = np.ones(len(order), bool)
+    line_new[1:] = (on[1:] != on[:-1]) | (ordered[1:, axis] != ordered[:-1, axis])
+    line = np.cumsum(line_new) - 1
+    # The running maximum of the ends of each line: on ranks, the lines kept apart.
+    by_end = np.argsort(end, kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[by_end] = np.arange(len(order))
+    reached = end[by_end[np.maximum.accumulate(line * len(order) + rank) - line * len(order)]]
+    before = np.empty(len(order))
+    before[1:] = reached[:-1]
+    new = line_new.copy()
+    new[1:] |= start[1:] > before[1:] + JOIN_TOLERANCE
+    firsts = np.flatnonzero(new)
+    joined = ordered[firsts]
+    last = np.append(firsts[1:], len(order)) - 1
+    grown = reached[last] > joined[:, high]
+    joined[:, high] = reached[last]
+    if axis == 1:  # resize_object: the width from x0
+        joined[grown, 4] = (joined[:, high] - joined[:, 0])[grown]
+    else:  # the height grown by each difference, in turn
+        extends = ~new & (end > before)
+        grows = np.flatnonzero(extends)
+        if len(grows):
+            group = np.cumsum(new)[grows] - 1
+            steps = np.concatenate([joined[:, 4], end[grows] - before[grows]])
+            owner = np.concatenate([np.arange(len(firsts)), group])
+            by_owner = np.argsort(owner, kind="stable")
+            joined[:, 4] = _sums(steps[by_owner], owner[by_owner], len(firsts))
+    return joined, on[firsts]
 
 
-def table_edges(vertical: list[Edge], horizontal: list[Edge]) -> tuple[list[Edge], list[Edge]]:
-    """pdfplumber's TableFinder.get_edges: filter, snap, join, filter again."""
-    result: list[list[Edge]] = []
-    for axis, edges in ((0, vertical), (1, horizontal)):
-        snapped = _snap([e for e in edges if e[4] >= EDGE_MIN_LENGTH_PREFILTER], axis)
-        merged: list[Edge] = []
-        by_line = sorted(snapped, key=itemgetter(axis))
-        for _, line in itertools.groupby(by_line, key=itemgetter(axis)):
-            merged.extend(_joined(list(line), axis))
-        result.append([e for e in merged if e[4] >= EDGE_MIN_LENGTH])
-    return result[0], result[1]
+def table_edges(edges: np.ndarray, page: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """pdfplumber's TableFinder.get_edges for the edges of one orientation (axis 0: vertical,
+    1: horizontal) of several pages (edges ordered by page): filter, snap, join, filter again.
+    The edges and their pages, ordered by page."""
+    keep = edges[:, 4] >= EDGE_MIN_LENGTH_PREFILTER
+    edges, page = edges[keep], page[keep]
+    if not len(edges):
+        return edges, page
+    low, high = (1, 3) if axis == 0 else (0, 2)
+    if (edges[:, high] < edges[:, low]).any():
+        raise Unsupported("a ruling line that ends before it starts")
+    joined, on = _joined(_snap(edges, page, axis), page, axis)
+    keep = joined[:, 4] >= EDGE_MIN_LENGTH
+    return joined[keep], on[keep]
 
 
 @dataclass
 class _Points:
-    """pdfplumber's intersections: points where edges meet (ordered by x, then y), each with the
-    vertical and the horizontal edge there when it is on one only (else -1), and every (point,
-    vertical edge, horizontal edge) that meets there. Edges are numbers: the same for the same
-    box."""
+    """pdfplumber's intersections: points where edges meet (ordered by page, x, then y), each
+    with the vertical and the horizontal edge there when it is on one only (else -1), and
+    every (point, vertical edge, horizontal edge) that meets there. Edges are numbers (their
+    places: joined edges have distinct boxes). `row`: a number per (page, y), in that order."""
 
     page: np.ndarray
     x: np.ndarray
@@ -1041,13 +1099,16 @@ class _Points:
     v_id: np.ndarray
     h_id: np.ndarray
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
+    row: np.ndarray
 
     def __len__(self) -> int:
         return len(self.x)
 
     @classmethod
     def empty(cls) -> _Points:
-        return cls(_NO_INDEX, _NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3)
+        return cls(
+            _NO_INDEX, _NO_FLOAT, _NO_FLOAT, _NO_INDEX, _NO_INDEX, (_NO_INDEX,) * 3, _NO_INDEX
+        )
 
     def sets(self) -> dict[tuple[int, float, float], tuple[set[int], set[int]]]:
         """pdfplumber's form: each point's (page, x, y) vertical and horizontal edges, as sets."""
@@ -1060,67 +1121,64 @@ class _Points:
         return found
 
 
-def intersections(
-    vertical: list[Edge],
-    horizontal: list[Edge],
-    v_page: list[int] | None = None,
-    h_page: list[int] | None = None,
-) -> _Points:
+def intersections(v: np.ndarray, pv: np.ndarray, h: np.ndarray, ph: np.ndarray) -> _Points:
     """pdfplumber's edges_to_intersections: points where edges meet, with the vertical and the
-    horizontal edges there; of several pages at once where the edges' pages are given."""
+    horizontal edges there; of several pages at once (edges as `table_edges` gives them: the
+    vertical ones `v` on pages `pv`, the horizontal ones `h` on pages `ph`)."""
     tol = INTERSECTION_TOLERANCE
-    if not vertical or not horizontal:
+    if not len(v) or not len(h):
         return _Points.empty()
-    v = np.array([e[:4] for e in vertical], np.float64)
-    h = np.array([e[:4] for e in horizontal], np.float64)
-    pv = np.zeros(len(v), np.int64) if v_page is None else np.array(v_page, np.int64)
-    ph = np.zeros(len(h), np.int64) if h_page is None else np.array(h_page, np.int64)
     # pdfplumber tests every pair of a page, as here: the same comparisons, on whole columns of
     # the pairs of each page (edges are ordered by page).
     first = np.searchsorted(ph, pv, "left")  # each vertical edge's page's horizontal ones
-    count = np.searchsorted(ph, pv, "right") - first
-    v_index = np.repeat(np.arange(len(v)), count)
-    h_index = np.arange(int(count.sum())) + np.repeat(first - (np.cumsum(count) - count), count)
-    a, b = v[v_index], h[h_index]
-    meet = (b[:, 1] >= a[:, 1] - tol) & (b[:, 1] - tol <= a[:, 3])
-    meet &= (b[:, 0] - tol <= a[:, 0]) & (a[:, 0] <= b[:, 2] + tol)
+    v_index, h_index = _spans(first, np.searchsorted(ph, pv, "right"))
+    vx, vtop, vbottom = v[v_index, 0], v[v_index, 1], v[v_index, 3]
+    hy, hx0, hx1 = h[h_index, 1], h[h_index, 0], h[h_index, 2]
+    meet = (hy >= vtop - tol) & (hy - tol <= vbottom) & (hx0 - tol <= vx) & (vx <= hx1 + tol)
     v_index, h_index = v_index[meet], h_index[meet]
     if not len(v_index):
         return _Points.empty()
-    page, x, y = pv[v_index], v[v_index, 0], h[h_index, 1]
-    order = np.lexsort((y, x, page))
-    page, x, y = page[order], x[order], y[order]
-    v_ids = _box_ids(v, pv)[v_index[order]]
-    h_ids = _box_ids(h, ph)[h_index[order]]
-    new = np.ones(len(x), bool)
-    new[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1]) | (page[1:] != page[:-1])
+    # Points by page, x, then y: by the ranks of the edges' (page, x) and (page, y).
+    column, row = _ranks(pv, v[:, 0])[v_index], _ranks(ph, h[:, 1])[h_index]
+    key = column * (int(row.max()) + 1) + row
+    order = np.argsort(key, kind="stable")  # in the pairs' order, mostly: quick
+    key, v_ids, h_ids = key[order], v_index[order], h_index[order]
+    new = np.ones(len(key), bool)
+    new[1:] = key[1:] != key[:-1]
     starts = np.flatnonzero(new)
 
     def single(ids: np.ndarray) -> np.ndarray:
         low, high = np.minimum.reduceat(ids, starts), np.maximum.reduceat(ids, starts)
         return np.where(low == high, low, -1)
 
-    point = np.cumsum(new) - 1
+    at = order[starts]
     return _Points(
-        page[starts], x[starts], y[starts], single(v_ids), single(h_ids), (point, v_ids, h_ids)
+        pv[v_index[at]],
+        v[v_index[at], 0],
+        h[h_index[at], 1],
+        single(v_ids),
+        single(h_ids),
+        (np.cumsum(new) - 1, v_ids, h_ids),
+        row[at],
     )
 
 
-def _box_ids(boxes: np.ndarray, pages: np.ndarray) -> np.ndarray:
-    """A number per edge, the same for edges with the same box (on the same page)."""
-    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], pages))
-    ordered, on = boxes[order], pages[order]
+def _ranks(page: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The rank of each (page, value) among the distinct ones."""
+    order = _order(page, value)
     new = np.ones(len(order), bool)
-    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1) | (on[1:] != on[:-1])
-    ids = np.empty(len(order), np.int64)
-    ids[order] = np.cumsum(new)
-    return ids
+    new[1:] = (value[order][1:] != value[order][:-1]) | (page[order][1:] != page[order][:-1])
+    ranks = np.empty(len(order), np.int64)
+    ranks[order] = np.cumsum(new) - 1
+    return ranks
 
 
 @dataclass
 class _Cells:
     """Cells found at intersections, in pdfplumber's order: each by its corners (places in the
-    points: top left, top right, bottom left, bottom right), and its box."""
+    points: top left, top right, bottom left, bottom right), its box and page; once grouped by
+    `tables`, the table of each (numbered in the document; -1 before), a table's cells together.
+    """
 
     corners: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     x0: np.ndarray
@@ -1128,34 +1186,37 @@ class _Cells:
     x1: np.ndarray
     bottom: np.ndarray
     page: np.ndarray  # of each cell
+    table: np.ndarray
 
     def __len__(self) -> int:
         return len(self.x0)
 
-    def boxes(self) -> list[Box]:
-        columns = (self.x0, self.top, self.x1, self.bottom)
-        return list(zip(*(column.tolist() for column in columns), strict=True))
+    @classmethod
+    def empty(cls) -> _Cells:
+        return cls((_NO_INDEX,) * 4, *(_NO_FLOAT,) * 4, _NO_INDEX, _NO_INDEX)  # type: ignore[arg-type]
 
-    def part(self, which: np.ndarray) -> _Cells:
+    def part(self, which: np.ndarray | slice) -> _Cells:
         corners = tuple(c[which] for c in self.corners)
-        columns = (self.x0, self.top, self.x1, self.bottom, self.page)
+        columns = (self.x0, self.top, self.x1, self.bottom, self.page, self.table)
         return _Cells(corners, *(column[which] for column in columns))  # type: ignore[arg-type]
 
-    @functools.cached_property
-    def grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The table's rows (cells' tops) and columns (cells' lefts), and each cell's first row
-        and column."""
-        tops, row = _distinct(self.top)
-        lefts, column = _distinct(self.x0)
-        return tops, lefts, row, column
+    @classmethod
+    def joined(cls, parts: list[_Cells]) -> _Cells:
+        """The cells of several pages, one after the other."""
+        parts = [part for part in parts if len(part)]
+        if len(parts) < 2:
+            return parts[0] if parts else cls.empty()
+        corners = tuple(np.concatenate([p.corners[k] for p in parts]) for k in range(4))
+        columns = ("x0", "top", "x1", "bottom", "page", "table")
+        return cls(corners, *(np.concatenate([getattr(p, c) for p in parts]) for c in columns))  # type: ignore[arg-type]
 
-    def bbox(self) -> Box:
-        return (
-            float(self.x0.min()),
-            float(self.top.min()),
-            float(self.x1.max()),
-            float(self.bottom.max()),
-        )
+    def tables(self) -> list[list[Box]]:
+        """The boxes of each table's cells."""
+        boxes = zip(*(c.tolist() for c in (self.x0, self.top, self.x1, self.bottom)), strict=True)
+        found: dict[int, list[Box]] = {}
+        for table, box in zip(self.table.tolist(), boxes, strict=True):
+            found.setdefault(table, []).append(box)
+        return list(found.values())
 
 
 def cells(points: _Points) -> _Cells:
@@ -1171,17 +1232,15 @@ def cells(points: _Points) -> _Cells:
     n = len(points)
     page, x, y, v_id, h_id = points.page, points.x, points.y, points.v_id, points.h_id
     if n < 2:
-        return _Cells((_NO_INDEX,) * 4, *(_NO_FLOAT,) * 4, _NO_INDEX)  # type: ignore[arg-type]
+        return _Cells.empty()
     # Points are ordered by page, x, then y; `across`, by page, y, then x. A column (a row) is
     # the points of one page with the same x (y): each has a rank among them.
     x_new = (x[1:] != x[:-1]) | (page[1:] != page[:-1])
     x_rank = np.zeros(n, np.int64)
     x_rank[1:] = np.cumsum(x_new)
-    across = np.lexsort((x, y, page))
-    pa, ya = page[across], y[across]
-    y_new = (ya[1:] != ya[:-1]) | (pa[1:] != pa[:-1])
-    y_rank = np.zeros(n, np.int64)
-    y_rank[across[1:]] = np.cumsum(y_new)
+    y_rank = points.row
+    across = np.argsort(y_rank, kind="stable")  # by page, y, then x
+    y_new = y_rank[across[1:]] != y_rank[across[:-1]]
     below = np.full(n, -1, np.int64)  # the next point down
     same_x = np.flatnonzero(~x_new)
     below[same_x] = same_x + 1
@@ -1198,13 +1257,13 @@ def cells(points: _Points) -> _Cells:
     quick &= (v_id[c] >= 0) & (v_id[c] == v_id[r]) & (h_id[c] >= 0) & (h_id[c] == h_id[b])
     corners = [np.flatnonzero(quick), r[quick], b[quick], c[quick]]
     # Without a point below or across there is no cell; the others are searched.
-    search = np.flatnonzero(~quick & (below >= 0) & (right >= 0)).tolist()
-    if search:
+    search = np.flatnonzero(~quick & (below >= 0) & (right >= 0))
+    if len(search):
         if (v_id >= 0).all() and (h_id >= 0).all():
-            found = _search_single(points, search, across, key, x_rank, y_rank, rows)
+            found = _search_tried(points, search, across, key, x_rank, y_rank, rows)
         else:
-            found = _search_sets(points, search)
-        if found:
+            found = _search_sets(points, search.tolist())
+        if len(found):
             extra = np.array(found, np.int64).reshape(-1, 4)
             order = np.argsort(np.concatenate([corners[0], extra[:, 0]]), kind="stable")
             corners = [np.concatenate([a, extra[:, k]])[order] for k, a in enumerate(corners)]
@@ -1216,7 +1275,60 @@ def cells(points: _Points) -> _Cells:
         x[top_right],
         y[bottom_left],
         page[top_left],
+        np.full(len(top_left), -1, np.int64),
     )
+
+
+# Above this many (point, below, across) trials, `_search_tried` leaves the search to the loop of
+# `_search_single`, which stops at each point's cell.
+_MAX_TRIALS = 200_000
+
+
+def _spans(first: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The places first..end-1 of each span, one after the other, and the span of each."""
+    count = np.maximum(end - first, 0)
+    span = np.repeat(np.arange(len(first)), count)
+    return span, np.arange(len(span)) + np.repeat(first - (np.cumsum(count) - count), count)
+
+
+def _search_tried(
+    points: _Points,
+    search: np.ndarray,
+    across: np.ndarray,
+    key: np.ndarray,
+    x_rank: np.ndarray,
+    y_rank: np.ndarray,
+    rows: int,
+) -> np.ndarray:
+    """`_search_single` on whole columns: for each point, every (point below on its vertical
+    edge, point across on its horizontal edge) pair in pdfplumber's order (down, then across)
+    is tried at once; the first whose fourth corner is a point on the edges of both closes the
+    cell. Their cells' corners, a row each."""
+    v_id, h_id = points.v_id, points.h_id
+    at = np.empty(len(across), np.int64)
+    at[across] = np.arange(len(across))
+    end = np.searchsorted(y_rank[across], y_rank[search], "right")
+    r_point, right = _spans(at[search] + 1, end)
+    right = across[right]
+    joined = h_id[right] == h_id[search[r_point]]
+    r_point, right = r_point[joined], right[joined]
+    b_point, below = _spans(search + 1, np.searchsorted(x_rank, x_rank[search], "right"))
+    joined = v_id[below] == v_id[search[b_point]]
+    b_point, below = b_point[joined], below[joined]
+    first = np.searchsorted(r_point, np.arange(len(search)))  # each point's rights
+    count = np.diff(np.append(first, len(r_point)))[b_point]
+    if int(count.sum()) > _MAX_TRIALS:
+        return np.array(_search_single(points, search.tolist(), across, key, x_rank, y_rank, rows))
+    tried, place = _spans(first[b_point], first[b_point] + count)
+    point, b, r = b_point[tried], below[tried], right[place]
+    wanted = x_rank[r] * rows + y_rank[b]
+    corner = np.searchsorted(key, wanted).clip(0, len(key) - 1)
+    closed = (key[corner] == wanted) & (v_id[corner] == v_id[r]) & (h_id[corner] == h_id[b])
+    hits = np.flatnonzero(closed)
+    if not len(hits):
+        return np.empty((0, 4), np.int64)
+    first_hit = hits[np.concatenate(([True], point[hits][1:] != point[hits][:-1]))]
+    return np.stack([search[point[first_hit]], r[first_hit], b[first_hit], corner[first_hit]], 1)
 
 
 def _search_single(
@@ -1329,9 +1441,10 @@ def _smallest_cell(
     return None
 
 
-def tables(found: _Cells) -> list[_Cells]:
+def tables(found: _Cells) -> _Cells:
     """pdfplumber's cells_to_tables: cells joined by shared corners (transitively), each table
-    with more than one cell, top-to-bottom.
+    with more than one cell; the tables' cells by page, then table (top-to-bottom: by their
+    top-left cell, top then x0), numbered in `table`.
 
     pdfplumber grows a table from the first cell left by adding cells with a corner among its
     corners until none is added; that is the connected component of that cell, found here by
@@ -1339,7 +1452,7 @@ def tables(found: _Cells) -> list[_Cells]:
     a table does not matter to what is read from it.
     """
     if not len(found):
-        return []
+        return _Cells.empty()
     top_left, top_right, bottom_left, bottom_right = found.corners
     size = int(max(a.max() for a in found.corners)) + 1
     u = np.concatenate([top_left, top_left, top_left])
@@ -1360,229 +1473,111 @@ def tables(found: _Cells) -> list[_Cells]:
     group = label[top_left]
     order = np.argsort(group, kind="stable")
     ordered = group[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    ends = np.append(starts[1:], len(order))
-    groups = [
-        found.part(order[a:b])
-        for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
-        if b - a > 1
-    ]
-    # By page, then by their top-left cell (top, then x0).
-    groups.sort(
-        key=lambda t: (int(t.page[0]), min(zip(t.top.tolist(), t.x0.tolist(), strict=True)))
-    )
-    return groups
+    new = np.ones(len(order), bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    # Tables by page, then top-left cell (top, then x0); ties in the groups' order.
+    top, x0 = found.top[order], found.x0[order]
+    first_top = np.minimum.reduceat(top, starts)
+    at_top = top == first_top[np.cumsum(new) - 1]
+    first_x0 = np.minimum.reduceat(np.where(at_top, x0, np.inf), starts)
+    by_key = _order(found.page[order[starts]], first_top, first_x0)
+    by_key = by_key[np.diff(np.append(starts, len(order)))[by_key] > 1]
+    number = np.full(len(starts), len(by_key), np.int64)
+    number[by_key] = np.arange(len(by_key))
+    table = number[np.cumsum(new) - 1]
+    by_table = np.argsort(table, kind="stable")
+    kept = by_table[: np.searchsorted(table[by_table], len(by_key))]
+    cells = found.part(order[kept])
+    cells.table = table[kept]
+    return cells
 
 
 # --- text: pdfplumber's words, cell text and text lines ------------------------------------------
 
-_top, _x0 = itemgetter(TOP), itemgetter(X0)
 
+def _words(
+    chars: _Chars, char: np.ndarray, group: np.ndarray, blank: np.ndarray, tolerance: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """pdfplumber's words (upright, blanks not kept) of each group of chars (`char`: their
+    places, in page order within each group; a group and a tolerance for each), on whole
+    columns: the non-blank chars in the words' order, whether each starts a word, and the
+    group and tolerance of each.
 
-def words(chars: list[Char], y_tolerance: float) -> list[tuple[str, float, list[Char]]]:
-    """pdfplumber's WordExtractor for upright text without blanks: (text, top, chars)."""
-    found: list[list[Char]] = []
-    for line in _clusters(chars, _top, y_tolerance):
-        line.sort(key=_x0)
-        current: list[Char] = []
-        last: Char | None = None
-        for char in line:
-            if char[TEXT].isspace():
-                if current:
-                    found.append(current)
-                current, last = [], None
-            elif last is not None and (
-                char[X0] < last[X0]
-                or char[X0] > last[X1] + X_TOLERANCE
-                or abs(char[TOP] - last[TOP]) > y_tolerance
-            ):
-                found.append(current)
-                current, last = [char], char
-            else:
-                current.append(char)
-                last = char
-        if current:
-            found.append(current)
-    return [
-        ("".join([c[TEXT] for c in word]).translate(_LIGATURES), min(map(_top, word)), word)
-        for word in found
-    ]
-
-
-def cell_text(chars: list[Char]) -> str:
-    """pdfplumber's extract_text of a cell, as juesuan.readers.pdf cleans it: no line breaks."""
-    if len(chars) < 2:
-        text = chars[0][TEXT] if chars else ""
-        return "" if text.isspace() else text.translate(_LIGATURES).strip()
-    tops = [c[TOP] for c in chars]
-    if max(tops) <= min(tops) + Y_TOLERANCE:  # one line: its words joined by spaces
-        return _line_text(sorted(chars, key=_x0))
-    found = words(chars, Y_TOLERANCE)
-    if len(found) < 2:
-        return found[0][0].strip() if found else ""
-    lines = _clusters(found, itemgetter(1), Y_TOLERANCE)
-    return "".join(" ".join(word[0] for word in line) for line in lines).strip()
-
-
-def _line_text(line: list[Char]) -> str:
-    """The words of one line of a cell (sorted by x0), as `words` splits them, spaced."""
-    parts: list[str] = []
-    current: list[str] = []
-    last: Char | None = None
-    for char in line:
-        text = char[TEXT]
-        blank = text.isspace()
-        if last is not None and (
-            blank
-            or char[X0] < last[X0]
-            or char[X0] > last[X1] + X_TOLERANCE
-            or abs(char[TOP] - last[TOP]) > Y_TOLERANCE
-        ):
-            parts.append("".join(current))
-            current, last = [], None
-        if not blank:
-            current.append(text)
-            last = char
-    if current:
-        parts.append("".join(current))
-    return " ".join(parts).translate(_LIGATURES).strip()
-
-
-# --- the page ------------------------------------------------------------------------------------
-
-
-# What is placed on a page: (top, order, cells, kind: "r" table row, "l" text line).
-_Placed = tuple[float, int, tuple[str, ...], str]
-
-
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.unique(values, return_inverse=True), with less overhead for short arrays."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    new = np.ones(len(values), bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    inverse = np.empty(len(values), np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return ordered[new], inverse
-
-
-def _cell_chars(table: _Cells, h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Table.extract's chars of each cell: those whose centre (h, v) is in it, as (char, cell)
-    pairs, in page order within each cell.
-
-    Each centre is looked up in the table's grid (rows at the cells' tops, columns at their
-    lefts; a merged cell covers every position it spans); where cells overlap, every cell is
-    tested, as pdfplumber does.
+    pdfplumber's words: chars clustered by top (within the tolerance, chained), each cluster
+    sorted by x0 (ties in page order); a word ends at a blank, before a gap wider than
+    X_TOLERANCE or a change of top beyond the tolerance.
     """
-    tops, lefts, r0, c0 = table.grid
-    r1 = np.searchsorted(tops, table.bottom)
-    c1 = np.searchsorted(lefts, table.x1)
-    grid = np.full((len(tops), len(lefts)), -1, np.int64)
-    spans = np.flatnonzero((r1 - r0 > 1) | (c1 - c0 > 1))
-    overlap = False
-    if len(spans):
-        covered = np.zeros((len(tops) + 1, len(lefts) + 1), np.int64)
-        for rows, columns, add in ((r0, c0, 1), (r0, c1, -1), (r1, c0, -1), (r1, c1, 1)):
-            np.add.at(covered, (rows, columns), add)
-        overlap = bool((covered.cumsum(0).cumsum(1) > 1).any())
-    if overlap:
-        inside = (h[:, None] >= table.x0) & (h[:, None] < table.x1)
-        inside &= (v[:, None] >= table.top) & (v[:, None] < table.bottom)
-        char_index, cell_index = np.nonzero(inside)
-        return char_index, cell_index
-    grid[r0, c0] = np.arange(len(table))
-    for k in spans.tolist():
-        grid[r0[k] : r1[k], c0[k] : c1[k]] = k
-    row = np.searchsorted(tops, v, "right") - 1
-    column = np.searchsorted(lefts, h, "right") - 1
-    known = (row >= 0) & (column >= 0)
-    cell_index = np.where(known, grid[row.clip(0), column.clip(0)], -1)
-    k = cell_index.clip(0)
-    known &= (cell_index >= 0) & (h < table.x1[k]) & (v < table.bottom[k])
-    char_index = np.flatnonzero(known)
-    return char_index, cell_index[char_index]
+    cluster = _cluster_numbers(chars.top[char], tolerance, group)
+    order = _order(cluster, chars.x0[char])
+    words = np.flatnonzero(~blank[char[order]])  # places in the sorted chars of the non-blank
+    order = order[words]
+    char, cluster, tolerance = char[order], cluster[order], tolerance[order]
+    x0, x1, top = chars.x0[char], chars.x1[char], chars.top[char]
+    new = np.ones(len(char), bool)
+    new[1:] = (
+        (cluster[1:] != cluster[:-1])
+        | (words[1:] - words[:-1] > 1)
+        | (x0[1:] > x1[:-1] + X_TOLERANCE)
+        | (np.abs(top[1:] - top[:-1]) > tolerance[1:])
+    )
+    return char, new, group[order], tolerance
 
 
 def _cell_texts(
     count: int, chars: _Chars, blank: np.ndarray, char_index: np.ndarray, cell_index: np.ndarray
-) -> list[str]:
-    """`cell_text` of each of `count` cells, from (char, cell) pairs, on whole columns.
+) -> np.ndarray:
+    """pdfplumber's extract_text of each of `count` cells, as juesuan.readers.pdf cleans it
+    (no line breaks), from (char, cell) pairs (in page order within each cell), on whole
+    columns (an object array).
 
-    A cell on one line (the common case) is `_line_text` of its chars sorted by x0 (ties in
-    page order): a word ends at a blank or before a gap wider than X_TOLERANCE; that is found
-    here for every char at once. Cells of several lines go through `cell_text`.
+    A cell's words (`_words`, tolerance Y_TOLERANCE) are grouped into lines by their tops
+    (chained within the tolerance); each line's words joined by spaces, the lines without.
     """
-    texts = [""] * count
+    texts = np.full(count, "", object)
     if not len(char_index):
         return texts
-    s = np.lexsort((char_index, chars.x0[char_index], cell_index))
-    cell, char = cell_index[s], char_index[s]
-    starts = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1])))
-    tops = chars.top[char]
-    several = np.maximum.reduceat(tops, starts) > np.minimum.reduceat(tops, starts) + Y_TOLERANCE
-    lines = set(cell[starts].tolist())
-    if several.any():
-        ends = np.append(starts[1:], len(cell))
-        for k, a, b in zip(cell[starts][several].tolist(), starts[several].tolist(),
-                           ends[several].tolist(), strict=True):  # fmt: skip
-            texts[k] = cell_text(chars.tuples(np.sort(char[a:b]).tolist()))
-            lines.discard(k)
-    words = np.flatnonzero(~blank[char])  # places in the sorted chars of the non-blank ones
-    if not len(words):
+    tolerance = np.full(len(char_index), float(Y_TOLERANCE))
+    char, new, cell, tolerance = _words(chars, char_index, cell_index, blank, tolerance)
+    if not len(char):
         return texts
-    word_cell = cell[words]
-    x0, x1 = chars.x0[char], chars.x1[char]
-    previous, current = words[:-1], words[1:]
-    # A space before a char: the previous non-blank one of its cell is before a blank (not
-    # right before it), or ends more than X_TOLERANCE left of it, or is a line apart.
-    spaced = np.zeros(len(words), bool)
-    spaced[1:] = (word_cell[1:] == word_cell[:-1]) & (
-        (current - previous > 1)
-        | (x0[current] > x1[previous] + X_TOLERANCE)
-        | (np.abs(tops[current] - tops[previous]) > Y_TOLERANCE)
-    )
-    first = np.flatnonzero(np.concatenate(([True], word_cell[1:] != word_cell[:-1])))
-    ligatures = chars.ligatures()
-    for k, text in zip(word_cell[first].tolist(), _spaced_text(chars.codes[char[words]], spaced,
-                                                                first), strict=True):  # fmt: skip
-        if k in lines:
-            texts[k] = (text.translate(_LIGATURES) if ligatures else text).strip()
+    word_starts = np.flatnonzero(new)
+    word_tops = np.minimum.reduceat(chars.top[char], word_starts)
+    line = _cluster_numbers(word_tops, tolerance[word_starts], cell[word_starts])
+    if (line[1:] < line[:-1]).any():
+        # Words of one cluster of chars can be on lines apart: each line's words together.
+        by_line = np.argsort(line, kind="stable")
+        lengths = np.diff(np.append(word_starts, len(char)))[by_line]
+        moved = np.cumsum(lengths) - lengths
+        take = np.arange(len(char)) + np.repeat(word_starts[by_line] - moved, lengths)
+        char, cell, line, word_starts = char[take], cell[take], line[by_line], moved
+        new = np.zeros(len(char), bool)
+        new[word_starts] = True
+    line_first = np.ones(len(word_starts), bool)
+    line_first[1:] = line[1:] != line[:-1]
+    spaced = new.copy()
+    spaced[word_starts[line_first]] = False
+    starts = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1])))
+    texts[cell[starts]] = _spaced_text(chars.codes[char], spaced, starts, chars.ligatures())
     return texts
 
 
-def _spaced_text(codes: np.ndarray, spaced: np.ndarray, starts: np.ndarray) -> list[str]:
-    """The text of these code points with a space before each that is `spaced`, cut at
-    `starts` (none of which is spaced)."""
-    shift = np.cumsum(spaced)
+def _spaced_text(
+    codes: np.ndarray, spaced: np.ndarray, starts: np.ndarray, ligatures: bool
+) -> list[str]:
+    """The text of these code points (none a blank) with a space before each that is `spaced`,
+    cut at `starts` (none of which is spaced), ligatures spelled out if any: one string, split
+    at line feeds put at the cuts (a line feed is a blank)."""
+    cut = np.zeros(len(codes), bool)
+    cut[starts[1:]] = True
+    before = spaced | cut
+    shift = np.cumsum(before)
     places = np.arange(len(codes)) + shift
     out = np.empty(len(codes) + int(shift[-1]), np.uint32)
     out[places] = codes
-    out[places[spaced] - 1] = 32
+    out[places[before] - 1] = np.where(spaced[before], 32, 10)
     text = _decode(out)
-    bounds = [*places[starts].tolist(), len(out)]
-    return [text[a:b] for a, b in itertools.pairwise(bounds)]
-
-
-def _table_rows(table: _Cells, texts: list[str]) -> list[tuple[float, list[str]]]:
-    """pdfplumber's Table.rows with the cells' texts: (row top, texts by column), "" where a
-    merged cell spans (pdfplumber's None)."""
-    tops, lefts, row, column = table.grid
-    grid = np.full((len(tops), len(lefts)), len(texts), np.int64)
-    grid[row, column] = np.arange(len(table))
-    by_cell = np.array([*texts, ""], object)
-    return list(zip(tops.tolist(), by_cell[grid].tolist(), strict=True))
-
-
-def _outside(chars: _Chars, boxes: list[Box]) -> np.ndarray:
-    """The chars that overlap no table (their places): pdfplumber's outside_bbox, where
-    touching counts."""
-    x0, x1, top, bottom = chars.x0, chars.x1, chars.top, chars.bottom
-    keep = np.ones(len(chars), bool)
-    for b0, b1, b2, b3 in boxes:
-        width = np.minimum(x1, b2) - np.maximum(x0, b0)
-        height = np.minimum(bottom, b3) - np.maximum(top, b1)
-        keep &= ~((width >= 0) & (height >= 0) & (width + height > 0))
-    return np.flatnonzero(keep)
+    return (text.translate(_LIGATURES) if ligatures else text).split("\n")
 
 
 def _text_lines(
@@ -1590,33 +1585,17 @@ def _text_lines(
 ) -> list[tuple[int, str, float]]:
     """pdfplumber's extract_text_lines (not layout) of the chars at these places (in page
     order), each page with its own tolerance (given for each char), on whole columns: (page,
-    text, top) of each line.
-
-    pdfplumber's words: chars clustered by top (within the tolerance, chained), each cluster
-    sorted by x0 (ties in page order); a word ends at a blank, before a gap wider than
-    X_TOLERANCE or a change of top beyond the tolerance. Its lines: consecutive words whose
-    tops cluster together.
+    text, top) of each line: consecutive words (`_words`) whose tops cluster together.
     """
     if not len(which):
         return []
-    cluster = _cluster_numbers(chars.top[which], y_tolerance[which], page[which])
-    order = np.lexsort((which, chars.x0[which], cluster))
-    s, cluster = which[order], cluster[order]
-    words = np.flatnonzero(~blank[s])  # places in the sorted chars of the non-blank ones
-    if not len(words):
+    char, new, group, tolerance = _words(chars, which, page[which], blank, y_tolerance[which])
+    if not len(char):
         return []
-    char = s[words]
-    x0, x1, top, tolerance = chars.x0[char], chars.x1[char], chars.top[char], y_tolerance[char]
-    same = cluster[words[1:]] == cluster[words[:-1]]
-    new = np.ones(len(words), bool)
-    new[1:] = ~same | (
-        (words[1:] - words[:-1] > 1)
-        | (x0[1:] > x1[:-1] + X_TOLERANCE)
-        | (np.abs(top[1:] - top[:-1]) > tolerance[1:])
-    )
+    top = chars.top[char]
     word_starts = np.flatnonzero(new)
     word_tops = np.minimum.reduceat(top, word_starts)
-    word_pages = page[char[word_starts]]
+    word_pages = group[word_starts]
     line = _cluster_numbers(word_tops, tolerance[word_starts], word_pages)
     line_new = np.ones(len(word_starts), bool)
     line_new[1:] = line[1:] != line[:-1]
@@ -1624,16 +1603,14 @@ def _text_lines(
     line_tops = np.minimum.reduceat(word_tops, line_starts).tolist()
     spaced = new.copy()
     spaced[word_starts[line_starts]] = False
-    texts = _spaced_text(chars.codes[char], spaced, word_starts[line_starts])
-    if chars.ligatures():
-        texts = [text.translate(_LIGATURES) for text in texts]
+    texts = _spaced_text(chars.codes[char], spaced, word_starts[line_starts], chars.ligatures())
     return list(zip(word_pages[line_starts].tolist(), texts, line_tops, strict=True))
 
 
 def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """`_cluster_ids` of each value within its group (a page), numbered across groups: distinct
-    values in order, chained within the tolerance (given for each value)."""
-    order = np.lexsort((values, group))
+    """pdfplumber's make_cluster_dict of the values of each group (a page, a cell), numbered
+    across groups: distinct values in order, chained within the tolerance (given for each)."""
+    order = _order(group, values)
     ordered = values[order]
     numbers = np.empty(len(values), np.int64)
     numbers[order[0]] = 0
@@ -1644,92 +1621,264 @@ def _cluster_numbers(values: np.ndarray, tolerance: np.ndarray, group: np.ndarra
     return numbers
 
 
+# --- the page ------------------------------------------------------------------------------------
+
+
+_Lines = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _lines(page: np.ndarray, value: np.ndarray, pages: int) -> _Lines:
+    """The distinct values of each of `pages` pages (the rows or columns of its cells) as
+    sorted `_keys`; the place of each value among them; each page's first place and count."""
+    lines, place, first, count, _ = _distinct(_keys(page, value), page, pages)
+    return lines, place, first, count
+
+
+def _distinct(
+    keys: np.ndarray, group: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys (sorted; keys that order by `group` first), the place of each key
+    among them, each group's first place and count, and the first key of each (its place)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.ones(len(keys), bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    place = np.empty(len(keys), np.int64)
+    place[order] = np.cumsum(new) - 1
+    firsts = order[new]
+    first = np.searchsorted(group[firsts], np.arange(groups + 1))
+    return ordered[new], place, first[:-1], np.diff(first), firsts
+
+
+# A page's grid of cells (rows × columns of all its tables) is made up to this size; beyond, every
+# cell of the page is tested, in chunks of chars of this many (char, cell) pairs.
+_MAX_GRID = 1_000_000
+
+
+def _cell_chars(
+    found: _Cells,
+    cell_page: np.ndarray,
+    grid_lines: tuple[_Lines, _Lines],
+    chars: _Chars,
+    char_page: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Table.extract's chars of each cell: those whose centre is in it, as (char, cell) pairs,
+    in page order within each cell.
+
+    Each centre is looked up in its page's grid (rows at the cells' tops, columns at their
+    lefts, of all the page's tables; a merged cell covers every place it spans). On a page
+    where cells overlap, every cell is tested, as pdfplumber does.
+    """
+    (rows, r0, row_first, row_count), (columns, c0, column_first, column_count) = grid_lines
+    r1 = np.searchsorted(rows, _keys(cell_page, found.bottom))  # rows above the bottom
+    c1 = np.searchsorted(columns, _keys(cell_page, found.x1))
+    size = row_count * column_count
+    tested = size > _MAX_GRID  # a page whose grid would be too large: every cell tested
+    size[tested] = 0
+    base = np.cumsum(size) - size  # each page's grid, row after row, in one array
+    height, width = r1 - r0, c1 - c0
+    spanned = np.where(tested[cell_page], 0, height * width)
+    cell = np.repeat(np.arange(len(found)), spanned)
+    k = np.arange(len(cell)) - np.repeat(np.cumsum(spanned) - spanned, spanned)
+    on = cell_page[cell]
+    row, column = r0[cell] - row_first[on] + k // width[cell], c0[cell] - column_first[on]
+    place = base[on] + row * column_count[on] + column + k % width[cell]
+    total = max(int(size.sum()), 1)
+    grid = np.full(total, -1, np.int64)
+    grid[place] = cell
+    h, v = (chars.x0 + chars.x1) / 2, (chars.top + chars.bottom) / 2
+    row = np.searchsorted(rows, _keys(char_page, v), "right") - 1 - row_first[char_page]
+    column = np.searchsorted(columns, _keys(char_page, h), "right") - 1 - column_first[char_page]
+    known = (row >= 0) & (column >= 0)
+    at = (base[char_page] + row * column_count[char_page] + column).clip(0, total - 1)
+    cell_index = np.where(known, grid[at], -1)
+    k = cell_index.clip(0)
+    known &= (cell_index >= 0) & (h < found.x1[k]) & (v < found.bottom[k])
+    covered = np.bincount(place, minlength=total)
+    if covered.max() < 2 and not tested.any():
+        char_index = np.flatnonzero(known)
+        return char_index, cell_index[char_index]
+    tested[cell_page[cell[covered[place] > 1]]] = True
+    char_index = np.flatnonzero(known & ~tested[char_page])
+    pairs = [(char_index, cell_index[char_index])]
+    for p in np.flatnonzero(tested).tolist():
+        on_page, cells_on_page = np.flatnonzero(char_page == p), np.flatnonzero(cell_page == p)
+        step = max(1, _MAX_GRID // len(cells_on_page))
+        for a in range(0, len(on_page), step):
+            char, cell = _inside(found.part(cells_on_page), h[on_page[a : a + step]],
+                                 v[on_page[a : a + step]])  # fmt: skip
+            pairs.append((on_page[a + char], cells_on_page[cell]))
+    return np.concatenate([c for c, _ in pairs]), np.concatenate([c for _, c in pairs])
+
+
+def _inside(cells: _Cells, h: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (point, cell) where the point (h, v) is in the cell, by point."""
+    inside = (h[:, None] >= cells.x0) & (h[:, None] < cells.x1)
+    inside &= (v[:, None] >= cells.top) & (v[:, None] < cells.bottom)
+    point, cell = np.nonzero(inside)
+    return point, cell
+
+
+def _table_rows(
+    found: _Cells, table: np.ndarray, texts: np.ndarray, cell_page: np.ndarray, grid_lines: tuple
+) -> list[tuple[int, float, tuple[str, ...]]]:
+    """pdfplumber's Table.rows with the cells' texts, of every table in order: (page, row
+    top, texts by column), "" where a merged cell spans (pdfplumber's None). A table's rows
+    (columns) are its cells' distinct places among their page's (`grid_lines`)."""
+    tables = int(table[-1]) + 1
+    (_, page_row, _, _), (_, page_column, _, _) = grid_lines
+    keys = table * (int(page_row.max()) + 1) + page_row
+    _, row, _, _, row_firsts = _distinct(keys, table, tables)
+    keys = table * (int(page_column.max()) + 1) + page_column
+    _, column, column_first, column_count, _ = _distinct(keys, table, tables)
+    row_table = table[row_firsts]
+    width = column_count[row_table]
+    start = np.cumsum(width) - width
+    grid = np.full(int(width.sum()), "", object)
+    grid[start[row] + column - column_first[table]] = texts
+    cells = grid.tolist()
+    pages = cell_page[row_firsts].tolist()
+    tops, starts, widths = found.top[row_firsts].tolist(), start.tolist(), width.tolist()
+    return [
+        (page, top, tuple(cells[a : a + n]))
+        for page, top, a, n in zip(pages, tops, starts, widths, strict=True)
+    ]
+
+
+def _outside(
+    chars: _Chars, char_page: np.ndarray, found: _Cells, table: np.ndarray, cell_page: np.ndarray
+) -> np.ndarray:
+    """The chars that overlap no table of their page (their places): pdfplumber's
+    outside_bbox, where touching counts."""
+    if not len(chars):
+        return _NO_INDEX
+    starts = np.flatnonzero(np.concatenate(([True], table[1:] != table[:-1])))
+    b0, b1 = np.minimum.reduceat(found.x0, starts), np.minimum.reduceat(found.top, starts)
+    b2, b3 = np.maximum.reduceat(found.x1, starts), np.maximum.reduceat(found.bottom, starts)
+    box_page = cell_page[starts]
+    # Every (char, table) pair of a page (tables are ordered by page).
+    pages = np.arange(int(char_page[-1]) + 1)
+    first, end = np.searchsorted(box_page, pages), np.searchsorted(box_page, pages, "right")
+    char, box = _spans(first[char_page], end[char_page])
+    width = np.minimum(chars.x1[char], b2[box]) - np.maximum(chars.x0[char], b0[box])
+    height = np.minimum(chars.bottom[char], b3[box]) - np.maximum(chars.top[char], b1[box])
+    keep = np.ones(len(chars), bool)
+    keep[char[(width >= 0) & (height >= 0) & (width + height > 0)]] = False
+    return np.flatnonzero(keep)
+
+
+def _tolerances(chars: _Chars, which: np.ndarray, char_page: np.ndarray, pages: int) -> np.ndarray:
+    """Each page's tolerance for its lines, as juesuan.readers.pdf: half the median size of
+    its chars outside tables (10 without), at least 3, so that figures set a few points lower
+    than their sentence rejoin it."""
+    page, size = char_page[which], chars.size[which]
+    count = np.bincount(page, minlength=pages)
+    if not len(which):
+        return np.full(pages, 5.0)
+    sizes = size[_order(page, size)]
+    middle = (np.cumsum(count) - count + count // 2).clip(max=len(sizes) - 1)
+    return np.maximum(3.0, 0.5 * np.where(count > 0, sizes[middle], 10.0))
+
+
 @dataclass
 class _PageRead:
-    """A page's chars and tables, before the document's rows are made."""
+    """A page's chars and tables (`find_tables`), before the document's rows are made."""
 
     number: int
     chars: _Chars
-    tables: list[_Cells]
+    tables: _Cells
 
 
 def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     """The rows of juesuan.readers.pdf._page_rows of each page, from chars and tables instead of
-    pdfplumber; the chars of all pages are grouped into text at once."""
+    pdfplumber; the chars and cells of all pages are grouped into text at once."""
     if not pages:
         return {}
-    lengths = [len(page.chars) for page in pages]
-    starts = [0, *itertools.accumulate(lengths)]
+    count = len(pages)
     chars = _Chars.joined([page.chars for page in pages])
+    char_page = np.repeat(np.arange(count), [len(page.chars) for page in pages])
     blank = chars.blank()
-    placed: dict[int, list[_Placed]] = {page.number: [] for page in pages}
-    pairs: list[tuple[np.ndarray, np.ndarray]] = []
-    found: list[tuple[int, _Cells, int]] = []  # page, table, its first cell's number
-    cell_count = 0
-    outside: list[np.ndarray] = []
-    tolerances = []
-    for page, start in zip(pages, starts, strict=False):
-        c = page.chars
-        which = np.arange(len(c))
-        if page.tables and len(c):
-            h, v = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
-            for table in page.tables:
-                char_index, cell_index = _cell_chars(table, h, v)
-                pairs.append((char_index + start, cell_index + cell_count))
-                found.append((page.number, table, cell_count))
-                cell_count += len(table)
-            which = _outside(c, [table.bbox() for table in page.tables])
-        # As juesuan.readers.pdf: lines grouped with half a character's height, so that figures
-        # set a few points lower than their sentence rejoin it.
-        sizes = np.sort(c.size[which]) if len(which) else np.array([10.0])
-        tolerances.append(max(3.0, 0.5 * float(sizes[len(sizes) // 2])))
-        outside.append(which + start)
-    if pairs:
-        char_index, cell_index = (np.concatenate(part) for part in zip(*pairs, strict=True))
-        texts = _cell_texts(cell_count, chars, blank, char_index, cell_index)
-        for number, table, first in found:
-            rows = placed[number]
-            for top, row in _table_rows(table, texts[first : first + len(table)]):
-                if any(row):
-                    rows.append((top, len(rows), tuple(row), "r"))
-    page_of = np.repeat(np.arange(len(pages)), lengths)
-    tolerance = np.array(tolerances)[page_of]
-    for k, text, top in _text_lines(chars, np.concatenate(outside), blank, tolerance, page_of):
-        text = text.strip()
-        if text:
-            rows = placed[pages[k].number]
-            rows.append((top, len(rows), (text,), "l"))
-    return {number: _numbered(items, number) for number, items in placed.items()}
+    placed: list[_Placed] = []
+    found = _Cells.joined([page.tables for page in pages])
+    outside = np.arange(len(chars))
+    if len(found):
+        cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
+        table = _renumbered(found.table, cell_page)
+        grid_lines = (_lines(cell_page, found.top, count), _lines(cell_page, found.x0, count))
+        char_index, cell_index = _cell_chars(found, cell_page, grid_lines, chars, char_page)
+        texts = _cell_texts(len(found), chars, blank, char_index, cell_index)
+        rows = _table_rows(found, table, texts, cell_page, grid_lines)
+        placed += [(k, top, 0, row) for k, top, row in rows if any(row)]
+        outside = _outside(chars, char_page, found, table, cell_page)
+    tolerance = _tolerances(chars, outside, char_page, count)[char_page]
+    # A line is words of non-blank chars joined by single spaces: never blank, never padded.
+    lines = _text_lines(chars, outside, blank, tolerance, char_page)
+    placed += [(k, top, 1, (text,)) for k, text, top in lines]
+    return _ordered_rows(placed, [page.number for page in pages])
 
 
-def _numbered(placed: list[_Placed], number: int) -> list[Row]:
-    """The page's rows in reading order, with their refs."""
-    placed.sort(key=lambda p: (round(p[0], 1), p[1]))
-    rows: list[Row] = []
-    counters = {"r": 0, "l": 0}
-    for _, _, cells, kind in placed:
-        counters[kind] += 1
-        rows.append(Row(cells, f"p{number} {kind}{counters[kind]}", page=number))
+def _renumbered(table: np.ndarray, page: np.ndarray) -> np.ndarray:
+    """Tables numbered 0.. in the order of their cells (a table's cells together)."""
+    new = np.ones(len(table), bool)
+    new[1:] = (table[1:] != table[:-1]) | (page[1:] != page[:-1])
+    return np.cumsum(new) - 1
+
+
+# What is placed on the pages, in order: table rows (kind 0), then text lines (kind 1); each
+# with its page (a place in the document's pages), its top and its cells.
+_Placed = tuple[int, float, int, tuple[str, ...]]
+
+
+def _ordered_rows(placed: list[_Placed], numbers: list[int]) -> dict[int, list[Row]]:
+    """Each page's rows (`numbers`: the pages' numbers) in reading order: by top rounded to 0.1
+    pt, then in the order placed; refs count table rows (r) and lines (l) apart."""
+    rows: dict[int, list[Row]] = {number: [] for number in numbers}
+    if not placed:
+        return rows
+    pages, tops, kinds, cells = zip(*placed, strict=True)
+    page, kind = np.array(pages), np.array(kinds)
+    order = _order(page, _rounded(np.array(tops)))
+    key = (page * 2 + kind)[order]
+    by_key = np.argsort(key, kind="stable")
+    ordered = key[by_key]
+    new = np.ones(len(key), bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    counts = np.empty(len(key), np.int64)
+    counts[by_key] = np.arange(1, len(key) + 1) - np.repeat(starts, np.diff([*starts, len(key)]))
+    on = page[order]
+    number = np.array(numbers)[on].tolist()
+    marks = np.array(["r", "l"])[kind[order]].tolist()
+    refs = [f"p{p} {k}{n}" for p, k, n in zip(number, marks, counts.tolist(), strict=True)]
+    made = list(map(Row, [cells[i] for i in order.tolist()], refs, number))
+    bounds = np.searchsorted(on, np.arange(len(numbers) + 1)).tolist()
+    for k, number in enumerate(numbers):
+        rows[number] = made[bounds[k] : bounds[k + 1]]
     return rows
 
 
-def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[list[_Cells]]:
-    """pdfplumber's find_tables (`lines` strategy) of each page, from its edges: the edges of
-    each page snapped and joined, then the points, cells and tables of all pages at once."""
-    vertical: list[Edge] = []
-    horizontal: list[Edge] = []
-    v_page: list[int] = []
-    h_page: list[int] = []
-    for k, edges in enumerate(pages):
-        v, h = table_edges(*edges)
-        vertical += v
-        horizontal += h
-        v_page += [k] * len(v)
-        h_page += [k] * len(h)
-    found: list[list[_Cells]] = [[] for _ in pages]
-    for table in tables(cells(intersections(vertical, horizontal, v_page, h_page))):
-        found[int(table.page[0])].append(table)
-    return found
+def _rounded(values: np.ndarray) -> np.ndarray:
+    """round(value, 1) of each: numpy's rounding, but Python's where they could differ (near a
+    tie, or beyond the integers a float holds: Python rounds the exact decimal value)."""
+    tens = values * 10
+    rounded = np.rint(tens) / 10
+    near = np.abs(tens - np.floor(tens) - 0.5) < 1e-9 * np.maximum(1.0, np.abs(tens))
+    near |= ~(np.abs(tens) < 2.0**52)
+    if near.any():
+        rounded[near] = [round(value, 1) for value in values[near].tolist()]
+    return rounded
+
+
+def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[_Cells]:
+    """pdfplumber's find_tables (`lines` strategy) of each page, from its edges: the cells of
+    its tables (`tables`). The edges, points, cells and tables of all pages are found at once.
+    """
+    v, pv = table_edges(*_edge_array([edges[0] for edges in pages]), 0)
+    h, ph = table_edges(*_edge_array([edges[1] for edges in pages]), 1)
+    found = tables(cells(intersections(v, pv, h, ph)))
+    bounds = np.searchsorted(found.page, np.arange(len(pages) + 1)).tolist()
+    empty = _Cells.empty()
+    return [found.part(slice(a, b)) if b > a else empty for a, b in itertools.pairwise(bounds)]
 
 
 @dataclass(frozen=True)
