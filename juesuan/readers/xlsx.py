@@ -225,23 +225,31 @@ _V = _X["v"]
 def _read_lxml(path: Path, data: bytes, max_rows: int | None) -> SourceDocument:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         book = _Book(archive)
-        rows: list[Row] = []
-        for page, (title, state, part) in enumerate(book.sheets, start=1):
-            if max_rows is not None and len(rows) >= max_rows:
-                break
-            if state != "visible":
-                continue
-            limit = None if max_rows is None else max_rows - len(rows)
-            shown = None if limit is None else book.first_rows(part, limit)
-            if shown is None:
-                shown = book.sheet(part).shown()
-            rows.extend(workbook.sheet_rows(title, page, shown, limit))
-        first = book.first_uncomputed_formula()
+        try:
+            rows = _book_rows(book, max_rows)
+            first = book.first_uncomputed_formula()
+        finally:
+            book.close()
     if first is not None:
         raise _uncomputed(path, first)
     return SourceDocument(
         path=path, format="xlsx", rows=tuple(rows), page_count=max(len(book.sheets), 1)
     )
+
+
+def _book_rows(book: _Book, max_rows: int | None) -> list[Row]:
+    rows: list[Row] = []
+    for page, (title, state, part) in enumerate(book.sheets, start=1):
+        if max_rows is not None and len(rows) >= max_rows:
+            break
+        if state != "visible":
+            continue
+        limit = None if max_rows is None else max_rows - len(rows)
+        shown = None if limit is None else book.first_rows(part, limit)
+        if shown is None:
+            shown = book.sheet(part).shown()
+        rows.extend(workbook.sheet_rows(title, page, shown, limit))
+    return rows
 
 
 def _xml(archive: zipfile.ZipFile, name: str) -> Any:
@@ -287,6 +295,11 @@ class _Book:
         self.numbers: dict[tuple[str, int], str] = {}
         self.strings: dict[str, str] = {}
         self.styles: dict[str | None, int] = {}
+
+    def close(self) -> None:
+        """Let the parsed sheets go: each refers to its book, a cycle only the garbage collector
+        would break, and it then frees every sheet's tree in one pause."""
+        self._parsed.clear()
 
     def style(self, text: str | None) -> int:
         """The style index of a cell's `s` attribute, as openpyxl takes it (0 without one)."""
@@ -455,15 +468,15 @@ class _Sheet:
         rows = list(root.iter(_X["row"]))
         if any(row.getparent() is not self.data for row in rows):
             raise _Unsupported("row outside sheetData")
-        # (row number, hidden, [(column, cell element)]) in order, checked as openpyxl reads them
-        self.rows: list[tuple[int, bool, list[tuple[int, Any]]]] = []
+        # (row number, hidden, [column], [cell element]) in order, checked as openpyxl reads them
+        self.rows: list[tuple[int, bool, list[int], list[Any]]] = []
         self._read_rows(rows)
         self.covered = self._merged(data, merged)
 
     def _read_rows(self, rows: list[Any]) -> None:
-        """Each row's number, hidden state and (column, cell) pairs, checked as openpyxl reads
+        """Each row's number, hidden state, cells and their columns, checked as openpyxl reads
         them: numbers increasing, cells left to right, no attribute openpyxl would not keep."""
-        tag_c, columns, kept = _X["c"], _COLUMNS, self.rows
+        tag_c, letters_to_column, kept = _X["c"], _COLUMNS, self.rows
         number = 0
         for row in rows:
             text = row.get("r")
@@ -481,17 +494,18 @@ class _Sheet:
                     if any(key not in _ROW_ATTRIBUTES for key in keys):
                         raise _Unsupported("row attribute")
                     hidden = _bool(row.get("hidden"))
-            cells: list[tuple[int, Any]] = []
+            cells = row.getchildren()
+            columns: list[int] = []
             column = 0
             digits = str(number)
             width = len(digits)
-            for cell in row.getchildren():
+            for cell in cells:
                 if cell.tag != tag_c:
                     raise _Unsupported("row child")
                 coordinate = cell.get("r")
                 if coordinate:
                     # "C7": its column, in the row it stands in
-                    index = columns.get(coordinate[:-width])
+                    index = letters_to_column.get(coordinate[:-width])
                     if index is None or not coordinate.endswith(digits):
                         index = _column(coordinate, number)
                     if index <= column:
@@ -499,8 +513,8 @@ class _Sheet:
                     column = index
                 else:
                     column += 1
-                cells.append((column, cell))
-            kept.append((number, hidden, cells))
+                columns.append(column)
+            kept.append((number, hidden, columns, cells))
 
     @staticmethod
     def _row_number(row: Any, previous: int) -> int:
@@ -589,7 +603,7 @@ class _Sheet:
             else:
                 if present is None:
                     present = {
-                        (n, column) for n, _hidden, cells in self.rows for column, _ in cells
+                        (n, column) for n, _hidden, columns, _ in self.rows for column in columns
                     }
                 inside = (
                     (row, column)
@@ -609,11 +623,11 @@ class _Sheet:
         book, covered = self.book, self.covered
         styles, numbers, strings = book.styles, book.numbers, book.strings
         tag_v, tag_is, clean_text = _V, _X["is"], workbook.clean_text
-        for number, hidden, cells in self.rows:
+        for number, hidden, columns, cells in self.rows:
             if hidden:
                 continue
             line: list[str] = []
-            for column, cell in cells:
+            for column, cell in zip(columns, cells, strict=True):
                 if column > len(line) + 1:
                     line += [""] * (column - 1 - len(line))
                 if covered and (number, column) in covered:
@@ -679,10 +693,10 @@ class _Sheet:
         if not self.may_have_formulas:
             return
         bounds = self._dimension()
-        for number, _hidden, cells in self.rows:
+        for number, _hidden, columns, cells in self.rows:
             if bounds is not None and number > bounds[0]:
                 return
-            for column, cell in cells:
+            for column, cell in zip(columns, cells, strict=True):
                 if bounds is not None and column > bounds[1]:
                     break
                 if _first_child(cell, _X["f"]) is None:
