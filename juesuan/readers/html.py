@@ -226,10 +226,17 @@ def _grid(table: Element, number: int) -> list[Row]:
             cells = dict.fromkeys(covered, "")
             below = {column: left - 1 for column, left in below.items() if left > 1}
         column = filled = 0
-        for cell in tr.iterchildren("td", "th"):
+        for cell in tr:  # its <td> and <th> (a loop is faster than iterchildren's filter)
+            name = cell.tag
+            if name != "td" and name != "th":
+                continue
             while column in covered:
                 column += 1
-            text = _collapse(cell.text or "") if not len(cell) else _cell_text(cell)
+            if len(cell):
+                text = _cell_text(cell)
+            else:
+                text = cell.text
+                text = _collapse(text) if text else ""
             spans = cell.get("colspan"), cell.get("rowspan")
             if spans == _NO_SPANS:  # most cells: one position
                 counted += 1

@@ -622,7 +622,7 @@ class _Sheet:
         (`_Book.numbers`, `_Book.strings`), the same text showing the same way every time."""
         book, covered = self.book, self.covered
         styles, numbers, strings = book.styles, book.numbers, book.strings
-        tag_v, tag_is, clean_text = _V, _X["is"], workbook.clean_text
+        tag_v, tag_is, tag_t, clean_text = _V, _X["is"], _X["t"], workbook.clean_text
         for number, hidden, columns, cells in self.rows:
             if hidden:
                 continue
@@ -653,9 +653,15 @@ class _Sheet:
                         shown = numbers.get((text, style))
                         if shown is None:
                             shown = numbers[text, style] = book.show_number(text, style)
-                elif kind == "inlineStr":
-                    child = _first_child(cell, tag_is)
-                    shown = "" if child is None else clean_text(_text_content(child))
+                elif kind == "inlineStr":  # _text_content of its first <is>, inlined
+                    shown = ""
+                    for child in cell:
+                        if child.tag == tag_is:
+                            if len(child) == 1 and (first := child[0]).tag == tag_t:
+                                shown = clean_text(first.text or "")
+                            else:
+                                shown = clean_text(_text_content(child))
+                            break
                 else:
                     value, _style = self._value(cell)
                     shown = workbook.show(value, book.formats[style])
