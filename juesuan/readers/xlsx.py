@@ -217,6 +217,7 @@ _ADDRESS_BYTES = re.compile(
 )
 _PREFIX_BEFORE = re.compile(rb"<[A-Za-z_][\w.-]*:\Z")
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
+_COUNT_CELLS = etree.XPath("count(m:row/m:c)", namespaces={"m": _MAIN})  # of <sheetData>
 _PLAIN_ROW = ["r"]  # row.keys() of a row with nothing openpyxl keeps but its number and spans
 _PLAIN_ROW_SPANS = ["r", "spans"]
 _V = _X["v"]
@@ -470,13 +471,17 @@ class _Sheet:
             raise _Unsupported("row outside sheetData")
         # (row number, hidden, [column], [cell element]) in order, checked as openpyxl reads them
         self.rows: list[tuple[int, bool, list[int], list[Any]]] = []
+        # Every child of every row is a cell (len() counts comments and the like too): counted
+        # in C rather than checked cell by cell.
+        if rows and sum(map(len, rows)) != _COUNT_CELLS(self.data):
+            raise _Unsupported("row child")
         self._read_rows(rows)
         self.covered = self._merged(data, merged)
 
     def _read_rows(self, rows: list[Any]) -> None:
         """Each row's number, hidden state, cells and their columns, checked as openpyxl reads
         them: numbers increasing, cells left to right, no attribute openpyxl would not keep."""
-        tag_c, letters_to_column, kept = _X["c"], _COLUMNS, self.rows
+        letters_to_column, kept = _COLUMNS, self.rows
         number = 0
         for row in rows:
             text = row.get("r")
@@ -500,8 +505,6 @@ class _Sheet:
             digits = str(number)
             width = len(digits)
             for cell in cells:
-                if cell.tag != tag_c:
-                    raise _Unsupported("row child")
                 coordinate = cell.get("r")
                 if coordinate:
                     # "C7": its column, in the row it stands in
