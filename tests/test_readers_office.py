@@ -8,6 +8,7 @@ seed's table 02 into each format and require the same 21 amounts as the text see
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import zipfile
 from decimal import Decimal
@@ -538,3 +539,33 @@ def test_html_undecodable_is_refused_with_the_file_name(tmp_path: Path) -> None:
     path.write_bytes(b"<html><body><p>SYNTHETIC \xff\xfe\x81\x30\xff</p></body></html>")
     with pytest.raises(UnreadableDocument, match=r"SYNTHETIC-garbage\.html.*UTF-8"):
         read_document(path)
+
+
+def test_xlsx_same_number_shown_through_each_cells_own_format(tmp_path: Path) -> None:
+    """The reader shows a number once per workbook and style: the same text in other styles
+    (or a date style) still shows through its own format; and reading leaves no reference
+    cycle for the garbage collector (a book and its parsed sheets are let go when read)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = MARK
+    for row, number_format in enumerate(("0.00", "#,##0.0", "0.00", "yyyy-mm-dd", "General"), 2):
+        sheet.cell(row, 1, 2413.5).number_format = number_format
+    sheet["B2"] = 2413.5
+    sheet["B2"].number_format = "0.00"
+    path = tmp_path / "SYNTHETIC-styles.xlsx"
+    book.save(path)
+
+    gc.collect()
+    gc.disable()
+    try:
+        rows = read_document(path).rows
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert [row.cells for row in rows[1:]] == [
+        ("2413.50", "2413.50"),
+        ("2,413.5",),
+        ("2413.50",),
+        ("1906-08-09 12:00:00",),
+        ("2413.5",),
+    ]

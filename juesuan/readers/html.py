@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 
 from lxml import etree
@@ -57,6 +58,9 @@ _CHARSET = re.compile(
 )
 _CHARSET_WINDOW = 65536  # Word's saved pages put a lot of <head> before their meta tags
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE_SEARCH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_NONE: frozenset[int] = frozenset()
+_NO_SPANS = (None, None)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
@@ -211,42 +215,63 @@ def _grid(table: Element, number: int) -> list[Row]:
     grid: list[tuple[int, dict[int, str]]] = []
     below: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
     counted = 0  # cells not yet counted against the limit (counted a thousand at a time)
+    # As wide as the table's rightmost filled cell: empty columns at the right edge (Excel's
+    # saved pages carry them) would read as more columns of the last merged header.
+    width = 0
     for index, tr in enumerate(trs):
-        covered = set(below)
-        cells: dict[int, str] = dict.fromkeys(covered, "")
-        below = {column: left - 1 for column, left in below.items() if left > 1}
-        column = 0
-        for cell in tr.iterchildren("td", "th"):
+        covered: set[int] | frozenset[int] = _NONE
+        cells: dict[int, str] = {}
+        if below:
+            covered = set(below)
+            cells = dict.fromkeys(covered, "")
+            below = {column: left - 1 for column, left in below.items() if left > 1}
+        column = filled = 0
+        for cell in tr:  # its <td> and <th> (a loop is faster than iterchildren's filter)
+            name = cell.tag
+            if name != "td" and name != "th":
+                continue
             while column in covered:
                 column += 1
-            colspan = _span(cell, "colspan", _MAX_COLSPAN)
-            rowspan = _span(cell, "rowspan", len(trs) - index)
-            counted += colspan  # a span of a thousand columns is a thousand cells
+            if len(cell):
+                text = _cell_text(cell)
+            else:
+                text = cell.text
+                text = _collapse(text) if text else ""
+            spans = cell.get("colspan"), cell.get("rowspan")
+            if spans == _NO_SPANS:  # most cells: one position
+                counted += 1
+                cells[column] = text
+                column += 1
+                if text:
+                    filled = column
+            else:
+                colspan = _span(spans[0], _MAX_COLSPAN)
+                rowspan = _span(spans[1], len(trs) - index)
+                counted += colspan  # a span of a thousand columns is a thousand cells
+                cells[column] = text
+                if text:
+                    filled = max(filled, column + 1)
+                for offset in range(colspan):
+                    if offset:
+                        cells.setdefault(column + offset, "")
+                    if rowspan > 1:
+                        below[column + offset] = max(below.get(column + offset, 0), rowspan - 1)
+                column += colspan
             if counted >= _COUNT_EVERY:
                 limits.checkpoint(cells=counted)
                 counted = 0
-            cells[column] = _cell_text(cell)
-            for offset in range(colspan):
-                if offset:
-                    cells.setdefault(column + offset, "")
-                if rowspan > 1:
-                    below[column + offset] = max(below.get(column + offset, 0), rowspan - 1)
-            column += colspan
         if counted:
             limits.checkpoint(cells=counted)
             counted = 0
         if not _hidden(tr):  # still laid out above: a rowspan counts it
             grid.append((index + 1, cells))
-    # As wide as the table's rightmost filled cell: empty columns at the right edge (Excel's
-    # saved pages carry them) would read as more columns of the last merged header.
-    width = max(
-        (column + 1 for _index, cells in grid for column, v in cells.items() if v), default=0
-    )
+            width = max(width, filled)
+    suffixes = [f"c{column}" for column in range(1, width + 1)]
     for index, cells in grid:
-        values = tuple(cells.get(column, "") for column in range(width))
+        values = tuple(map(cells.get, range(width), repeat("")))
         if any(values):
             ref = f"t{number}r{index}"
-            refs = tuple(f"{ref}c{column}" for column in range(1, width + 1))
+            refs = tuple([ref + suffix for suffix in suffixes])
             rows.append(Row(cells=values, ref=ref, cell_refs=refs))
     return rows
 
@@ -258,8 +283,8 @@ def _cell_text(cell: Element) -> str:
     return _collapse("".join(e if isinstance(e, str) else " " for e in _events(cell, False)))
 
 
-def _span(cell: Element, name: str, limit: int) -> int:
-    text = cell.get(name)
+def _span(text: str | None, limit: int) -> int:
+    """A colspan or rowspan attribute as browsers take it: 1 unless a number, within 1..limit."""
     if text is None:
         return 1
     try:
@@ -280,5 +305,8 @@ def _hidden(element: Element) -> bool:
 
 
 def _collapse(line: str) -> str:
-    # split() and re's \s agree on what a space is (str.isspace)
-    return " ".join(line.translate(_INVISIBLE).split())
+    # split() and re's \s agree on what a space is (str.isspace); ASCII has no invisible
+    # character, and a search finds one faster than translate() removes none.
+    if not line.isascii() and _INVISIBLE_SEARCH.search(line):
+        line = line.translate(_INVISIBLE)
+    return " ".join(line.split())

@@ -12,6 +12,7 @@ from pathlib import Path
 from juesuan.readers import Row, SourceDocument, UnreadableDocument, limits
 
 _FALLBACKS = ("utf-8", "gb18030")
+_COUNT_EVERY = 4096
 # A byte-order mark is the strongest evidence there is (Excel's "Unicode text" is UTF-16LE).
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -72,10 +73,14 @@ def decode(data: bytes, name: str, declared: str | None = None) -> str:
 
 
 def read(path: Path, max_rows: int | None = None) -> SourceDocument:
-    """Read a text file; `max_rows` stops after that many rows (`page_count` the page reached)."""
+    """Read a text file; `max_rows` stops after that many rows (`page_count` the page reached).
+
+    Cells are counted against the limit a few thousand at a time, and before each new page
+    (so that a document over both limits is refused for the one it went over first)."""
     text = decode(Path(path).read_bytes(), Path(path).name)
     rows: list[Row] = []
     page = 1
+    counted = 0  # cells not yet counted against the limit
     # split("\n"), not splitlines(): splitlines() also breaks on form feeds and other controls.
     for number, line in enumerate(text.split("\n"), start=1):
         if max_rows is not None and len(rows) >= max_rows:
@@ -83,9 +88,20 @@ def read(path: Path, max_rows: int | None = None) -> SourceDocument:
         if "\f" in line:
             page += line.count("\f")
             line = line.replace("\f", "")
+            limits.checkpoint(cells=counted)
+            counted = 0
             limits.checkpoint(page=page)
-        cells = tuple(cell.strip() for cell in line.rstrip("\r").split("\t"))
-        limits.checkpoint(cells=len(cells))
-        if any(cells):
-            rows.append(Row(cells=cells, ref=f"L{number}", page=page))
+        if "\t" in line:  # strip() takes the line's "\r" off its last cell
+            cells = tuple([cell.strip() for cell in line.split("\t")])
+            counted += len(cells)
+            if any(cells):
+                rows.append(Row(cells, f"L{number}", page))
+        else:
+            counted += 1
+            if cell := line.strip():
+                rows.append(Row((cell,), f"L{number}", page))
+        if counted >= _COUNT_EVERY:
+            limits.checkpoint(cells=counted)
+            counted = 0
+    limits.checkpoint(cells=counted)
     return SourceDocument(path=Path(path), format="txt", rows=tuple(rows), page_count=page)

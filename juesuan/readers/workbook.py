@@ -151,10 +151,10 @@ def sheet_rows(
             row = str(number)
             kept.append(
                 Row(
-                    cells=tuple(cells[:width]),
-                    ref=letters[0] + row,
-                    page=page,
-                    cell_refs=tuple([letter + row for letter in letters[:width]]),
+                    tuple(cells) if width == len(cells) else tuple(cells[:width]),
+                    letters[0] + row,
+                    page,
+                    tuple([letter + row for letter in letters[:width]]),
                 )
             )
             if limit is not None and len(kept) >= limit:

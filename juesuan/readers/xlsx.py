@@ -217,29 +217,40 @@ _ADDRESS_BYTES = re.compile(
 )
 _PREFIX_BEFORE = re.compile(rb"<[A-Za-z_][\w.-]*:\Z")
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
+_COUNT_CELLS = etree.XPath("count(m:row/m:c)", namespaces={"m": _MAIN})  # of <sheetData>
+_PLAIN_ROW = ["r"]  # row.keys() of a row with nothing openpyxl keeps but its number and spans
+_PLAIN_ROW_SPANS = ["r", "spans"]
 _V = _X["v"]
 
 
 def _read_lxml(path: Path, data: bytes, max_rows: int | None) -> SourceDocument:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         book = _Book(archive)
-        rows: list[Row] = []
-        for page, (title, state, part) in enumerate(book.sheets, start=1):
-            if max_rows is not None and len(rows) >= max_rows:
-                break
-            if state != "visible":
-                continue
-            limit = None if max_rows is None else max_rows - len(rows)
-            shown = None if limit is None else book.first_rows(part, limit)
-            if shown is None:
-                shown = book.sheet(part).shown()
-            rows.extend(workbook.sheet_rows(title, page, shown, limit))
-        first = book.first_uncomputed_formula()
+        try:
+            rows = _book_rows(book, max_rows)
+            first = book.first_uncomputed_formula()
+        finally:
+            book.close()
     if first is not None:
         raise _uncomputed(path, first)
     return SourceDocument(
         path=path, format="xlsx", rows=tuple(rows), page_count=max(len(book.sheets), 1)
     )
+
+
+def _book_rows(book: _Book, max_rows: int | None) -> list[Row]:
+    rows: list[Row] = []
+    for page, (title, state, part) in enumerate(book.sheets, start=1):
+        if max_rows is not None and len(rows) >= max_rows:
+            break
+        if state != "visible":
+            continue
+        limit = None if max_rows is None else max_rows - len(rows)
+        shown = None if limit is None else book.first_rows(part, limit)
+        if shown is None:
+            shown = book.sheet(part).shown()
+        rows.extend(workbook.sheet_rows(title, page, shown, limit))
+    return rows
 
 
 def _xml(archive: zipfile.ZipFile, name: str) -> Any:
@@ -280,6 +291,37 @@ class _Book:
         self.sheets = self._sheets(part)
         self._styles()
         self._parsed: dict[str, _Sheet] = {}
+        # Cells as shown, by (<v> text, style) for numbers and by <v> text for shared strings;
+        # style indexes by `s` attribute.
+        self.numbers: dict[tuple[str, int], str] = {}
+        self.strings: dict[str, str] = {}
+        self.styles: dict[str | None, int] = {}
+
+    def close(self) -> None:
+        """Let the parsed sheets go: each refers to its book, a cycle only the garbage collector
+        would break, and it then frees every sheet's tree in one pause."""
+        self._parsed.clear()
+
+    def style(self, text: str | None) -> int:
+        """The style index of a cell's `s` attribute, as openpyxl takes it (0 without one)."""
+        style = int(text) if text else 0
+        if text == "" or not 0 <= style < len(self.formats):
+            raise _Unsupported("cell style")
+        self.styles[text] = style
+        return style
+
+    def number(self, text: str, style: int) -> Any:
+        """The value of a number cell's <v> text in that style: a date in a date style."""
+        value = _cast_number(text)
+        if style in self.dates:
+            try:
+                value = from_excel(value, self.epoch, timedelta=style in self.durations)
+            except (OverflowError, ValueError):
+                value = "#VALUE!"
+        return value
+
+    def show_number(self, text: str, style: int) -> str:
+        return workbook.show(self.number(text, style), self.formats[style])
 
     def _sheets(self, part: str) -> list[tuple[str, str, str]]:
         root = _xml(self.archive, part)
@@ -424,45 +466,58 @@ class _Sheet:
         self.root = root
         containers = root.findall(_X["sheetData"])
         self.data = containers[0] if len(containers) == 1 else None
-        if self.data is None and next(root.iter(_X["row"]), None) is not None:
-            raise _Unsupported("rows outside sheetData")
-        # (row number, hidden, [(column, cell element)]) in order, checked as openpyxl reads them
-        self.rows: list[tuple[int, bool, list[tuple[int, Any]]]] = []
+        rows = list(root.iter(_X["row"]))
+        if any(row.getparent() is not self.data for row in rows):
+            raise _Unsupported("row outside sheetData")
+        # (row number, hidden, [column], [cell element]) in order, checked as openpyxl reads them
+        self.rows: list[tuple[int, bool, list[int], list[Any]]] = []
+        # Every child of every row is a cell (len() counts comments and the like too): counted
+        # in C rather than checked cell by cell.
+        if rows and sum(map(len, rows)) != _COUNT_CELLS(self.data):
+            raise _Unsupported("row child")
+        self._read_rows(rows)
+        self.covered = self._merged(data, merged)
+
+    def _read_rows(self, rows: list[Any]) -> None:
+        """Each row's number, hidden state, cells and their columns, checked as openpyxl reads
+        them: numbers increasing, cells left to right, no attribute openpyxl would not keep."""
+        letters_to_column, kept = _COLUMNS, self.rows
         number = 0
-        tag_c, columns = _X["c"], _COLUMNS
-        for row in root.iter(_X["row"]):
-            if row.getparent() is not self.data:
-                raise _Unsupported("row outside sheetData")
-            number = self._row_number(row, number)
-            if self.rows and number <= self.rows[-1][0]:
+        for row in rows:
+            text = row.get("r")
+            if text is not None and text.isdecimal() and text.isascii() and int(text) > 0:
+                number = int(text)
+            else:
+                number = self._row_number(row, number)
+            if kept and number <= kept[-1][0]:
                 raise _Unsupported("rows out of order")
             hidden = False
-            keys = [key for key in row.attrib if not key.startswith("{")]
-            if any(key not in ("r", "spans") for key in keys):
-                if any(key not in _ROW_ATTRIBUTES for key in keys):
-                    raise _Unsupported("row attribute")
-                hidden = _bool(row.get("hidden"))
-            cells: list[tuple[int, Any]] = []
+            keys = row.keys()
+            if keys != _PLAIN_ROW and keys != _PLAIN_ROW_SPANS:
+                keys = [key for key in keys if not key.startswith("{")]
+                if any(key not in ("r", "spans") for key in keys):
+                    if any(key not in _ROW_ATTRIBUTES for key in keys):
+                        raise _Unsupported("row attribute")
+                    hidden = _bool(row.get("hidden"))
+            cells = row.getchildren()
+            columns: list[int] = []
             column = 0
             digits = str(number)
-            for cell in row:
-                if cell.tag != tag_c:
-                    raise _Unsupported("row child")
+            width = len(digits)
+            for cell in cells:
                 coordinate = cell.get("r")
                 if coordinate:
                     # "C7": its column, in the row it stands in
-                    letters = coordinate[: len(coordinate) - len(digits)]
-                    index = columns.get(letters)
-                    if index is None or coordinate[len(letters) :] != digits:
+                    index = letters_to_column.get(coordinate[:-width])
+                    if index is None or not coordinate.endswith(digits):
                         index = _column(coordinate, number)
                     if index <= column:
                         raise _Unsupported("cells out of order")
                     column = index
                 else:
                     column += 1
-                cells.append((column, cell))
-            self.rows.append((number, hidden, cells))
-        self.covered = self._merged(data, merged)
+                columns.append(column)
+            kept.append((number, hidden, columns, cells))
 
     @staticmethod
     def _row_number(row: Any, previous: int) -> int:
@@ -551,7 +606,7 @@ class _Sheet:
             else:
                 if present is None:
                     present = {
-                        (n, column) for n, _hidden, cells in self.rows for column, _ in cells
+                        (n, column) for n, _hidden, columns, _ in self.rows for column in columns
                     }
                 inside = (
                     (row, column)
@@ -563,30 +618,64 @@ class _Sheet:
         return covered
 
     def shown(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, cells from column A as shown) for every visible row, in order."""
-        show, formats, covered = workbook.show, self.book.formats, self.covered
-        for number, hidden, cells in self.rows:
+        """(row number, cells from column A as shown) for every visible row, in order.
+
+        `_value` then `workbook.show`, with the common cells (numbers, shared and inline
+        strings) shown inline: a number or shared string is shown once per workbook and style
+        (`_Book.numbers`, `_Book.strings`), the same text showing the same way every time."""
+        book, covered = self.book, self.covered
+        styles, numbers, strings = book.styles, book.numbers, book.strings
+        tag_v, tag_is, tag_t, clean_text = _V, _X["is"], _X["t"], workbook.clean_text
+        for number, hidden, columns, cells in self.rows:
             if hidden:
                 continue
             line: list[str] = []
-            for column, cell in cells:
-                while len(line) < column - 1:
-                    line.append("")
+            for column, cell in zip(columns, cells, strict=True):
+                if column > len(line) + 1:
+                    line += [""] * (column - 1 - len(line))
                 if covered and (number, column) in covered:
                     line.append("")
                     continue
-                value, style = self._value(cell)
-                line.append(show(value, formats[style]))
+                style = styles.get(cell.get("s"))  # checked first, as _value does
+                if style is None:
+                    style = book.style(cell.get("s"))
+                kind = cell.get("t")
+                if kind is None or kind == "n" or kind == "s":
+                    text = None
+                    for child in cell:
+                        if child.tag == tag_v:
+                            text = child.text
+                            break
+                    if not text:
+                        shown = ""
+                    elif kind == "s":
+                        shown = strings.get(text)
+                        if shown is None:
+                            shown = strings[text] = clean_text(book.shared[int(text)])
+                    else:
+                        shown = numbers.get((text, style))
+                        if shown is None:
+                            shown = numbers[text, style] = book.show_number(text, style)
+                elif kind == "inlineStr":  # _text_content of its first <is>, inlined
+                    shown = ""
+                    for child in cell:
+                        if child.tag == tag_is:
+                            if len(child) == 1 and (first := child[0]).tag == tag_t:
+                                shown = clean_text(first.text or "")
+                            else:
+                                shown = clean_text(_text_content(child))
+                            break
+                else:
+                    value, _style = self._value(cell)
+                    shown = workbook.show(value, book.formats[style])
+                line.append(shown)
             yield number, line
 
     def _value(self, cell: Any) -> tuple[Any, int]:
         """(value, style index) of a cell as openpyxl's data-only WorkSheetParser.parse_cell
         gives them."""
         kind = cell.get("t", "n")
-        style_text = cell.get("s")
-        style = int(style_text) if style_text else 0
-        if style_text == "" or not 0 <= style < len(self.book.formats):
-            raise _Unsupported("cell style")
+        style = self.book.style(cell.get("s"))
         if kind == "inlineStr":
             child = _first_child(cell, _X["is"])
             return (None if child is None else _text_content(child)), style
@@ -598,14 +687,7 @@ class _Sheet:
         if value is None:
             return None, style
         if kind == "n":
-            value = _cast_number(value)
-            if style in self.book.dates:
-                try:
-                    value = from_excel(
-                        value, self.book.epoch, timedelta=style in self.book.durations
-                    )
-                except (OverflowError, ValueError):
-                    value = "#VALUE!"
+            value = self.book.number(value, style)
         elif kind == "s":
             value = self.book.shared[int(value)]
         elif kind == "b":
@@ -620,10 +702,10 @@ class _Sheet:
         if not self.may_have_formulas:
             return
         bounds = self._dimension()
-        for number, _hidden, cells in self.rows:
+        for number, _hidden, columns, cells in self.rows:
             if bounds is not None and number > bounds[0]:
                 return
-            for column, cell in cells:
+            for column, cell in zip(columns, cells, strict=True):
                 if bounds is not None and column > bounds[1]:
                     break
                 if _first_child(cell, _X["f"]) is None:
