@@ -69,6 +69,11 @@ class Columns(Sequence[dict[str, Any]]):
     def __getitem__(self, index):  # type: ignore[override]
         return self.rows()[index]
 
+    def __setitem__(self, index: int, row: dict[str, Any]) -> None:
+        """A row replaced, as in a list of dicts (a field the row lacks is None)."""
+        for name, values in self.values.items():
+            values[index] = row.get(name)
+
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows())
 
