@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ from juesuan.paths import DATA_DIR, PARSED_RESOURCES, Layout
 from juesuan.rawstore import RawStore, StoredDocument, display_name
 from juesuan.readers import UnreadableDocument, read_document
 from juesuan.readers.limits import LimitExceeded
-from juesuan.records import Finding, ParsedDocument
+from juesuan.records import Finding, LineItem, ParsedDocument
 from juesuan.registry import REGISTRY_DATA_FILES
 from juesuan.schema import arrow_schema
 from juesuan.storage import is_local, local_temp, publish
@@ -52,13 +54,51 @@ class YearSummary:
     problems: list[str] = field(default_factory=list)
 
 
+class Columns(Sequence[dict[str, Any]]):
+    """Rows held column by column (field name -> values): what Arrow is made of. A document's
+    hundreds of line items cost twice as much to convert as a dict per row (made, then split
+    again into columns by `pa.Table.from_pylist`); the dicts are made only when asked for."""
+
+    def __init__(self, values: dict[str, list[Any]], length: int) -> None:
+        self.values = values
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.rows()[index]
+
+    def __setitem__(self, index: int, row: dict[str, Any]) -> None:
+        """A row replaced, as in a list of dicts (a field the row lacks is None)."""
+        for name, values in self.values.items():
+            values[index] = row.get(name)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows())
+
+    def rows(self) -> list[dict[str, Any]]:
+        names = list(self.values)
+        return [
+            dict(zip(names, row, strict=True)) for row in zip(*self.values.values(), strict=True)
+        ]
+
+    def table(self, schema: pa.Schema) -> pa.Table:
+        """`pa.Table.from_pylist(self.rows(), schema=schema)`, the same table and the same
+        errors: from_pylist makes these lists (None for a missing field), then from_arrays."""
+        missing = [None] * self.length
+        return pa.Table.from_arrays(
+            [self.values.get(name, missing) for name in schema.names], schema=schema
+        )
+
+
 @dataclass
 class DocumentOutcome:
     """The rows one document contributes to each parsed resource."""
 
     documents: list[dict[str, Any]]
     document_tables: list[dict[str, Any]] = field(default_factory=list)
-    line_items: list[dict[str, Any]] = field(default_factory=list)
+    line_items: Sequence[dict[str, Any]] = field(default_factory=list)
     check_results: list[dict[str, Any]] = field(default_factory=list)
     scorecards: list[dict[str, Any]] = field(default_factory=list)
     narrative: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -68,7 +108,7 @@ class DocumentOutcome:
     # The rows as Arrow, by resource, once checked to fit their schemas (`_fitting`).
     tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
 
-    def rows(self, resource: str) -> list[dict[str, Any]]:
+    def rows(self, resource: str) -> Sequence[dict[str, Any]]:
         if resource in NARRATIVE_RESOURCES:
             return self.narrative.get(resource, [])
         return getattr(self, resource)
@@ -78,17 +118,15 @@ class DocumentOutcome:
         for name in PARSED_RESOURCES:
             table = self.tables.get(name)
             if table is None:
-                table = pa.Table.from_pylist(self.rows(name), schema=arrow_schema(name))
-            batches[name] = table.combine_chunks().to_batches()
+                table = _table(name, self.rows(name))
+            if table.num_rows:  # none for a resource without rows
+                parts = table.combine_chunks().to_batches()
+                batches[name] = b"".join(batch.serialize().to_pybytes() for batch in parts)
         return PackedOutcome(
             document=self.documents[0],
             line_items=len(self.line_items),
             retry=self.retry,
-            batches={
-                name: b"".join(batch.serialize().to_pybytes() for batch in parts)
-                for name, parts in batches.items()
-                if parts and parts[0].num_rows
-            },
+            batches=batches,
         )
 
 
@@ -179,20 +217,31 @@ def _fitting(
 def _as_tables(outcome: DocumentOutcome) -> dict[str, pa.Table]:
     """The outcome's rows as Arrow tables; empty if a row does not fit its resource."""
     try:
-        return {
-            name: pa.Table.from_pylist(outcome.rows(name), schema=arrow_schema(name))
-            for name in PARSED_RESOURCES
-        }
+        return {name: _table(name, outcome.rows(name)) for name in PARSED_RESOURCES}
     except (pa.ArrowException, ValueError, TypeError, OverflowError):
         return {}
 
 
-def _misfit(name: str, rows: list[dict[str, Any]]) -> str | None:
+def _table(name: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """The rows as the resource's Arrow table (raising as `pa.Table.from_pylist` does). Most
+    resources have no rows in most documents: their empty table is the schema's."""
+    if isinstance(rows, Columns):
+        return rows.table(arrow_schema(name))
+    return pa.Table.from_pylist(rows, schema=arrow_schema(name)) if rows else _empty(name)
+
+
+@cache
+def _empty(name: str) -> pa.Table:
+    """The resource's table without rows (immutable: one serves every document)."""
+    return arrow_schema(name).empty_table()
+
+
+def _misfit(name: str, rows: Sequence[dict[str, Any]]) -> str | None:
     """What keeps the rows from the resource's Parquet schema, or None."""
     if not rows:
         return None
     try:
-        pa.Table.from_pylist(rows, schema=arrow_schema(name))
+        _table(name, rows)
     except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:
         return f"a value does not fit {name}: {type(exc).__name__}: {exc}"
     return None
@@ -284,26 +333,12 @@ def _outcome(
         }
         for t in parsed.tables.values()
     ]
-    items = [
-        {
-            "document_id": doc.document_id,
-            "fiscal_year": parsed.fiscal_year,
-            "department_id": dept,
-            "table_no": li.table_no,
-            "side": li.side,
-            "code": li.code,
-            "item": li.item,
-            "name": li.name,
-            "measure": li.measure,
-            "amount_yuan": li.amount_yuan,
-            "published_unit": li.published_unit,
-            "source_ref": li.source_ref,
-        }
-        for li in parsed.line_items
-    ]
+    items = _line_item_columns(doc.document_id, parsed.fiscal_year, dept, parsed.line_items)
     results = run_identities(parsed.line_items)
     prose_results = run_narrative_checks(narrative, parsed.line_items) if narrative else []
-    refs = {li.key: li.source_ref for li in parsed.line_items}
+    failing = [r for r in [*results, *prose_results] if r.status != "pass"]
+    # Where a failing result's total was printed, for those that do not say (most pass).
+    refs = {li.key: li.source_ref for li in parsed.line_items} if failing else {}
     findings = [
         {
             "document_id": doc.document_id,
@@ -321,8 +356,7 @@ def _outcome(
             "status": r.status,
             "source_ref": r.source_ref or refs.get(r.total_key) or "",
         }
-        for r in [*results, *prose_results]
-        if r.status != "pass"
+        for r in failing
     ]
     card = score_document(parsed, results)
     scorecard = {
@@ -338,6 +372,25 @@ def _outcome(
         narrative_rows(narrative, doc.document_id, parsed.fiscal_year, codes) if narrative else {}
     )
     return DocumentOutcome([document], tables, items, findings, [scorecard], prose)
+
+
+# The columns of `line_items` a LineItem gives (the others are the document's).
+_LINE_ITEM_GETTERS = {f.name: attrgetter(f.name) for f in fields(LineItem)}
+
+
+def _line_item_columns(
+    document_id: str, fiscal_year: int, department: str | None, items: list[LineItem]
+) -> Columns:
+    """The document's line items as rows of `line_items`, column by column."""
+    n = len(items)
+    values: dict[str, list[Any]] = {
+        "document_id": [document_id] * n,
+        "fiscal_year": [fiscal_year] * n,
+        "department_id": [department] * n,
+    }
+    for name, get in _LINE_ITEM_GETTERS.items():
+        values[name] = list(map(get, items))
+    return Columns(values, n)
 
 
 _SCORECARD_FIELDS = (

@@ -162,11 +162,14 @@ def table_schema_descriptor(resource_name: str) -> dict[str, Any]:
     return copy.deepcopy(resource(resource_name).descriptor)
 
 
+@cache
 def arrow_schema(resource_name: str) -> pa.Schema:
     """The Arrow schema Parquet files of a resource are written with (schema column order).
 
     Required fields are non-nullable, so a missing required value fails when the file is
-    written, naming the column, rather than later in the warehouse.
+    written, naming the column, rather than later in the warehouse. Made once per resource (a
+    Schema is immutable, and the YAML is read once, `_load`): a parse worker asks for every
+    resource's schema for every document.
     """
     return pa.schema(
         [

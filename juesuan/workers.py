@@ -8,10 +8,12 @@ the rest of the process: ingest and every year of a build share it.
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 # Fewer documents than this are read in this process: a pool would cost more than it saves.
@@ -43,5 +45,26 @@ def map_documents(
     worth it. `function` must be a top-level function (the pool pickles it)."""
     workers = workers or cores()
     if count >= MIN_POOL_DOCUMENTS and workers > 1:
-        return pool(workers).map(function, *arguments, chunksize=chunksize)
+        task = partial(_in_worker, function)
+        return pool(workers).map(task, *arguments, chunksize=chunksize)
     return map(function, *arguments)
+
+
+_settled: set[Callable[..., Any]] = set()  # in a worker: the functions run once already
+
+
+def _in_worker(function: Callable[..., Any], *arguments: Any) -> Any:
+    """`function(*arguments)` in a worker. After the worker's first task of each function
+    (identifying, parsing), what lives on (the modules that task imported, pyarrow's pandas
+    among them; memos; some 100,000 objects) is moved out of the cyclic garbage collector's
+    sight (`gc.freeze`): the collections a document's many short-lived objects trigger scanned
+    them again and again (some 1.3 ms of a document's 20 ms of reading and parsing; 0.6 ms
+    once frozen). Frozen objects are still freed when no longer referenced; only cycles among
+    them would stay."""
+    try:
+        return function(*arguments)
+    finally:
+        if function not in _settled:
+            _settled.add(function)
+            gc.collect()
+            gc.freeze()
