@@ -50,7 +50,9 @@ def generate(layout: Layout, rows: int) -> None:
                     NULL::VARCHAR AS tables_with_data, NULL::VARCHAR AS tables_empty,
                     NULL::VARCHAR AS tables_missing, {ROWS_PER_DOCUMENT}::BIGINT AS line_item_count,
                     'benchmark' AS parser_version, 'parsed' AS status,
-                    'synthetic benchmark data' AS status_reason
+                    'synthetic benchmark data' AS status_reason,
+                    NULL::VARCHAR AS document_date, '2026-01-01T00:00:00+00:00' AS ingested_at,
+                    true AS is_current
                 FROM range({documents}) AS r(d)""",
             layout.parsed_file(YEAR, "documents"),
         )
@@ -61,7 +63,9 @@ def generate(layout: Layout, rows: int) -> None:
                     printf('dept-%012x', i // {ROWS_PER_DOCUMENT}) AS department_id,
                     printf('%02d', 1 + i % 9) AS table_no,
                     CASE WHEN i % 2 = 0 THEN 'income' END AS side,
-                    printf('%07d', 2010000 + i % {ROWS_PER_DOCUMENT}) AS code,
+                    -- table 06 prints economic codes (3 or 5 digits), the others functional
+                    CASE WHEN i % 9 = 5 THEN printf('%05d', 30000 + i % {ROWS_PER_DOCUMENT} // 9)
+                         ELSE printf('%07d', 2010000 + i % {ROWS_PER_DOCUMENT}) END AS code,
                     NULL::VARCHAR AS item, '合成项目 (synthetic)' AS name, 'final' AS measure,
                     CAST((hash(i) % 10000000000) / 100 AS DECIMAL(18,2)) AS amount_yuan,
                     '万元' AS published_unit, printf('p%d r%d', 1 + i % 20, i) AS source_ref
