@@ -326,7 +326,7 @@ def _run(
     tables: Mapping[str, _Table],
     relations: Mapping[str, str],
     only: Sequence[str] | None = None,
-    fired: set[tuple[str, str, str]] | None = None,
+    fired: set[tuple[str | None, str, str | None]] | None = None,
 ) -> list[ConstraintFinding]:
     """Run the checks of the resources in `only` (default: all), references across all; with
     `fired`, only the checks of those (resource, kind, field)."""
