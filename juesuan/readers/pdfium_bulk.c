@@ -31,7 +31,7 @@ static int (*char_loose_box)(H textpage, int index, float *box); /* FS_RECTF: l 
 static int (*char_origin)(H textpage, int index, double *x, double *y);
 static int (*char_generated)(H textpage, int index);
 static int (*font_descent)(H font, float size, float *descent);
-static unsigned long (*font_base_name)(H font, char *buffer, unsigned long length);
+static size_t (*font_base_name)(H font, char *buffer, size_t length);
 
 #define FUNCTIONS 17
 
@@ -98,7 +98,7 @@ int jb_fonts(const int64_t *texts, int count, float *sizes, int32_t *font_of, fl
             char *name = names + (size_t)k * name_size;
             for (int j = 0; j < name_size; j++)
                 name[j] = 0;
-            name_sizes[k] = font ? (int64_t)font_base_name(font, name, name_size) : 0;
+            name_sizes[k] = font ? (int64_t)font_base_name(font, name, (size_t)name_size) : 0;
         }
         font_of[i] = k;
     }
