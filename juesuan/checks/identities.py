@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby
 from operator import attrgetter, itemgetter
 
@@ -50,7 +50,7 @@ class CheckResult:
     def difference(self) -> Decimal:
         return self.actual - self.expected
 
-    @property
+    @cached_property  # asked for twice per result (failing results, scorecard); frozen: kept
     def status(self) -> str:
         if self.difference == 0:
             return "pass"
@@ -468,10 +468,11 @@ def _x_05_06(a: Amounts):
 CHECKS: tuple[Check, ...] = tuple(c for c, _ in REGISTRY)
 
 
-def run_identities(items: Iterable[LineItem]) -> list[CheckResult]:
+def run_identities(items: Iterable[LineItem] | Amounts) -> list[CheckResult]:
     """Every identity that the printed amounts allow to evaluate, under its registered id (the
-    table a result concerns is in its `table_no`)."""
-    amounts = Amounts(items)
+    table a result concerns is in its `table_no`). Given the `Amounts` of the items, the caller
+    can look amounts up by key afterwards (the narrative checks do) without keying them again."""
+    amounts = items if isinstance(items, Amounts) else Amounts(items)
     results: list[CheckResult] = []
     for _registered, function in REGISTRY:
         results.extend(filter(None, function(amounts)))  # each yields under its own id
