@@ -190,10 +190,19 @@ def _label_keys(
         return None, None
     if not label:
         return None
-    alias = lookup_item(table_no, segment.side, label, parent)
+    return _named(table_no, segment.side, label, parent)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _named(
+    table_no: str, side: str | None, label: str, parent: str | None
+) -> tuple[str | None, str | None] | None:
+    """(code, item) a row label names, under the current parent row: a pure function of the
+    reference data, memoised (every document of a template prints the same labels)."""
+    alias = lookup_item(table_no, side, label, parent)
     if alias:
         return None, alias.item
-    if segment.side == "expenditure":
+    if side == "expenditure":
         code = function_class_codes().get(label_key(label))
         if code:
             return code, None
