@@ -535,8 +535,10 @@ def _by_tokens(
 
 
 def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
-    entries: list[Entry] = []
     plans = [_plan(segment) for segment in segments]
+    if len(plans) == 1:
+        return _read_one_segment(segments, plans[0], rows)
+    entries: list[Entry] = []
     for row in rows:
         kinds = list(map(_kind, row.cells))
         positional = []
@@ -550,4 +552,19 @@ def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
             for entry in positional:
                 if entry.code or entry.label or entry.printed:
                     entries.append(entry)
+    return entries
+
+
+def _read_one_segment(segments: Sequence[Segment], plan: _Plan, rows: Sequence[Row]) -> list[Entry]:
+    """`read_rows` of a table of one segment (most are): an entry per row, no list of the
+    row's entries to gather first."""
+    entries: list[Entry] = []
+    append = entries.append
+    for row in rows:
+        kinds = list(map(_kind, row.cells))
+        entry = _at_positions(plan, row, kinds)
+        if entry is None:  # the cells have shifted: read by their tokens
+            entries.extend(_by_tokens(segments, row, kinds))
+        elif entry.code or entry.label or entry.known_printed:
+            append(entry)
     return entries
