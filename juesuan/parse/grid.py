@@ -378,7 +378,7 @@ _Plan = tuple[
     tuple[int, ...],
     tuple[Column, ...],
     tuple[int, ...],
-    Callable[[Sequence[str]], tuple[str, ...]],
+    Callable[[Sequence[str]], Sequence[str]],
     int,
     bool,
 ]
@@ -388,9 +388,9 @@ def _plan(segment: Segment) -> _Plan:
     indices = tuple(column.index for column in segment.amount_cols)
     if len(indices) > 1:
         pick = itemgetter(*indices)
-    else:
+    else:  # the cells at those indices in a sequence (a slice), as itemgetter gives several
         only = indices[0] if indices else 0
-        pick = (lambda cells: (cells[only],)) if indices else (lambda cells: ())
+        pick = itemgetter(slice(only, only + len(indices)))
     return (
         segment,
         segment.label_col,
