@@ -118,8 +118,7 @@ def split_meta_lines(
     table_rows: list[Row] = []
     over = False
     for row, filled, text in zip(rows, filled_cells, keys, strict=True):
-        first = compact(filled[0]) if filled else ""
-        if _NOTE.match(first):
+        if filled and _is_note(filled[0]):
             meta.notes.append(row.text)  # later notes still matter (本表无数据)
             over = over or any(_has_data(r) for r in table_rows)
             continue
@@ -140,7 +139,7 @@ def split_meta_lines(
             if _YEAR_LINE.match(text):
                 meta.year_text = text
                 consumed = True
-            if _META_PREFIX.match(first):
+            if filled and _META_PREFIX.match(compact(filled[0])):
                 consumed = True
             if consumed:
                 continue
@@ -151,6 +150,13 @@ def split_meta_lines(
 
 
 _unit = lru_cache(maxsize=MEMO_SIZE)(find_unit)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _is_note(cell: str) -> bool:
+    """Whether a row whose first filled cell this is is a note (注：/说明：): asked of every row
+    of every table, of the same few first cells (codes, labels)."""
+    return _NOTE.match(compact(cell)) is not None
 
 
 # An amount as most cells print it: ASCII digits, thousands commas, a decimal point, no space.
