@@ -338,7 +338,9 @@ def _outcome(
     results = run_identities(amounts)
     by_key = amounts.by_key
     prose_results = run_narrative_checks(narrative, parsed.line_items, by_key) if narrative else []
-    failing = [r for r in [*results, *prose_results] if r.status != "pass"]
+    checked = [*results, *prose_results]
+    statuses = [r.status for r in checked]  # once: for the failing and for the scorecard
+    failing = [(r, status) for r, status in zip(checked, statuses, strict=True) if status != "pass"]
     findings = [
         {
             "document_id": doc.document_id,
@@ -353,13 +355,13 @@ def _outcome(
             "difference": _q(r.difference),
             "tolerance": _q(r.tolerance),
             "parts": r.parts,
-            "status": r.status,
+            "status": status,
             # where a failing result's total was printed, for those that do not say
             "source_ref": r.source_ref or _source_ref(by_key.get(r.total_key)),
         }
-        for r in failing
+        for r, status in failing
     ]
-    card = score_document(parsed, results)
+    card = score_document(parsed, results, statuses[: len(results)])
     scorecard = {
         "document_id": doc.document_id,
         "fiscal_year": parsed.fiscal_year,
