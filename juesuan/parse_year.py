@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from juesuan import PARSER_VERSION
-from juesuan.checks.identities import run_identities
+from juesuan.checks.identities import Amounts, run_identities
 from juesuan.checks.narrative import run_narrative_checks
 from juesuan.checks.scorecard import score_document
 from juesuan.departments import department_id
@@ -334,11 +334,13 @@ def _outcome(
         for t in parsed.tables.values()
     ]
     items = _line_item_columns(doc.document_id, parsed.fiscal_year, dept, parsed.line_items)
-    results = run_identities(parsed.line_items)
-    prose_results = run_narrative_checks(narrative, parsed.line_items) if narrative else []
-    failing = [r for r in [*results, *prose_results] if r.status != "pass"]
-    # Where a failing result's total was printed, for those that do not say (most pass).
-    refs = {li.key: li.source_ref for li in parsed.line_items} if failing else {}
+    amounts = Amounts(parsed.line_items)  # keyed once, for both kinds of checks
+    results = run_identities(amounts)
+    by_key = amounts.by_key
+    prose_results = run_narrative_checks(narrative, parsed.line_items, by_key) if narrative else []
+    checked = [*results, *prose_results]
+    statuses = [r.status for r in checked]  # once: for the failing and for the scorecard
+    failing = [(r, status) for r, status in zip(checked, statuses, strict=True) if status != "pass"]
     findings = [
         {
             "document_id": doc.document_id,
@@ -353,12 +355,13 @@ def _outcome(
             "difference": _q(r.difference),
             "tolerance": _q(r.tolerance),
             "parts": r.parts,
-            "status": r.status,
-            "source_ref": r.source_ref or refs.get(r.total_key) or "",
+            "status": status,
+            # where a failing result's total was printed, for those that do not say
+            "source_ref": r.source_ref or _source_ref(by_key.get(r.total_key)),
         }
-        for r in failing
+        for r, status in failing
     ]
-    card = score_document(parsed, results)
+    card = score_document(parsed, results, statuses[: len(results)])
     scorecard = {
         "document_id": doc.document_id,
         "fiscal_year": parsed.fiscal_year,
@@ -372,6 +375,10 @@ def _outcome(
         narrative_rows(narrative, doc.document_id, parsed.fiscal_year, codes) if narrative else {}
     )
     return DocumentOutcome([document], tables, items, findings, [scorecard], prose)
+
+
+def _source_ref(item: LineItem | None) -> str:
+    return (item.source_ref or "") if item is not None else ""
 
 
 # The columns of `line_items` a LineItem gives (the others are the document's).

@@ -117,6 +117,14 @@ def test_seed_checks_and_scorecard_in_the_warehouse(built):
             "identities_passed, identities_rounding, identities_failed, score from scorecards"
         ).fetchone()
         checks = con.execute("select count(*) from checks").fetchone()[0]
+        # A failing identity stands where its printed total stands (that line item's ref).
+        refs = con.execute(
+            "select c.source_ref, l.source_ref from check_results c left join line_items l "
+            "on l.document_id = c.document_id and l.table_no = c.table_no "
+            "and coalesce(l.code, l.item) = c.row and l.measure = c.measure "
+            "and l.side is null where c.check_id not like 'narrative.%'"
+        ).fetchall()
+    assert len(refs) == 4 and all(ref and ref == total for ref, total in refs)
     # The seed's printed rounding (尾差): the items of 301 sum to 530.86 against 530.87, …
     assert findings == [
         ("06.parent_sum", "06", "301", "final", Decimal("100.0000"), "rounding"),

@@ -468,10 +468,11 @@ def _x_05_06(a: Amounts):
 CHECKS: tuple[Check, ...] = tuple(c for c, _ in REGISTRY)
 
 
-def run_identities(items: Iterable[LineItem]) -> list[CheckResult]:
+def run_identities(items: Iterable[LineItem] | Amounts) -> list[CheckResult]:
     """Every identity that the printed amounts allow to evaluate, under its registered id (the
-    table a result concerns is in its `table_no`)."""
-    amounts = Amounts(items)
+    table a result concerns is in its `table_no`). Given the `Amounts` of the items, the caller
+    can look amounts up by key afterwards (the narrative checks do) without keying them again."""
+    amounts = items if isinstance(items, Amounts) else Amounts(items)
     results: list[CheckResult] = []
     for _registered, function in REGISTRY:
         results.extend(filter(None, function(amounts)))  # each yields under its own id

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 
 from juesuan.catalogue import function_class_codes
-from juesuan.checks.identities import Check, CheckResult
+from juesuan.checks.identities import Check, CheckResult, Key
 from juesuan.narrative.records import Fact, ItemExecution, NarrativeResult
 from juesuan.records import LineItem
 from juesuan.textnorm import label_key
@@ -295,9 +295,13 @@ def parts_sums(facts: list[Fact]) -> Iterator[CheckResult]:
 
 
 def run_narrative_checks(
-    narrative: NarrativeResult, line_items: Iterable[LineItem]
+    narrative: NarrativeResult,
+    line_items: Iterable[LineItem],
+    table: dict[Key, LineItem] | None = None,
 ) -> list[CheckResult]:
-    table = {(li.table_no, li.side, li.code, li.item, li.measure): li for li in line_items}  # key
+    """`table`: the line items by key, when the caller has them already (`Amounts.by_key`)."""
+    if table is None:
+        table = {(li.table_no, li.side, li.code, li.item, li.measure): li for li in line_items}
     facts = list(narrative.facts)
     results: list[CheckResult] = []
     results.extend(restated_amounts(facts, table))

@@ -51,8 +51,13 @@ def _ratio(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def score_document(parsed: ParsedDocument, results: Sequence[CheckResult]) -> Scorecard:
-    statuses = [r.status for r in results]
+def score_document(
+    parsed: ParsedDocument,
+    results: Sequence[CheckResult],
+    statuses: Sequence[str] | None = None,
+) -> Scorecard:
+    """`statuses`: those of the results, when the caller has worked them out already."""
+    statuses = [r.status for r in results] if statuses is None else list(statuses)
     return Scorecard(
         tables_with_data=len(parsed.tables_with_status("data")),
         tables_empty=len(parsed.tables_with_status("empty")),

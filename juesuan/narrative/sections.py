@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
 
 from juesuan.narrative.records import Heading
 from juesuan.narrative.vocab import topic_of
-from juesuan.parse.lines import lines
+from juesuan.parse.lines import PART, lines
 from juesuan.readers import Row
 from juesuan.textnorm import compact
 
-_PART = re.compile(r"^第([一二三四五六七八九十]+)部分")
+_PART = PART  # the rows that head a part: worked out once per document, by parse.lines
 _SECTION = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*")
 _SUBSECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*")
 # A numbered item inside a section: 1. / 1、 / (1) / ①. `1.87%` is a number, not an item.
@@ -74,8 +73,7 @@ def part_rows(rows: Sequence[Row], numeral: str) -> tuple[Row, ...] | None:
 def part_span(rows: Sequence[Row], numeral: str) -> range | None:
     """`part_rows` as the indices of the rows."""
     text = lines(rows)
-    keys, filled, texts = text.keys, text.filled, text.texts
-    parts = list(compress(range(len(keys)), map(_PART.match, keys)))
+    keys, filled, texts, parts = text.keys, text.filled, text.texts, text.parts
     for position, start in enumerate(parts):
         if _PART.match(keys[start]).group(1) != numeral:  # type: ignore[union-attr]
             continue

@@ -18,7 +18,6 @@ from juesuan.parse.lines import lines
 from juesuan.readers import Row
 from juesuan.textnorm import compact
 
-_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 NO_DATA = re.compile(r"无数据|本表为空|空表")
 _MAX_TITLE_LENGTH = 80
 _AT_MOST_TWO = (3).__gt__  # len(row.filled) <= 2
@@ -52,7 +51,7 @@ def find_tables(rows: Sequence[Row]) -> tuple[list[TableBlock], list[tuple[Row, 
         map(and_, map(_AT_MOST_TWO, map(len, filled)), map(_NOT_TOO_LONG, map(len, keys))),
     )
     titles = [(index, spec) for index in short if (spec := match_title(texts[index]))]
-    sections = list(compress(range(len(keys)), map(_SECTION.match, keys)))
+    sections = found.parts
     blocks: dict[str, TableBlock] = {}
     duplicates: list[tuple[Row, str]] = []
     for position, (start, spec) in enumerate(titles):

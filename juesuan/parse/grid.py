@@ -118,8 +118,7 @@ def split_meta_lines(
     table_rows: list[Row] = []
     over = False
     for row, filled, text in zip(rows, filled_cells, keys, strict=True):
-        first = compact(filled[0]) if filled else ""
-        if _NOTE.match(first):
+        if filled and _is_note(filled[0]):
             meta.notes.append(row.text)  # later notes still matter (本表无数据)
             over = over or any(_has_data(r) for r in table_rows)
             continue
@@ -140,7 +139,7 @@ def split_meta_lines(
             if _YEAR_LINE.match(text):
                 meta.year_text = text
                 consumed = True
-            if _META_PREFIX.match(first):
+            if filled and _META_PREFIX.match(compact(filled[0])):
                 consumed = True
             if consumed:
                 continue
@@ -151,6 +150,13 @@ def split_meta_lines(
 
 
 _unit = lru_cache(maxsize=MEMO_SIZE)(find_unit)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _is_note(cell: str) -> bool:
+    """Whether a row whose first filled cell this is is a note (注：/说明：): asked of every row
+    of every table, of the same few first cells (codes, labels)."""
+    return _NOTE.match(compact(cell)) is not None
 
 
 # An amount as most cells print it: ASCII digits, thousands commas, a decimal point, no space.
@@ -378,7 +384,7 @@ _Plan = tuple[
     tuple[int, ...],
     tuple[Column, ...],
     tuple[int, ...],
-    Callable[[Sequence[str]], tuple[str, ...]],
+    Callable[[Sequence[str]], Sequence[str]],
     int,
     bool,
 ]
@@ -388,9 +394,9 @@ def _plan(segment: Segment) -> _Plan:
     indices = tuple(column.index for column in segment.amount_cols)
     if len(indices) > 1:
         pick = itemgetter(*indices)
-    else:
+    else:  # the cells at those indices in a sequence (a slice), as itemgetter gives several
         only = indices[0] if indices else 0
-        pick = (lambda cells: (cells[only],)) if indices else (lambda cells: ())
+        pick = itemgetter(slice(only, only + len(indices)))
     return (
         segment,
         segment.label_col,
@@ -535,8 +541,10 @@ def _by_tokens(
 
 
 def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
-    entries: list[Entry] = []
     plans = [_plan(segment) for segment in segments]
+    if len(plans) == 1:
+        return _read_one_segment(segments, plans[0], rows)
+    entries: list[Entry] = []
     for row in rows:
         kinds = list(map(_kind, row.cells))
         positional = []
@@ -550,4 +558,19 @@ def read_rows(segments: Sequence[Segment], rows: Sequence[Row]) -> list[Entry]:
             for entry in positional:
                 if entry.code or entry.label or entry.printed:
                     entries.append(entry)
+    return entries
+
+
+def _read_one_segment(segments: Sequence[Segment], plan: _Plan, rows: Sequence[Row]) -> list[Entry]:
+    """`read_rows` of a table of one segment (most are): an entry per row, no list of the
+    row's entries to gather first."""
+    entries: list[Entry] = []
+    append = entries.append
+    for row in rows:
+        kinds = list(map(_kind, row.cells))
+        entry = _at_positions(plan, row, kinds)
+        if entry is None:  # the cells have shifted: read by their tokens
+            entries.extend(_by_tokens(segments, row, kinds))
+        elif entry.code or entry.label or entry.known_printed:
+            append(entry)
     return entries

@@ -9,9 +9,11 @@ does not work them out again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import compress
 from operator import attrgetter
 
 from juesuan.readers import Row
@@ -20,13 +22,17 @@ from juesuan.textnorm import compact
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """Row by row: `filled` is `row.filled`, `texts` is `row.text`, `keys` is compact(text)."""
+    """Row by row: `filled` is `row.filled`, `texts` is `row.text`, `keys` is compact(text);
+    `parts`, the indices of the rows that head a part (第三部分): the table finder ends tables
+    there and the narrative reader looks for its parts among them."""
 
     filled: list[tuple[str, ...]]
     texts: list[str]
     keys: list[str]
+    parts: list[int]
 
 
+PART = re.compile(r"^第([一二三四五六七八九十]+)部分")  # a part's heading, its numeral
 _CELLS = attrgetter("cells")
 _filled = partial(filter, str.strip)  # Row.filled
 _nonempty = partial(filter, None)  # the cells Row.text joins
@@ -40,10 +46,12 @@ def lines(rows: Sequence[Row]) -> Lines:
         return last[1]
     cells = list(map(_CELLS, rows))
     texts = list(map(" ".join, map(_nonempty, cells)))
+    keys = list(map(compact, texts))
     found = Lines(
         filled=list(map(tuple, map(_filled, cells))),
         texts=texts,
-        keys=list(map(compact, texts)),
+        keys=keys,
+        parts=list(compress(range(len(keys)), map(PART.match, keys))),
     )
     if type(rows) is tuple:  # a list could change before the next call: not kept
         _last = (rows, found)

@@ -120,10 +120,6 @@ def _resolves(table_no: str, entry: Entry, label: str) -> bool:
     return _label_keys(table_no, entry.segment, label, None) is not None
 
 
-def _label_only(entry: Entry) -> bool:
-    return bool(entry.label) and not entry.code and not entry.printed
-
-
 def join_wrapped_names(table_no: str, entries: Sequence[Entry]) -> list[Entry]:
     """Rejoin row names that text extraction wrapped onto a line of their own.
 
@@ -134,12 +130,25 @@ def join_wrapped_names(table_no: str, entries: Sequence[Entry]) -> list[Entry]:
     joined: list[Entry] = []
     pending: Entry | None = None  # a name piece waiting for the numbers below it
     for index, entry in enumerate(entries):
-        if _label_only(entry) and not _resolves(table_no, entry, entry.label or ""):
+        # a label only (no code, no amount) that names no row by itself
+        if (
+            entry.label
+            and not entry.code
+            and not entry.printed
+            and not _resolves(table_no, entry, entry.label)
+        ):
             if label_key(entry.label or "") in _TOTAL_LABELS:
                 joined.append(entry)
                 continue
             previous = next((e for e in reversed(joined) if e.segment is entry.segment), None)
-            following = next((e for e in entries[index + 1 :] if e.segment is entry.segment), None)
+            following = next(  # the entries after it looked at, not copied
+                (
+                    entries[i]
+                    for i in range(index + 1, len(entries))
+                    if entries[i].segment is entry.segment
+                ),
+                None,
+            )
             starts_next = (
                 following is not None
                 and not following.label
@@ -190,10 +199,19 @@ def _label_keys(
         return None, None
     if not label:
         return None
-    alias = lookup_item(table_no, segment.side, label, parent)
+    return _named(table_no, segment.side, label, parent)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _named(
+    table_no: str, side: str | None, label: str, parent: str | None
+) -> tuple[str | None, str | None] | None:
+    """(code, item) a row label names, under the current parent row: a pure function of the
+    reference data, memoised (every document of a template prints the same labels)."""
+    alias = lookup_item(table_no, side, label, parent)
     if alias:
         return None, alias.item
-    if segment.side == "expenditure":
+    if side == "expenditure":
         code = function_class_codes().get(label_key(label))
         if code:
             return code, None
