@@ -76,18 +76,23 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _insert_sql(name: str, files: str) -> str:
+    """INSERT of the schema's columns of `name` from `files` (a SQL path or list of paths)."""
+    columns = ", ".join(schema.quote_ident(c) for c in schema.resource(name).field_names)
+    return (
+        f"INSERT INTO {schema.quote_ident(name)} BY NAME SELECT {columns} "
+        f"FROM read_parquet({files}, hive_partitioning = false)"
+    )
+
+
 def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
     """Insert one Parquet file by name, reading exactly the schema's columns.
 
     The explicit column list makes a file missing a column fail loudly (naming the file), and
     ignores any extra columns a newer parser might add before the schema knows of them.
     """
-    columns = ", ".join(schema.quote_ident(c) for c in schema.resource(name).field_names)
     try:
-        con.execute(
-            f"INSERT INTO {schema.quote_ident(name)} BY NAME SELECT {columns} "
-            f"FROM read_parquet({_sql_literal(duckdb_path(path))}, hive_partitioning = false)"
-        )
+        con.execute(_insert_sql(name, _sql_literal(duckdb_path(path))))
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot load {path} into {name}: {exc}") from exc
 
@@ -98,13 +103,9 @@ def _load_resource(con: duckdb.DuckDBPyConnection, name: str, paths: list[Path])
     failed statement inserts nothing), so that a file that cannot be loaded is named."""
     if not paths:
         return
-    columns = ", ".join(schema.quote_ident(c) for c in schema.resource(name).field_names)
     listed = "[" + ", ".join(_sql_literal(duckdb_path(path)) for path in paths) + "]"
     try:
-        con.execute(
-            f"INSERT INTO {schema.quote_ident(name)} BY NAME SELECT {columns} "
-            f"FROM read_parquet({listed}, hive_partitioning = false)"
-        )
+        con.execute(_insert_sql(name, listed))
     except duckdb.Error:  # files that differ (an older parser's): one by one, as they are
         for path in paths:
             _load_parquet(con, name, path)
