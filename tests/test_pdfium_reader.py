@@ -27,6 +27,7 @@ from juesuan.paths import SAMPLES_DIR
 from juesuan.readers import (
     SourceDocument,
     UnreadableDocument,
+    c_build,
     pdf,
     pdfium,
     pdfium_bulk,
@@ -498,7 +499,7 @@ def test_the_ctypes_calls_give_the_same_rows(tmp_path, monkeypatch, name):
 
 
 def test_without_a_compiler_the_reader_says_so_and_reads(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(pdfium_bulk, "_folders", lambda: [tmp_path / "compiled"])
+    monkeypatch.setattr(c_build, "folders", lambda: [tmp_path / "compiled"])
     monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
     pdfium_bulk.compiled.cache_clear()
     try:

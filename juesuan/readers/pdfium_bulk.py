@@ -5,9 +5,7 @@ two thirds of the PDF reader's time (issue 9), and no library offers them in bul
 wraps pdfium's API one call at a time). The C file makes the same calls in a loop, one Python
 call per page and kind, into numpy arrays.
 
-It is compiled on first use with the system C compiler (`cc`, or `$CC`), into
-`juesuan/readers/_compiled/` (or `~/.cache/juesuan` where the package is read-only), named by
-the hash of its source, so an edit rebuilds it; `scripts/setup` builds it ahead. Without a
+It is compiled on first use (juesuan.readers.c_build). Without a
 compiler the reader makes the same calls through ctypes (`juesuan.readers.pdfium`), slower, and
 says so once in the log. `JUESUAN_PDF_BULK=ctypes` forces that path (tests compare the two).
 """
@@ -16,20 +14,16 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
 import logging
-import os
-import platform
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
+from juesuan.readers import c_build
+from juesuan.readers.c_build import BuildError
+
 SOURCE = Path(__file__).with_name("pdfium_bulk.c")
-FLAGS = ("-O2", "-shared", "-fPIC", "-std=c99")
 MODE_VARIABLE = "JUESUAN_PDF_BULK"  # "ctypes": the ctypes calls (juesuan.readers.pdfium)
 
 # Passed to jb_init in this order (pdfium_bulk.c's function pointers).
@@ -60,10 +54,6 @@ SPACES = np.array([chr(c).isspace() for c in range(0x3001)], np.uint8)
 _log = logging.getLogger(__name__)
 _P = ctypes.c_void_p
 _I = ctypes.c_int
-
-
-class BuildError(RuntimeError):
-    """The C helper could not be compiled or loaded."""
 
 
 class Compiled:
@@ -170,7 +160,7 @@ def _typed(function, restype, *argtypes):
 def compiled() -> Compiled | None:
     """The compiled calls, built if need be; `None` (logged once) where they cannot be."""
     try:
-        return load(build())
+        return load(c_build.build(SOURCE))
     except BuildError as exc:
         _log.warning("PDF reader: %s; reading PDFs through ctypes instead, about 2x slower", exc)
         return None
@@ -188,41 +178,3 @@ def load(library: Path) -> Compiled:
     if expected != len(FUNCTIONS):
         raise BuildError(f"{library} expects {expected} pdfium functions, not {len(FUNCTIONS)}")
     return Compiled(lib)
-
-
-def build() -> Path:
-    """The compiled library for this source, compiler flags and machine: built unless there."""
-    source = SOURCE.read_bytes()
-    digest = hashlib.sha256(source + repr((FLAGS, platform.machine())).encode()).hexdigest()
-    name = f"pdfium_bulk-{digest[:16]}.so"
-    for folder in _folders():
-        if (folder / name).exists():
-            return folder / name
-    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
-    if not compiler:
-        raise BuildError("no C compiler to build pdfium_bulk.c (install gcc: apt-get install gcc)")
-    errors = []
-    for folder in _folders():
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            # Built aside, then renamed: pool workers starting together may build it at once.
-            with tempfile.TemporaryDirectory(dir=folder) as scratch:
-                built = Path(scratch) / name
-                subprocess.run(
-                    [compiler, *FLAGS, "-o", str(built), str(SOURCE)],
-                    check=True, capture_output=True, text=True, timeout=120,
-                )  # fmt: skip
-                os.replace(built, folder / name)
-            _log.info("built %s", folder / name)
-            return folder / name
-        except subprocess.CalledProcessError as exc:
-            raise BuildError(f"{compiler} failed on {SOURCE.name}: {exc.stderr.strip()}") from None
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            errors.append(f"{folder}: {exc}")
-    raise BuildError("cannot build pdfium_bulk.c: " + "; ".join(errors))
-
-
-def _folders() -> list[Path]:
-    """Where the library is kept: beside the source, else the user's cache."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "juesuan"
-    return [SOURCE.parent / "_compiled", cache]
