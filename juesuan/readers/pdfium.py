@@ -328,6 +328,10 @@ def _multiply(m: Matrix, n: Matrix | None) -> Matrix:
     )
 
 
+# pypdfium2's get_mediabox: US Letter where the page has no MediaBox of its own.
+LETTER = (0, 0, 612, 792)
+
+
 @dataclass(frozen=True)
 class _Frame:
     """pdfplumber's page coordinates: x as in the PDF, top measured down from the MediaBox top.
@@ -347,15 +351,20 @@ class _Frame:
             raise Unsupported("rotated page")
         out = _Out()
         at = out.at
-        # pypdfium2's get_mediabox: US Letter where the page has no MediaBox of its own.
         found = _C.mediabox(page, at, at + 4, at + 8, at + 12)
-        box = tuple(out.floats[:4]) if found else (0, 0, 612, 792)
+        return cls.of_box(tuple(out.floats[:4]) if found else LETTER)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def of_box(box: tuple[float, ...]) -> _Frame:
+        """The frame of a MediaBox (left bottom right top) as pdfium gives it: the pages of a
+        document mostly share one."""
         # pdfium keeps floats; the PDF has decimals, which 7 significant digits give back.
         left, bottom, right, top = (float(f"{v:.7g}") for v in box)
         x0, y0, y1 = min(left, right), min(bottom, top), max(bottom, top)
         mb_height = y1 - y0
         box_top, box_bottom = mb_height - y1, mb_height - y0
-        return cls(x0, y0, box_bottom - box_top, box_top)
+        return _Frame(x0, y0, box_bottom - box_top, box_top)
 
     def x(self, x: float) -> float:
         return (x - self.x0) + self.x0 if self.x0 else x
@@ -789,24 +798,42 @@ def document_edges(pages: list[_RawPaths]) -> list[tuple[list[Edge], list[Edge]]
     """pdfplumber's vertical and horizontal edges of each page's path objects, worked out for
     all pages at once (paths that are a line, most of them) with the same arithmetic as page by
     page."""
-    counts = np.concatenate([p.counts for p in pages]) if pages else _NO_INDEX
+    if not pages:
+        return []
+    return _document_edges(
+        [p.frame for p in pages], [len(p.counts) for p in pages],
+        *(np.concatenate([getattr(p, name) for p in pages])
+          for name in ("counts", "matrices", "points", "types", "closes")),
+    )  # fmt: skip
+
+
+def _document_edges(
+    frames: list[_Frame],
+    per_page: list[int],
+    counts: np.ndarray,
+    matrices: np.ndarray,
+    points: np.ndarray,
+    types: np.ndarray,
+    closes: np.ndarray,
+) -> list[tuple[list[Edge], list[Edge]]]:
+    """`document_edges` of the pages' paths one after the other (`per_page` of them on each):
+    their segment counts (int64), matrices (float64), segments' points (float32), types and
+    closes."""
     if not len(counts):
-        return [([], []) for _ in pages]
-    path_page = np.repeat(np.arange(len(pages)), [len(p.counts) for p in pages])
-    frames = [p.frame for p in pages]
+        return [([], []) for _ in frames]
+    pages = range(len(frames))
+    path_page = np.repeat(np.arange(len(frames)), per_page)
     x_origin, y_origin, height, top = (
         np.array([getattr(f, name) for f in frames])[path_page]
         for name in ("x0", "y0", "height", "top")
     )
     # pdfminer's apply_matrix_pt, then relative to the MediaBox origin as its page CTM does.
     owner = np.repeat(np.arange(len(counts)), counts)
-    m = np.concatenate([p.matrices for p in pages])[owner]
-    points = np.concatenate([p.points for p in pages])
+    m = matrices[owner]
     px, py = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
     x = m[:, 0] * px + m[:, 2] * py + m[:, 4] - x_origin[owner]
     y = m[:, 1] * px + m[:, 3] * py + m[:, 5] - y_origin[owner]
     starts = np.concatenate([[0], np.cumsum(counts[:-1])])
-    types = np.concatenate([p.types for p in pages])
     # Most paths are a move and a line: pdfium starts every path with a move, so a line is two
     # segments whose second is a line.
     pairs = np.flatnonzero(counts == 2)
@@ -828,12 +855,11 @@ def document_edges(pages: list[_RawPaths]) -> list[tuple[list[Edge], list[Edge]]
         h = horizontal[ends[1][k - 1] if k else 0 : ends[1][k]]
         found.append((v, h))
     if mixed:
-        closes = np.concatenate([p.closes for p in pages])
         columns = (x.tolist(), y.tolist(), types.tolist(), closes.tolist())
-        first_path = np.cumsum([0] + [len(p.counts) for p in pages]).tolist()
+        first_path = np.cumsum([0, *per_page]).tolist()
         for k in mixed:
             paths = range(first_path[k], first_path[k + 1])
-            found[k] = _page_edges(pages[k].frame, paths, starts, counts, lines, flat, found[k],
+            found[k] = _page_edges(frames[k], paths, starts, counts, lines, flat, found[k],
                                    line, columns)  # fmt: skip
     return found
 
@@ -1883,6 +1909,86 @@ def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[_Cells]:
     return [found.part(slice(a, b)) if b > a else empty for a, b in itertools.pairwise(bounds)]
 
 
+# What read_pages finds on the pages not to OCR: their numbers, chars and edges.
+_Read = tuple[list[int], list[_Chars], list[tuple[list[Edge], list[Edge]]]]
+
+
+def _read_by_page(pages: list) -> _Read:
+    """The chars and edges of pages read one by one (`read_page`), scans left out."""
+    read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]
+    chars = document_chars([raw for _, (raw, _) in read])
+    edges = document_edges([paths for _, (_, paths) in read])
+    return [n for n, _ in read], chars, edges
+
+
+def _read_compiled(
+    bulk: pdfium_bulk.Compiled, document: int, count: int, min_chars: int, ocr: bool
+) -> _Read | None:
+    """The chars and edges of the document's first `count` pages, read by one C call for all
+    pages and one for their chars (pdfium_bulk's jb_document, jb_char_columns); `None` where
+    a page needs `read_page` (forms, a possible scan, too many fonts)."""
+    read = bulk.document(document, count, min_chars, ocr)
+    if isinstance(read, int):
+        if read == pdfium_bulk.FALLBACK:
+            return None
+        raise Unsupported(pdfium_bulk.UNSUPPORTED[read])
+    table = read.array("page_table", count, 7)
+    boxes = read.array("page_boxes", count, 4).tolist()
+    found = table[:, pdfium_bulk.P_FOUND].tolist()
+    frames = [
+        _Frame.of_box(tuple(box) if f else LETTER) for box, f in zip(boxes, found, strict=True)
+    ]
+    return (
+        list(range(1, count + 1)),
+        _compiled_chars(bulk, read, table, frames),
+        _compiled_edges(read, table, frames),
+    )
+
+
+def _compiled_chars(
+    bulk: pdfium_bulk.Compiled, read: pdfium_bulk.Pages, table: np.ndarray, frames: list[_Frame]
+) -> list[_Chars]:
+    """`document_chars` of the pages jb_document read (jb_char_columns), blanks put back."""
+    values = np.array([(f.x0, f.y0, f.height, f.top) for f in frames], np.float64)
+    found = bulk.char_columns(read, values.reshape(-1, 4))
+    if isinstance(found, int):
+        raise Unsupported(pdfium_bulk.UNSUPPORTED[found])
+    metrics, (x0, x1, top, bottom, size) = found
+    count, blank_count = read["chars"], read["blanks"]
+    codes = read.array("char_codes", count).copy()
+    order = read.array("char_orders", count).copy()
+    starts = [*table[:, pdfium_bulk.P_CHARS].tolist(), count]
+    blank_starts = [*table[:, pdfium_bulk.P_BLANKS].tolist(), blank_count]
+    blanks = read.array("blank_texts", blank_count)
+    bounds = read.array("blank_bounds", blank_count, 4)
+    pages = []
+    for k, frame in enumerate(frames):
+        a, b = starts[k], starts[k + 1]
+        chars = _Chars(x0[a:b], x1[a:b], top[a:b], bottom[a:b], size[a:b], codes[a:b], order[a:b])
+        c, d = blank_starts[k], blank_starts[k + 1]
+        if d > c:
+            page_bounds = [tuple(box) for box in bounds[c:d].tolist()]
+            chars = _with_blanks(chars, _blanks(page_bounds, metrics[blanks[c:d]], frame))
+        pages.append(chars)
+    return pages
+
+
+def _compiled_edges(
+    read: pdfium_bulk.Pages, table: np.ndarray, frames: list[_Frame]
+) -> list[tuple[list[Edge], list[Edge]]]:
+    """`document_edges` of the pages jb_document read."""
+    paths, segments = read["paths"], read["segments"]
+    per_page = np.diff([*table[:, pdfium_bulk.P_PATHS].tolist(), paths]).tolist()
+    return _document_edges(
+        frames, per_page,
+        read.array("path_counts", paths).astype(np.int64),
+        read.array("path_matrices", paths, 6).astype(np.float64),
+        read.array("segment_points", segments, 2),
+        read.array("segment_types", segments),
+        read.array("segment_closes", segments).view(bool),
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class PageText:
     """A page read by pdfium: its rows, or `None` for a scan to OCR."""
@@ -1926,7 +2032,11 @@ def read_pages(
         pages: list = []
         bulk = _bulk()
         handle = _handle(document.raw)
-        for index in range(page_count)[:max_pages]:
+        count = len(range(page_count)[:max_pages])
+        read = None
+        if isinstance(bulk, pdfium_bulk.Compiled):
+            read = _read_compiled(bulk, handle, count, min_chars, ocr)
+        for index in range(count if read is None else 0):
             page = _C.load_page(handle, index)
             if not page:
                 raise Unsupported(f"pdfium cannot load page {index + 1}")
@@ -1936,13 +2046,16 @@ def read_pages(
                 _C.close_page(page)
     finally:
         document.close()
-    read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]
-    chars = document_chars([raw for _, (raw, _) in read])
-    found = find_tables(document_edges([paths for _, (_, paths) in read]))
+    if read is None:
+        read = _read_by_page(pages)
+    else:
+        pages = [None] * count
+    numbers, chars, edges = read
+    found = find_tables(edges)
     rows = document_rows(
         [
             _PageRead(n, page_chars, tables)
-            for (n, _), page_chars, tables in zip(read, chars, found, strict=True)
+            for n, page_chars, tables in zip(numbers, chars, found, strict=True)
         ]
     )
     texts = [

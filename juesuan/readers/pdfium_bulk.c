@@ -32,8 +32,18 @@ static int (*char_origin)(H textpage, int index, double *x, double *y);
 static int (*char_generated)(H textpage, int index);
 static int (*font_descent)(H font, float size, float *descent);
 static size_t (*font_base_name)(H font, char *buffer, size_t length);
+static H (*load_page)(H document, int index);
+static void (*close_page)(H page);
+static H (*load_textpage)(H page);
+static void (*close_textpage)(H textpage);
+static int (*page_rotation)(H page);
+static int (*page_mediabox)(H page, float *left, float *bottom, float *right, float *top);
+static int (*count_chars)(H textpage);
+static int (*get_text)(H textpage, int start, int count, uint16_t *result);
+static unsigned (*char_unicode)(H textpage, int index);
+static int (*object_bounds)(H object, float *left, float *bottom, float *right, float *top);
 
-#define FUNCTIONS 17
+#define FUNCTIONS 27
 
 /* The pdfium functions, in the order above. Returns how many this library expects. */
 int jb_init(void *const *functions, int count) {
@@ -45,7 +55,10 @@ int jb_init(void *const *functions, int count) {
         (void **)&count_segments, (void **)&get_segment,    (void **)&segment_point,
         (void **)&segment_type,   (void **)&segment_close,  (void **)&char_object,
         (void **)&char_loose_box, (void **)&char_origin,    (void **)&char_generated,
-        (void **)&font_descent,   (void **)&font_base_name,
+        (void **)&font_descent,   (void **)&font_base_name, (void **)&load_page,
+        (void **)&close_page,     (void **)&load_textpage,  (void **)&close_textpage,
+        (void **)&page_rotation,  (void **)&page_mediabox,  (void **)&count_chars,
+        (void **)&get_text,       (void **)&char_unicode,   (void **)&object_bounds,
     };
     for (int i = 0; i < FUNCTIONS; i++)
         *slots[i] = functions[i];
@@ -168,3 +181,377 @@ void jb_segments(const int64_t *paths, const int32_t *counts, int count, float *
     }
 }
 
+
+/* --- a document's pages in one call (jb_document), then its chars (jb_char_columns) ----------
+ *
+ * Why: the calls above are one Python call per page and kind, with arrays made, concatenated
+ * and sliced per page around them (~3 ms of a 16-page document). jb_document reads page after
+ * page into the document's arrays (State), which Python grows when a page does not fit: after
+ * it, the document's text objects, chars and paths are contiguous, with a table of where each
+ * page's start. It makes the same calls as juesuan.readers.pdfium's read_page, in the same
+ * order where the result depends on it, and gives up on the rare pages read there in Python
+ * (forms, possible scans, too many fonts). */
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Floats: no contraction into fused multiply-adds (-std=c99 turns GCC's off), as numpy. */
+
+#define NAME_SIZE 256 /* bytes of a font's base name, as juesuan.readers.pdfium reads it */
+#define MAX_FONTS 4096 /* distinct fonts on a page */
+#define OBJ_TEXT 1
+#define OBJ_PATH 2
+#define OBJ_IMAGE 3
+#define OBJ_FORM 5
+#define SPACES 0x3001 /* code points whose whitespace flag `spaces` has */
+
+/* Returned by jb_document: done, buffers to grow (`need_*`), pages for Python (the whole
+ * document is read there), or negative: a reason the document is unsupported. */
+enum { DONE = 0, GROW = 1, FALLBACK = 2 };
+enum {
+    NO_PAGE = -1,
+    ROTATED_PAGE = -2,
+    NO_TEXTPAGE = -3,
+    NO_CHARS = -4,
+    NO_FONT = -5,
+    OUTSIDE = -6,
+    ROTATED_TEXT = -7,
+    SLANTED = -8
+};
+/* Columns of the page table: where the page's items start in the document's arrays, its kept
+ * chars, whether it has a MediaBox of its own. */
+enum { P_TEXTS, P_CHARS, P_BLANKS, P_PATHS, P_SEGMENTS, P_KEPT, P_FOUND, P_FIELDS };
+
+/* Every field 8 bytes: Python sees it as an int64 array (juesuan.readers.pdfium_bulk.STATE). */
+typedef struct {
+    int64_t min_chars, ocr; /* a page with images and fewer kept chars may be a scan */
+    const uint8_t *spaces;  /* whether each code point below SPACES is whitespace */
+    int64_t standard_count; /* pdfminer's standard fonts: NAME_SIZE-byte names, descents */
+    const char *standard_names;
+    const double *standard_descents;
+    /* one page's scratch, for `object_capacity` objects and `unit_capacity` - 1 chars */
+    int64_t object_capacity;
+    int64_t *text_handles, *path_handles, *pairs; /* pairs: (handle, index) sorted, 2 each */
+    uint8_t *used;
+    int64_t unit_capacity;
+    uint16_t *units;
+    uint32_t *codes;
+    /* the document's items so far (`texts`... of `*_capacity`) */
+    int64_t text_capacity, texts;
+    float *text_matrices; /* a b c d e f */
+    float *text_sizes;
+    double *text_descents; /* per unit of font size, pdfminer's */
+    int64_t char_capacity, chars; /* chars kept */
+    int32_t *char_owners; /* the text object's index in the document */
+    float *char_x1;       /* right of pdfium's loose box */
+    double *char_origins; /* x y */
+    uint32_t *char_codes;
+    int64_t *char_orders; /* place in the page's text */
+    int64_t blank_capacity, blanks; /* text objects none of whose chars pdfium kept */
+    int64_t *blank_texts;
+    float *blank_bounds; /* left bottom right top */
+    int64_t path_capacity, paths;
+    float *path_matrices;
+    int32_t *path_counts;
+    int64_t segment_capacity, segments;
+    float *segment_points;
+    int32_t *segment_types;
+    uint8_t *segment_closes;
+    int64_t page_capacity, pages;
+    int64_t *page_table; /* P_FIELDS per page */
+    float *page_boxes;   /* MediaBox: left bottom right top */
+    /* out */
+    int64_t stopped; /* the page jb_document stopped at */
+    int64_t need_objects, need_units, need_texts, need_chars, need_paths, need_segments;
+} State;
+
+int jb_state_size(void) { return (int)(sizeof(State) / 8); }
+
+static int by_handle(const void *a, const void *b) {
+    int64_t x = ((const int64_t *)a)[0], y = ((const int64_t *)b)[0];
+    return (x > y) - (x < y);
+}
+
+/* The index among the page's text objects (`pairs`: sorted (handle, index)) of `object`. */
+static int32_t owner_of(const int64_t *pairs, int count, int64_t object) {
+    int low = 0, high = count;
+    while (low < high) {
+        int middle = low + (high - low) / 2;
+        if (pairs[2 * middle] < object)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < count && pairs[2 * low] == object ? (int32_t)pairs[2 * low + 1] : -1;
+}
+
+/* The text objects' matrices, sizes and descents (fonts' as juesuan.readers.pdfium's
+ * _descents: pdfium's, or pdfminer's for the standard names; NaN: unsupported). */
+static int read_texts(State *s, int count) {
+    H fonts[MAX_FONTS];
+    double descents[MAX_FONTS];
+    int found = 0, missing = 0;
+    for (int j = 0; j < count; j++) {
+        H text = (H)(intptr_t)s->text_handles[j];
+        int64_t t = s->texts + j;
+        float *m = s->text_matrices + 6 * t;
+        m[0] = m[1] = m[2] = m[3] = m[4] = m[5] = 0.0f;
+        object_matrix(text, m);
+        s->text_sizes[t] = 0.0f;
+        text_font_size(text, s->text_sizes + t);
+        H font = text_font(text);
+        int k = 0;
+        while (k < found && fonts[k] != font)
+            k++;
+        if (k == found) {
+            if (found == MAX_FONTS)
+                return FALLBACK;
+            fonts[found++] = font;
+            float descent = 0.0f;
+            double value = (font && font_descent(font, 1.0f, &descent)) ? (double)descent : NAN;
+            missing |= isnan(value);
+            char name[NAME_SIZE];
+            memset(name, 0, sizeof name);
+            size_t size = font ? font_base_name(font, name, NAME_SIZE) : 0;
+            size_t length = size > 0 ? size - 1 : 0;
+            for (int64_t n = 0; n < s->standard_count; n++) {
+                const char *standard = s->standard_names + n * NAME_SIZE;
+                if (strlen(standard) == length && memcmp(standard, name, length) == 0) {
+                    value = s->standard_descents[n];
+                    break;
+                }
+            }
+            descents[k] = value;
+        }
+        s->text_descents[t] = descents[k];
+    }
+    return missing ? NO_FONT : DONE;
+}
+
+/* The page's chars kept, and its text objects without any char (blanks) with their bounds. */
+static int read_chars(State *s, H textpage, int ntexts, int64_t *kept, int64_t *blanks) {
+    int count = count_chars(textpage);
+    if (count < 0)
+        return NO_CHARS;
+    if (count + 1 > s->unit_capacity || s->chars + count > s->char_capacity) {
+        s->need_units = count + 1;
+        s->need_chars = s->chars + count;
+        return GROW;
+    }
+    uint16_t *units = s->units;
+    memset(units, 0, sizeof(uint16_t) * (size_t)(count + 1));
+    get_text(textpage, 0, count, units);
+    int surrogates = 0;
+    for (int i = 0; i < count; i++)
+        surrogates |= (units[i] & 0xF800) == 0xD800;
+    for (int i = 0; i < count; i++) {
+        unsigned code = surrogates ? char_unicode(textpage, i) : units[i];
+        s->codes[i] = surrogates && code == 0 ? 0xFFFD : code;
+    }
+    for (int j = 0; j < ntexts; j++) {
+        s->pairs[2 * j] = s->text_handles[j];
+        s->pairs[2 * j + 1] = j;
+        s->used[j] = 0;
+    }
+    qsort(s->pairs, (size_t)ntexts, 2 * sizeof(int64_t), by_handle);
+    int64_t k = s->chars;
+    int32_t last = -1;
+    for (int i = 0; i < count; i++) {
+        int64_t object = (int64_t)(intptr_t)char_object(textpage, i);
+        int32_t owner = -1;
+        if (object != 0) {
+            if (last >= 0 && s->text_handles[last] == object)
+                owner = last;
+            else if (last + 1 < ntexts && s->text_handles[last + 1] == object)
+                owner = last + 1;
+            else
+                owner = owner_of(s->pairs, ntexts, object);
+            if (owner >= 0)
+                s->used[owner] = 1, last = owner;
+        }
+        uint32_t code = s->codes[i];
+        int blank = code < 0x20 || (code < SPACES && s->spaces[code]);
+        if (object == 0 || (blank && char_generated(textpage, i) != 0))
+            continue;
+        if (owner < 0)
+            return OUTSIDE;
+        float box[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        char_loose_box(textpage, i, box);
+        double *origin = s->char_origins + 2 * k;
+        origin[0] = origin[1] = 0.0;
+        char_origin(textpage, i, origin, origin + 1);
+        s->char_owners[k] = (int32_t)(s->texts + owner);
+        s->char_x1[k] = box[2];
+        s->char_codes[k] = code;
+        s->char_orders[k] = i;
+        k++;
+    }
+    *kept = k - s->chars;
+    /* One out-parameter for all, as the Python code: a failed call leaves the last bounds. */
+    float bounds[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    int64_t b = s->blanks;
+    for (int j = 0; j < ntexts; j++) {
+        if (s->used[j])
+            continue;
+        object_bounds((H)(intptr_t)s->text_handles[j], bounds, bounds + 1, bounds + 2,
+                      bounds + 3);
+        s->blank_texts[b] = s->texts + j;
+        memcpy(s->blank_bounds + 4 * b, bounds, sizeof bounds);
+        b++;
+    }
+    *blanks = b - s->blanks;
+    return DONE;
+}
+
+/* The path objects' matrices, segment counts and segments. */
+static int read_paths(State *s, int count, int64_t *total) {
+    int64_t sum = 0;
+    for (int j = 0; j < count; j++) {
+        H path = (H)(intptr_t)s->path_handles[j];
+        int64_t p = s->paths + j;
+        float *m = s->path_matrices + 6 * p;
+        m[0] = m[1] = m[2] = m[3] = m[4] = m[5] = 0.0f;
+        object_matrix(path, m);
+        int n = count_segments(path);
+        s->path_counts[p] = n < 0 ? 0 : n;
+        sum += s->path_counts[p];
+    }
+    if (s->segments + sum > s->segment_capacity) {
+        s->need_segments = s->segments + sum;
+        return GROW;
+    }
+    int64_t k = s->segments;
+    for (int j = 0; j < count; j++) {
+        H path = (H)(intptr_t)s->path_handles[j];
+        for (int i = 0; i < s->path_counts[s->paths + j]; i++, k++) {
+            H segment = get_segment(path, i);
+            float *point = s->segment_points + 2 * k;
+            point[0] = point[1] = 0.0f;
+            segment_point(segment, point, point + 1);
+            s->segment_types[k] = segment_type(segment);
+            s->segment_closes[k] = (uint8_t)(segment_close(segment) != 0);
+        }
+    }
+    *total = sum;
+    return DONE;
+}
+
+/* One page into the document's arrays (committed only if it is read whole). */
+static int read_page(State *s, H page) {
+    if (page_rotation(page) != 0) /* 1, 2, 3: quarter turns; -1: unknown */
+        return ROTATED_PAGE;
+    float box[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    int found = page_mediabox(page, box, box + 1, box + 2, box + 3);
+    int count = count_objects(page);
+    if (count > s->object_capacity) {
+        s->need_objects = count;
+        return GROW;
+    }
+    int ntexts = 0, npaths = 0, images = 0;
+    for (int i = 0; i < count; i++) {
+        H object = get_object(page, i);
+        int kind = object_type(object);
+        if (kind == OBJ_FORM)
+            return FALLBACK;
+        if (kind == OBJ_TEXT)
+            s->text_handles[ntexts++] = (int64_t)(intptr_t)object;
+        else if (kind == OBJ_PATH)
+            s->path_handles[npaths++] = (int64_t)(intptr_t)object;
+        images |= kind == OBJ_IMAGE;
+    }
+    if (s->texts + ntexts > s->text_capacity || s->blanks + ntexts > s->blank_capacity ||
+        s->paths + npaths > s->path_capacity) {
+        s->need_texts = s->texts + ntexts;
+        s->need_paths = s->paths + npaths;
+        return GROW;
+    }
+    H textpage = load_textpage(page);
+    if (!textpage)
+        return NO_TEXTPAGE;
+    int64_t kept = 0, blanks = 0, segments = 0;
+    int status = DONE;
+    if (ntexts) {
+        status = read_texts(s, ntexts);
+        if (status == DONE)
+            status = read_chars(s, textpage, ntexts, &kept, &blanks);
+    }
+    close_textpage(textpage);
+    if (status != DONE)
+        return status;
+    if (s->ocr && images && kept < s->min_chars) /* maybe a scan: juesuan.readers.pdfium's */
+        return FALLBACK;
+    status = read_paths(s, npaths, &segments);
+    if (status != DONE)
+        return status;
+    int64_t *row = s->page_table + P_FIELDS * s->pages;
+    row[P_TEXTS] = s->texts, row[P_CHARS] = s->chars, row[P_BLANKS] = s->blanks;
+    row[P_PATHS] = s->paths, row[P_SEGMENTS] = s->segments, row[P_KEPT] = kept;
+    row[P_FOUND] = found;
+    memcpy(s->page_boxes + 4 * s->pages, box, sizeof box);
+    s->texts += ntexts, s->chars += kept, s->blanks += blanks;
+    s->paths += npaths, s->segments += segments;
+    s->pages++;
+    return DONE;
+}
+
+/* The pages of `document` from s->pages to `end` (s->page_capacity at least), until done or
+ * one needs Python (`stopped`: which). */
+int jb_document(H document, int end, State *s) {
+    while (s->pages < end) {
+        H page = load_page(document, (int)s->pages);
+        s->stopped = s->pages;
+        if (!page)
+            return NO_PAGE;
+        int status = read_page(s, page);
+        close_page(page);
+        if (status != DONE)
+            return status;
+    }
+    return DONE;
+}
+
+/* pdfminer's box of each text object's chars (juesuan.readers.pdfium's _metrics: 6 per text
+ * object), then of each char in pdfplumber's coordinates (its document_chars), with the same
+ * operations in the same order; `frames`: each page's x0 y0 height top. */
+int jb_char_columns(const State *s, const double *frames, double *metrics, double *x0,
+                    double *x1, double *tops, double *bottoms, double *sizes) {
+    for (int64_t t = 0; t < s->texts; t++) {
+        const float *m = s->text_matrices + 6 * t;
+        double a = m[0], b = m[1], c = m[2], d = m[3];
+        if (b != 0 || a <= 0 || d <= 0)
+            return ROTATED_TEXT;
+        double size = s->text_sizes[t];
+        double low = -fabs(s->text_descents[t]) * size;
+        double high = low + size;
+        double cl = c * low, ch = c * high;
+        double *row = metrics + 6 * t;
+        row[0] = d * low, row[1] = d * high;
+        row[2] = (cl < ch || isnan(cl)) ? cl : ch; /* np.minimum, np.maximum */
+        row[3] = (cl > ch || isnan(cl)) ? cl : ch;
+        row[4] = m[4], row[5] = m[5];
+    }
+    for (int64_t p = 0; p < s->pages; p++) {
+        const double *f = frames + 4 * p;
+        double fx0 = f[0], y0 = f[1], height = f[2], top = f[3];
+        float fx0f = (float)fx0;
+        int64_t end = p + 1 < s->pages ? s->page_table[P_FIELDS * (p + 1) + P_CHARS] : s->chars;
+        for (int64_t i = s->page_table[P_FIELDS * p + P_CHARS]; i < end; i++) {
+            const double *row = metrics + 6 * (int64_t)s->char_owners[i];
+            if (row[2] != 0 || row[3] != 0)
+                return SLANTED;
+            double x = s->char_origins[2 * i];
+            float right = s->char_x1[i];
+            if (fx0 != 0) {
+                x = (x - fx0) + fx0;
+                right = (right - fx0f) + fx0f;
+            }
+            double base = s->char_origins[2 * i + 1] - y0;
+            double low = base + row[0], high = base + row[1];
+            x0[i] = x, x1[i] = right;
+            tops[i] = (height - high) + top;
+            bottoms[i] = (height - low) + top;
+            sizes[i] = high - low;
+        }
+    }
+    return DONE;
+}

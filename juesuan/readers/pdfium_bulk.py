@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -45,11 +46,85 @@ FUNCTIONS = (
     "FPDFText_IsGenerated",
     "FPDFFont_GetDescent",
     "FPDFFont_GetBaseFontName",
+    "FPDF_LoadPage",
+    "FPDF_ClosePage",
+    "FPDFText_LoadPage",
+    "FPDFText_ClosePage",
+    "FPDFPage_GetRotation",
+    "FPDFPage_GetMediaBox",
+    "FPDFText_CountChars",
+    "FPDFText_GetText",
+    "FPDFText_GetUnicode",
+    "FPDFPageObj_GetBounds",
 )
 NAME_SIZE = 256  # bytes for a font's base name, as juesuan.readers.pdfium reads it
 MAX_FONTS = 4096  # distinct fonts on a page (more: the document goes to pdfplumber)
 # Code points of whitespace (str.isspace), the highest being U+3000.
 SPACES = np.array([chr(c).isspace() for c in range(0x3001)], np.uint8)
+
+# jb_document's State, field by field (8 bytes each), and what it returns.
+STATE = (
+    "min_chars", "ocr", "spaces", "standard_count", "standard_names", "standard_descents",
+    "object_capacity", "text_handles", "path_handles", "pairs", "used",
+    "unit_capacity", "units", "codes",
+    "text_capacity", "texts", "text_matrices", "text_sizes", "text_descents",
+    "char_capacity", "chars", "char_owners", "char_x1", "char_origins", "char_codes",
+    "char_orders",
+    "blank_capacity", "blanks", "blank_texts", "blank_bounds",
+    "path_capacity", "paths", "path_matrices", "path_counts",
+    "segment_capacity", "segments", "segment_points", "segment_types", "segment_closes",
+    "page_capacity", "pages", "page_table", "page_boxes",
+    "stopped", "need_objects", "need_units", "need_texts", "need_chars", "need_paths",
+    "need_segments",
+)  # fmt: skip
+_FIELD = {name: k for k, name in enumerate(STATE)}
+# The arrays each capacity sizes: (field, dtype, items per entry); and the field saying how
+# many entries a page needs.
+_ARRAYS = {
+    "object_capacity": (
+        ("text_handles", np.int64, 1), ("path_handles", np.int64, 1), ("pairs", np.int64, 2),
+        ("used", np.uint8, 1),
+    ),
+    "unit_capacity": (("units", np.uint16, 1), ("codes", np.uint32, 1)),
+    "text_capacity": (
+        ("text_matrices", np.float32, 6), ("text_sizes", np.float32, 1),
+        ("text_descents", np.float64, 1),
+    ),
+    "char_capacity": (
+        ("char_owners", np.int32, 1), ("char_x1", np.float32, 1), ("char_origins", np.float64, 2),
+        ("char_codes", np.uint32, 1), ("char_orders", np.int64, 1),
+    ),
+    "blank_capacity": (("blank_texts", np.int64, 1), ("blank_bounds", np.float32, 4)),
+    "path_capacity": (("path_matrices", np.float32, 6), ("path_counts", np.int32, 1)),
+    "segment_capacity": (
+        ("segment_points", np.float32, 2), ("segment_types", np.int32, 1),
+        ("segment_closes", np.uint8, 1),
+    ),
+    "page_capacity": (("page_table", np.int64, 7), ("page_boxes", np.float32, 4)),
+}  # fmt: skip
+_NEEDS = {
+    "object_capacity": "need_objects",
+    "unit_capacity": "need_units",
+    "text_capacity": "need_texts",
+    "blank_capacity": "need_texts",
+    "char_capacity": "need_chars",
+    "path_capacity": "need_paths",
+    "segment_capacity": "need_segments",
+}
+# The page table's columns (pdfium_bulk.c's P_*): where each page's items start.
+P_TEXTS, P_CHARS, P_BLANKS, P_PATHS, P_SEGMENTS, P_KEPT, P_FOUND = range(7)
+DONE, GROW, FALLBACK = 0, 1, 2
+# jb_document's and jb_char_columns' negative results: why the document is not read here.
+UNSUPPORTED = {
+    -1: "pdfium cannot load a page",
+    -2: "rotated page",
+    -3: "pdfium cannot read the text of a page",
+    -4: "pdfium has no text page",
+    -5: "text without a font",
+    -6: "a character outside the page's text objects",
+    -7: "rotated or mirrored text",
+    -8: "slanted text",
+}
 
 _log = logging.getLogger(__name__)
 _P = ctypes.c_void_p
@@ -68,6 +143,36 @@ class Compiled:
         self._segments = _typed(lib.jb_segments, None, _P, _P, _I, _P, _P, _P)
         self._capacity = 1024  # objects on a page, grown as needed
         self._spaces = _address(SPACES)
+        self._document = _typed(lib.jb_document, _I, _P, _I, _P)
+        self._char_columns = _typed(lib.jb_char_columns, _I, *(_P,) * 8)
+        self._thread = threading.local()
+
+    def document(self, document: int, pages: int, min_chars: int, ocr: bool) -> Pages | int:
+        """The first `pages` pages of the document (a pdfium handle) read by jb_document: its
+        arrays, valid until this thread reads the next document; or why they are not (FALLBACK:
+        a page Python reads; negative: `UNSUPPORTED`)."""
+        state = getattr(self._thread, "state", None)
+        if state is None:
+            state = self._thread.state = Pages()
+        state.start(pages, min_chars, ocr)
+        while True:
+            status = self._document(document, pages, state.address)
+            if status != GROW:
+                return state if status == DONE else status
+            state.grow()
+
+    def char_columns(self, read: Pages, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray] | int:
+        """pdfminer's box of each text object (as juesuan.readers.pdfium's `_metrics`) and the
+        chars' x0, x1, top, bottom and size (rows of one array) as its `document_chars`, for
+        the pages' frames (x0 y0 height top each); or why not (negative: `UNSUPPORTED`)."""
+        frames = np.ascontiguousarray(frames, np.float64)
+        metrics = np.empty((read["texts"], 6))
+        columns = np.empty((5, read["chars"]))
+        status = self._char_columns(
+            read.address, _address(frames), _address(metrics),
+            *(_address(column) for column in columns),
+        )  # fmt: skip
+        return status or (metrics, columns)
 
     def objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
         """The page's objects (handles) and their types, in content order."""
@@ -145,6 +250,77 @@ class Compiled:
         return counts, points, types, closes.view(bool)
 
 
+class Pages:
+    """jb_document's State and arrays (one per thread, reused from document to document),
+    grown when a page does not fit."""
+
+    def __init__(self) -> None:
+        self.state = np.zeros(len(STATE), np.int64)
+        self.address = _address(self.state)
+        self.arrays: dict[str, np.ndarray] = {}
+        self._keep = [SPACES, *_standard_fonts()]
+        self["spaces"] = _address(SPACES)
+        self["standard_count"] = len(self._keep[1])
+        self["standard_names"] = _address(self._keep[1])
+        self["standard_descents"] = _address(self._keep[2])
+        for capacity, size in (
+            ("object_capacity", 1024), ("unit_capacity", 4096), ("text_capacity", 4096),
+            ("char_capacity", 16384), ("blank_capacity", 4096), ("path_capacity", 4096),
+            ("segment_capacity", 8192), ("page_capacity", 64),
+        ):  # fmt: skip
+            self._allocate(capacity, size)
+
+    def __getitem__(self, field: str) -> int:
+        return int(self.state[_FIELD[field]])
+
+    def __setitem__(self, field: str, value: int) -> None:
+        self.state[_FIELD[field]] = value
+
+    def start(self, pages: int, min_chars: int, ocr: bool) -> None:
+        """Empty, for a document of `pages` pages."""
+        for field in ("texts", "chars", "blanks", "paths", "segments", "pages"):
+            self[field] = 0
+        self["min_chars"], self["ocr"] = min_chars, int(ocr)
+        if pages > self["page_capacity"]:
+            self._allocate("page_capacity", pages)
+
+    def grow(self) -> None:
+        """Every array too small for what the page jb_document stopped at needs."""
+        for capacity, need in _NEEDS.items():
+            if self[need] > self[capacity]:
+                self._allocate(capacity, max(self[need], 2 * self[capacity]))
+
+    def _allocate(self, capacity: str, size: int) -> None:
+        for field, dtype, width in _ARRAYS[capacity]:
+            array = np.zeros(size * width, dtype)
+            old = self.arrays.get(field)
+            if old is not None:
+                array[: len(old)] = old
+            self.arrays[field] = array
+            self[field] = _address(array)
+        self[capacity] = size
+
+    def array(self, field: str, count: int, width: int = 1) -> np.ndarray:
+        """The first `count` entries of an array (a view: copy what must outlive the reader)."""
+        found = self.arrays[field][: count * width]
+        return found.reshape(count, width) if width > 1 else found
+
+
+@functools.cache
+def _standard_fonts() -> tuple[np.ndarray, np.ndarray]:
+    """pdfminer's standard font names (NAME_SIZE bytes each) and their descent per unit of
+    font size, as juesuan.readers.pdfium's `_descents` takes them."""
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    names = np.zeros((len(FONT_METRICS), NAME_SIZE), np.uint8)
+    descents = np.empty(len(FONT_METRICS))
+    for k, (name, metrics) in enumerate(FONT_METRICS.items()):
+        encoded = name.encode("latin-1")
+        names[k, : len(encoded)] = np.frombuffer(encoded, np.uint8)
+        descents[k] = float(metrics[0].get("Descent", 0)) * 0.001
+    return names, descents
+
+
 def _address(array: np.ndarray) -> int:
     """The array's data pointer (half the cost of `array.ctypes.data`)."""
     return array.__array_interface__["data"][0]
@@ -177,4 +353,6 @@ def load(library: Path) -> Compiled:
     expected = lib.jb_init(addresses, len(FUNCTIONS))
     if expected != len(FUNCTIONS):
         raise BuildError(f"{library} expects {expected} pdfium functions, not {len(FUNCTIONS)}")
+    if lib.jb_state_size() != len(STATE):
+        raise BuildError(f"{library}'s State has {lib.jb_state_size()} fields, not {len(STATE)}")
     return Compiled(lib)
