@@ -143,7 +143,7 @@ def test_synthetic_pdfs_give_the_same_rows(synthetic, index):
 # --- a handmade PDF: what the samples do not show ------------------------------------------------
 
 
-def handmade(path: Path) -> Path:
+def handmade(path: Path, form: bool = True) -> Path:
     """Standard (non-embedded) fonts, text rise, Tc, Tw, Tz, rules of every kind, a form."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
@@ -203,6 +203,20 @@ def handmade(path: Path) -> Path:
     c.setDash()
     c.bezier(60, 200, 100, 240, 140, 160, 180, 200)
     c.circle(300, 200, 20)
+    if form:
+        _form(c)
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 800, "a    b      c")
+    c.drawString(60, 780, " ")
+    c.drawString(60, 760, "line after blank")
+    c.showPage()
+    c.save()
+    return path
+
+
+def _form(c) -> None:
+    """A form XObject drawn twice: text and rules, its matrix scaled the second time."""
     c.beginForm("box")
     c.setFont("Helvetica", 9)
     c.drawString(10, 10, "in a form 3.14")
@@ -216,14 +230,6 @@ def handmade(path: Path) -> Path:
         c.scale(scale, scale)
         c.doForm("box")
         c.restoreState()
-    c.showPage()
-    c.setFont("Helvetica", 10)
-    c.drawString(60, 800, "a    b      c")
-    c.drawString(60, 780, " ")
-    c.drawString(60, 760, "line after blank")
-    c.showPage()
-    c.save()
-    return path
 
 
 def test_a_handmade_pdf_gives_the_same_rows(tmp_path):
@@ -485,6 +491,66 @@ def test_compiled_calls_return_what_the_ctypes_calls_return(tmp_path, name):
         seen["paths"] += len(paths)
         seen["texts"] += len(texts)
     assert all(seen.values()), seen  # something of each kind was compared
+
+
+def read_both_ways(path: Path, capacity: int | None = None):
+    """A document's page numbers, chars and edges read by jb_document (pdfium_bulk.c, arrays
+    of `capacity` to start with), and by `read_page` through ctypes; the first `None` where the
+    document is read page by page."""
+    import pypdfium2 as pdfium_py
+
+    compiled = pdfium_bulk.compiled()
+    if capacity is not None:
+        compiled._thread.state = pdfium_bulk.Pages(capacity)
+    document = pdfium_py.PdfDocument(str(path))
+    try:
+        handle, count = pdfium._handle(document.raw), len(document)
+        found = pdfium._read_compiled(compiled, handle, count, pdf._MIN_TEXT_CHARS, True)
+        pages, by_ctypes = [], pdfium._CtypesBulk()
+        for index in range(count):
+            page = pdfium._C.load_page(handle, index)
+            pages.append(pdfium.read_page(page, index + 1, pdf._MIN_TEXT_CHARS, True, by_ctypes))
+            pdfium._C.close_page(page)
+    finally:
+        document.close()
+        compiled._thread.state = None
+    return found, pdfium._read_by_page(pages)
+
+
+def assert_same_read(found, expected) -> None:
+    numbers, chars, edges = found
+    assert numbers == expected[0]
+    assert edges == expected[2]
+    assert len(chars) == len(expected[1])
+    for page, wanted in zip(chars, expected[1], strict=True):
+        for name in ("x0", "x1", "top", "bottom", "size", "codes", "order"):
+            a, b = getattr(page, name), getattr(wanted, name)
+            assert a.dtype == b.dtype, name
+            np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+@pytest.mark.parametrize("name", ["handmade", "handmade-without-form", *SAMPLES, "synthetic"])
+def test_the_document_call_reads_what_the_ctypes_calls_read(tmp_path, synthetic, name):
+    """jb_document and jb_char_columns against read_page and document_chars through ctypes:
+    the same chars (to the bit) and edges, page by page."""
+    if pdfium_bulk.compiled() is None:
+        pytest.skip("no C compiler here")
+    if name.startswith("handmade"):
+        path = handmade(tmp_path / "synthetic-handmade.pdf", form=name == "handmade")
+    else:
+        path = synthetic(0) if name == "synthetic" else SAMPLES_DIR / name
+    found, expected = read_both_ways(path)
+    assert_same_read(found, expected)
+    assert sum(len(chars) for chars in found[1]) > 100
+    assert sum(len(v) + len(h) for v, h in found[2]) > 10
+
+
+def test_the_document_call_grows_its_arrays(tmp_path):
+    """Arrays of one entry to start with, grown page after page: the same read."""
+    if pdfium_bulk.compiled() is None:
+        pytest.skip("no C compiler here")
+    for path in (handmade(tmp_path / "synthetic-handmade.pdf"), PUTUO):
+        assert_same_read(*read_both_ways(path, capacity=1))
 
 
 @pytest.mark.parametrize("name", ["handmade", SAMPLES[0]])

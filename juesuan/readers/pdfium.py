@@ -1926,7 +1926,7 @@ def _read_compiled(
 ) -> _Read | None:
     """The chars and edges of the document's first `count` pages, read by one C call for all
     pages and one for their chars (pdfium_bulk's jb_document, jb_char_columns); `None` where
-    a page needs `read_page` (forms, a possible scan, too many fonts)."""
+    a page needs `read_page` (a possible scan, too many fonts, forms nested too deep)."""
     read = bulk.document(document, count, min_chars, ocr)
     if isinstance(read, int):
         if read == pdfium_bulk.FALLBACK:
@@ -1982,7 +1982,7 @@ def _compiled_edges(
     return _document_edges(
         frames, per_page,
         read.array("path_counts", paths).astype(np.int64),
-        read.array("path_matrices", paths, 6).astype(np.float64),
+        read.array("path_matrices", paths, 6),
         read.array("segment_points", segments, 2),
         read.array("segment_types", segments),
         read.array("segment_closes", segments).view(bool),

@@ -42,8 +42,10 @@ static int (*count_chars)(H textpage);
 static int (*get_text)(H textpage, int start, int count, uint16_t *result);
 static unsigned (*char_unicode)(H textpage, int index);
 static int (*object_bounds)(H object, float *left, float *bottom, float *right, float *top);
+static int (*count_form_objects)(H form);
+static H (*get_form_object)(H form, unsigned long index);
 
-#define FUNCTIONS 27
+#define FUNCTIONS 29
 
 /* The pdfium functions, in the order above. Returns how many this library expects. */
 int jb_init(void *const *functions, int count) {
@@ -59,6 +61,7 @@ int jb_init(void *const *functions, int count) {
         (void **)&close_page,     (void **)&load_textpage,  (void **)&close_textpage,
         (void **)&page_rotation,  (void **)&page_mediabox,  (void **)&count_chars,
         (void **)&get_text,       (void **)&char_unicode,   (void **)&object_bounds,
+        (void **)&count_form_objects, (void **)&get_form_object,
     };
     for (int i = 0; i < FUNCTIONS; i++)
         *slots[i] = functions[i];
@@ -190,7 +193,7 @@ void jb_segments(const int64_t *paths, const int32_t *counts, int count, float *
  * it, the document's text objects, chars and paths are contiguous, with a table of where each
  * page's start. It makes the same calls as juesuan.readers.pdfium's read_page, in the same
  * order where the result depends on it, and gives up on the rare pages read there in Python
- * (forms, possible scans, too many fonts). */
+ * (possible scans, too many fonts, forms nested too deep). */
 
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +211,7 @@ void jb_segments(const int64_t *paths, const int32_t *counts, int count, float *
 /* Returned by jb_document: done, buffers to grow (`need_*`), pages for Python (the whole
  * document is read there), or negative: a reason the document is unsupported. */
 enum { DONE = 0, GROW = 1, FALLBACK = 2 };
+#define MAX_DEPTH 64 /* forms in forms */
 enum {
     NO_PAGE = -1,
     ROTATED_PAGE = -2,
@@ -233,12 +237,14 @@ typedef struct {
     int64_t object_capacity;
     int64_t *text_handles, *path_handles, *pairs; /* pairs: (handle, index) sorted, 2 each */
     uint8_t *used;
+    int32_t *text_forms, *path_forms; /* the form each is in (-1: none), its matrix: */
+    double *form_matrices;            /* each form's, its containers' included */
     int64_t unit_capacity;
     uint16_t *units;
     uint32_t *codes;
     /* the document's items so far (`texts`... of `*_capacity`) */
     int64_t text_capacity, texts;
-    float *text_matrices; /* a b c d e f */
+    double *text_matrices; /* a b c d e f, their forms' included */
     float *text_sizes;
     double *text_descents; /* per unit of font size, pdfminer's */
     int64_t char_capacity, chars; /* chars kept */
@@ -251,7 +257,7 @@ typedef struct {
     int64_t *blank_texts;
     float *blank_bounds; /* left bottom right top */
     int64_t path_capacity, paths;
-    float *path_matrices;
+    double *path_matrices;
     int32_t *path_counts;
     int64_t segment_capacity, segments;
     float *segment_points;
@@ -285,6 +291,68 @@ static int32_t owner_of(const int64_t *pairs, int count, int64_t object) {
     return low < count && pairs[2 * low] == object ? (int32_t)pairs[2 * low + 1] : -1;
 }
 
+/* m then n (pdfminer's mult_matrix, as juesuan.readers.pdfium's _multiply). */
+static void multiply(const double *m, const double *n, double *out) {
+    out[0] = m[0] * n[0] + m[1] * n[2];
+    out[1] = m[0] * n[1] + m[1] * n[3];
+    out[2] = m[2] * n[0] + m[3] * n[2];
+    out[3] = m[2] * n[1] + m[3] * n[3];
+    out[4] = m[4] * n[0] + m[5] * n[2] + n[4];
+    out[5] = m[4] * n[1] + m[5] * n[3] + n[5];
+}
+
+/* An object's matrix, its form's (`form`: in s->form_matrices; -1: none) included. */
+static void matrix_of(const State *s, H object, int32_t form, double *out) {
+    float f[6] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    object_matrix(object, f);
+    double m[6] = {f[0], f[1], f[2], f[3], f[4], f[5]};
+    if (form < 0)
+        memcpy(out, m, sizeof m);
+    else
+        multiply(m, s->form_matrices + 6 * form, out);
+}
+
+typedef struct {
+    int64_t texts, paths, forms, objects; /* found (stored while within object_capacity) */
+    int images, deep;
+} Walk;
+
+/* The text and path objects of a page (`form` 0) or form, in content order, forms' inline
+ * (juesuan.readers.pdfium's _page_objects and _walk), with the form each is in. */
+static void walk(State *s, Walk *w, H parent, int32_t form, int depth) {
+    int count = depth ? count_form_objects(parent) : count_objects(parent);
+    int64_t capacity = s->object_capacity;
+    for (int i = 0; i < count; i++) {
+        H object = depth ? get_form_object(parent, (unsigned long)i) : get_object(parent, i);
+        int kind = object_type(object);
+        w->objects++;
+        if (kind == OBJ_FORM) {
+            if (depth == MAX_DEPTH) {
+                w->deep = 1;
+                return;
+            }
+            int64_t inner = w->forms++;
+            if (inner >= capacity)
+                continue; /* too many to store: counted, for the page to be read again */
+            matrix_of(s, object, form, s->form_matrices + 6 * inner);
+            walk(s, w, object, (int32_t)inner, depth + 1);
+        } else if (kind == OBJ_TEXT) {
+            if (w->texts < capacity) {
+                s->text_handles[w->texts] = (int64_t)(intptr_t)object;
+                s->text_forms[w->texts] = form;
+            }
+            w->texts++;
+        } else if (kind == OBJ_PATH) {
+            if (w->paths < capacity) {
+                s->path_handles[w->paths] = (int64_t)(intptr_t)object;
+                s->path_forms[w->paths] = form;
+            }
+            w->paths++;
+        } else
+            w->images |= kind == OBJ_IMAGE;
+    }
+}
+
 /* The text objects' matrices, sizes and descents (fonts' as juesuan.readers.pdfium's
  * _descents: pdfium's, or pdfminer's for the standard names; NaN: unsupported). */
 static int read_texts(State *s, int count) {
@@ -294,9 +362,7 @@ static int read_texts(State *s, int count) {
     for (int j = 0; j < count; j++) {
         H text = (H)(intptr_t)s->text_handles[j];
         int64_t t = s->texts + j;
-        float *m = s->text_matrices + 6 * t;
-        m[0] = m[1] = m[2] = m[3] = m[4] = m[5] = 0.0f;
-        object_matrix(text, m);
+        matrix_of(s, text, s->text_forms[j], s->text_matrices + 6 * t);
         s->text_sizes[t] = 0.0f;
         text_font_size(text, s->text_sizes + t);
         H font = text_font(text);
@@ -409,9 +475,7 @@ static int read_paths(State *s, int count, int64_t *total) {
     for (int j = 0; j < count; j++) {
         H path = (H)(intptr_t)s->path_handles[j];
         int64_t p = s->paths + j;
-        float *m = s->path_matrices + 6 * p;
-        m[0] = m[1] = m[2] = m[3] = m[4] = m[5] = 0.0f;
-        object_matrix(path, m);
+        matrix_of(s, path, s->path_forms[j], s->path_matrices + 6 * p);
         int n = count_segments(path);
         s->path_counts[p] = n < 0 ? 0 : n;
         sum += s->path_counts[p];
@@ -442,23 +506,15 @@ static int read_page(State *s, H page) {
         return ROTATED_PAGE;
     float box[4] = {0.0f, 0.0f, 0.0f, 0.0f};
     int found = page_mediabox(page, box, box + 1, box + 2, box + 3);
-    int count = count_objects(page);
-    if (count > s->object_capacity) {
-        s->need_objects = count;
+    Walk w = {0, 0, 0, 0, 0, 0};
+    walk(s, &w, page, -1, 0);
+    if (w.deep)
+        return FALLBACK;
+    if (w.objects > s->object_capacity) {
+        s->need_objects = w.objects;
         return GROW;
     }
-    int ntexts = 0, npaths = 0, images = 0;
-    for (int i = 0; i < count; i++) {
-        H object = get_object(page, i);
-        int kind = object_type(object);
-        if (kind == OBJ_FORM)
-            return FALLBACK;
-        if (kind == OBJ_TEXT)
-            s->text_handles[ntexts++] = (int64_t)(intptr_t)object;
-        else if (kind == OBJ_PATH)
-            s->path_handles[npaths++] = (int64_t)(intptr_t)object;
-        images |= kind == OBJ_IMAGE;
-    }
+    int ntexts = (int)w.texts, npaths = (int)w.paths, images = w.images;
     if (s->texts + ntexts > s->text_capacity || s->blanks + ntexts > s->blank_capacity ||
         s->paths + npaths > s->path_capacity) {
         s->need_texts = s->texts + ntexts;
@@ -516,7 +572,7 @@ int jb_document(H document, int end, State *s) {
 int jb_char_columns(const State *s, const double *frames, double *metrics, double *x0,
                     double *x1, double *tops, double *bottoms, double *sizes) {
     for (int64_t t = 0; t < s->texts; t++) {
-        const float *m = s->text_matrices + 6 * t;
+        const double *m = s->text_matrices + 6 * t;
         double a = m[0], b = m[1], c = m[2], d = m[3];
         if (b != 0 || a <= 0 || d <= 0)
             return ROTATED_TEXT;

@@ -56,6 +56,8 @@ FUNCTIONS = (
     "FPDFText_GetText",
     "FPDFText_GetUnicode",
     "FPDFPageObj_GetBounds",
+    "FPDFFormObj_CountObjects",
+    "FPDFFormObj_GetObject",
 )
 NAME_SIZE = 256  # bytes for a font's base name, as juesuan.readers.pdfium reads it
 MAX_FONTS = 4096  # distinct fonts on a page (more: the document goes to pdfplumber)
@@ -65,7 +67,8 @@ SPACES = np.array([chr(c).isspace() for c in range(0x3001)], np.uint8)
 # jb_document's State, field by field (8 bytes each), and what it returns.
 STATE = (
     "min_chars", "ocr", "spaces", "standard_count", "standard_names", "standard_descents",
-    "object_capacity", "text_handles", "path_handles", "pairs", "used",
+    "object_capacity", "text_handles", "path_handles", "pairs", "used", "text_forms",
+    "path_forms", "form_matrices",
     "unit_capacity", "units", "codes",
     "text_capacity", "texts", "text_matrices", "text_sizes", "text_descents",
     "char_capacity", "chars", "char_owners", "char_x1", "char_origins", "char_codes",
@@ -83,11 +86,12 @@ _FIELD = {name: k for k, name in enumerate(STATE)}
 _ARRAYS = {
     "object_capacity": (
         ("text_handles", np.int64, 1), ("path_handles", np.int64, 1), ("pairs", np.int64, 2),
-        ("used", np.uint8, 1),
+        ("used", np.uint8, 1), ("text_forms", np.int32, 1), ("path_forms", np.int32, 1),
+        ("form_matrices", np.float64, 6),
     ),
     "unit_capacity": (("units", np.uint16, 1), ("codes", np.uint32, 1)),
     "text_capacity": (
-        ("text_matrices", np.float32, 6), ("text_sizes", np.float32, 1),
+        ("text_matrices", np.float64, 6), ("text_sizes", np.float32, 1),
         ("text_descents", np.float64, 1),
     ),
     "char_capacity": (
@@ -95,7 +99,7 @@ _ARRAYS = {
         ("char_codes", np.uint32, 1), ("char_orders", np.int64, 1),
     ),
     "blank_capacity": (("blank_texts", np.int64, 1), ("blank_bounds", np.float32, 4)),
-    "path_capacity": (("path_matrices", np.float32, 6), ("path_counts", np.int32, 1)),
+    "path_capacity": (("path_matrices", np.float64, 6), ("path_counts", np.int32, 1)),
     "segment_capacity": (
         ("segment_points", np.float32, 2), ("segment_types", np.int32, 1),
         ("segment_closes", np.uint8, 1),
@@ -254,7 +258,9 @@ class Pages:
     """jb_document's State and arrays (one per thread, reused from document to document),
     grown when a page does not fit."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int | None = None) -> None:
+        """`capacity`: of every array to start with (tests: grown from there), else a few
+        pages' worth."""
         self.state = np.zeros(len(STATE), np.int64)
         self.address = _address(self.state)
         self.arrays: dict[str, np.ndarray] = {}
@@ -263,12 +269,12 @@ class Pages:
         self["standard_count"] = len(self._keep[1])
         self["standard_names"] = _address(self._keep[1])
         self["standard_descents"] = _address(self._keep[2])
-        for capacity, size in (
+        for field, size in (
             ("object_capacity", 1024), ("unit_capacity", 4096), ("text_capacity", 4096),
             ("char_capacity", 16384), ("blank_capacity", 4096), ("path_capacity", 4096),
             ("segment_capacity", 8192), ("page_capacity", 64),
         ):  # fmt: skip
-            self._allocate(capacity, size)
+            self._allocate(field, capacity or size)
 
     def __getitem__(self, field: str) -> int:
         return int(self.state[_FIELD[field]])
