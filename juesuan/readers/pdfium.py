@@ -1925,8 +1925,9 @@ def _read_compiled(
     bulk: pdfium_bulk.Compiled, document: int, count: int, min_chars: int, ocr: bool
 ) -> _Read | None:
     """The chars and edges of the document's first `count` pages, read by one C call for all
-    pages and one for their chars (pdfium_bulk's jb_document, jb_char_columns); `None` where
-    a page needs `read_page` (a possible scan, too many fonts, forms nested too deep)."""
+    pages, one for their chars and one for their edges (pdfium_bulk's jb_document,
+    jb_char_columns, jb_edges); `None` where a page needs `read_page` (a possible scan, too
+    many fonts, forms nested too deep)."""
     read = bulk.document(document, count, min_chars, ocr)
     if isinstance(read, int):
         if read == pdfium_bulk.FALLBACK:
@@ -1938,19 +1939,20 @@ def _read_compiled(
     frames = [
         _Frame.of_box(tuple(box) if f else LETTER) for box, f in zip(boxes, found, strict=True)
     ]
-    return (
-        list(range(1, count + 1)),
-        _compiled_chars(bulk, read, table, frames),
-        _compiled_edges(read, table, frames),
-    )
+    values = np.array([(f.x0, f.y0, f.height, f.top) for f in frames], np.float64).reshape(-1, 4)
+    chars = _compiled_chars(bulk, read, table, frames, values)
+    return list(range(1, count + 1)), chars, _compiled_edges(bulk, read, table, frames, values)
 
 
 def _compiled_chars(
-    bulk: pdfium_bulk.Compiled, read: pdfium_bulk.Pages, table: np.ndarray, frames: list[_Frame]
+    bulk: pdfium_bulk.Compiled,
+    read: pdfium_bulk.Pages,
+    table: np.ndarray,
+    frames: list[_Frame],
+    values: np.ndarray,
 ) -> list[_Chars]:
     """`document_chars` of the pages jb_document read (jb_char_columns), blanks put back."""
-    values = np.array([(f.x0, f.y0, f.height, f.top) for f in frames], np.float64)
-    found = bulk.char_columns(read, values.reshape(-1, 4))
+    found = bulk.char_columns(read, values)
     if isinstance(found, int):
         raise Unsupported(pdfium_bulk.UNSUPPORTED[found])
     metrics, (x0, x1, top, bottom, size) = found
@@ -1974,19 +1976,39 @@ def _compiled_chars(
 
 
 def _compiled_edges(
-    read: pdfium_bulk.Pages, table: np.ndarray, frames: list[_Frame]
+    bulk: pdfium_bulk.Compiled,
+    read: pdfium_bulk.Pages,
+    table: np.ndarray,
+    frames: list[_Frame],
+    values: np.ndarray,
 ) -> list[tuple[list[Edge], list[Edge]]]:
-    """`document_edges` of the pages jb_document read."""
-    paths, segments = read["paths"], read["segments"]
-    per_page = np.diff([*table[:, pdfium_bulk.P_PATHS].tolist(), paths]).tolist()
-    return _document_edges(
-        frames, per_page,
-        read.array("path_counts", paths).astype(np.int64),
-        read.array("path_matrices", paths, 6),
-        read.array("segment_points", segments, 2),
-        read.array("segment_types", segments),
-        read.array("segment_closes", segments).view(bool),
-    )  # fmt: skip
+    """`document_edges` of the pages jb_document read: their lines' edges by jb_edges, the
+    pages with other paths (rectangles, curves) by `_page_edges`."""
+    x, y, lines, flat, vertical, horizontal, counts = bulk.edges(read, values)
+    ends = np.cumsum(counts[:, :2], axis=0)
+    vertical = list(map(tuple, vertical[: ends[-1, 0] if len(ends) else 0].tolist()))
+    horizontal = list(map(tuple, horizontal[: ends[-1, 1] if len(ends) else 0].tolist()))
+    bounds = [0, *ends[:, 0].tolist()], [0, *ends[:, 1].tolist()]
+    found = [
+        (vertical[bounds[0][k] : bounds[0][k + 1]], horizontal[bounds[1][k] : bounds[1][k + 1]])
+        for k in range(len(frames))
+    ]
+    mixed = np.flatnonzero(counts[:, 2]).tolist()
+    if mixed:
+        paths, segments = read["paths"], read["segments"]
+        path_counts = read.array("path_counts", paths).astype(np.int64)
+        starts = np.concatenate([[0], np.cumsum(path_counts[:-1])])
+        line = np.flatnonzero(lines)
+        types = read.array("segment_types", segments)
+        closes = read.array("segment_closes", segments).view(bool)
+        columns = (x.tolist(), y.tolist(), types.tolist(), closes.tolist())
+        first_path = [*table[:, pdfium_bulk.P_PATHS].tolist(), paths]
+        for k in mixed:
+            found[k] = _page_edges(
+                frames[k], range(first_path[k], first_path[k + 1]), starts, path_counts, lines,
+                flat[line], found[k], line, columns,
+            )  # fmt: skip
+    return found
 
 
 @dataclass(frozen=True)

@@ -611,3 +611,52 @@ int jb_char_columns(const State *s, const double *frames, double *metrics, doubl
     }
     return DONE;
 }
+
+#define SEGMENT_LINETO 0 /* FPDF_SEGMENT_LINETO */
+
+/* Each path segment's point in pdfminer's coordinates relative to the MediaBox origin (`x`,
+ * `y`), whether each path is a line (a move and a line: `lines`), and the edges of the lines
+ * (juesuan.readers.pdfium's _document_edges and _line_edges, the same operations in the same
+ * order): vertical ones, then horizontal ones (x0 top x1 bottom length, in the paths' order);
+ * `flat`: whether a line's edge is horizontal; `counts`: each page's vertical and horizontal
+ * edges and whether it has paths other than lines. */
+void jb_edges(const State *s, const double *frames, double *x, double *y, uint8_t *lines,
+              uint8_t *flat, double *vertical, double *horizontal, int64_t *counts) {
+    int64_t nv = 0, nh = 0;
+    for (int64_t p = 0; p < s->pages; p++) {
+        const double *f = frames + 4 * p;
+        double x_origin = f[0], y_origin = f[1], height = f[2], top = f[3];
+        const int64_t *row = s->page_table + P_FIELDS * p;
+        int64_t end = p + 1 < s->pages ? row[P_FIELDS + P_PATHS] : s->paths;
+        int64_t k = row[P_SEGMENTS];
+        int64_t *count = counts + 3 * p;
+        count[0] = count[1] = count[2] = 0;
+        for (int64_t j = row[P_PATHS]; j < end; j++) {
+            const double *m = s->path_matrices + 6 * j;
+            int64_t start = k, n = s->path_counts[j];
+            for (int64_t i = 0; i < n; i++, k++) {
+                double px = s->segment_points[2 * k], py = s->segment_points[2 * k + 1];
+                x[k] = m[0] * px + m[2] * py + m[4] - x_origin;
+                y[k] = m[1] * px + m[3] * py + m[5] - y_origin;
+            }
+            lines[j] = n == 2 && s->segment_types[start + 1] == SEGMENT_LINETO;
+            flat[j] = 0;
+            if (!lines[j]) {
+                count[2] = 1;
+                continue;
+            }
+            double ax = x[start], bx = x[start + 1], ay = y[start], by = y[start + 1];
+            double x0 = ax <= bx ? ax : bx, x1 = ax <= bx ? bx : ax;
+            double y0 = ay <= by ? ay : by, y1 = ay <= by ? by : ay;
+            double tops = (height - y1) + top, bottoms = (height - y0) + top;
+            double width = x1 - x0;
+            if (x_origin != 0)
+                x0 = x0 + x_origin, x1 = x1 + x_origin;
+            flat[j] = tops == bottoms;
+            double *edge = flat[j] ? horizontal + 5 * nh++ : vertical + 5 * nv++;
+            edge[0] = x0, edge[1] = tops, edge[2] = x1, edge[3] = bottoms;
+            edge[4] = flat[j] ? width : y1 - y0;
+            count[flat[j] ? 1 : 0]++;
+        }
+    }
+}

@@ -149,6 +149,7 @@ class Compiled:
         self._spaces = _address(SPACES)
         self._document = _typed(lib.jb_document, _I, _P, _I, _P)
         self._char_columns = _typed(lib.jb_char_columns, _I, *(_P,) * 8)
+        self._edges = _typed(lib.jb_edges, None, *(_P,) * 9)
         self._thread = threading.local()
 
     def document(self, document: int, pages: int, min_chars: int, ocr: bool) -> Pages | int:
@@ -177,6 +178,22 @@ class Compiled:
             *(_address(column) for column in columns),
         )  # fmt: skip
         return status or (metrics, columns)
+
+    def edges(self, read: Pages, frames: np.ndarray) -> tuple[np.ndarray, ...]:
+        """As juesuan.readers.pdfium's `_document_edges`, for the pages' frames (x0 y0 height
+        top each): each segment's x and y, whether each path is a line, and if so whether its
+        edge is horizontal; the lines' vertical and horizontal edges (rows of x0 top x1 bottom
+        length, in the paths' order), and each page's count of both and whether it has other
+        paths."""
+        frames = np.ascontiguousarray(frames, np.float64)
+        segments, paths = read["segments"], read["paths"]
+        x, y = np.empty(segments), np.empty(segments)
+        lines, flat = np.empty(paths, np.uint8), np.empty(paths, np.uint8)
+        vertical, horizontal = np.empty((paths, 5)), np.empty((paths, 5))
+        counts = np.empty((read["pages"], 3), np.int64)
+        arrays = (frames, x, y, lines, flat, vertical, horizontal, counts)
+        self._edges(read.address, *map(_address, arrays))
+        return x, y, lines.view(bool), flat.view(bool), vertical, horizontal, counts
 
     def objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
         """The page's objects (handles) and their types, in content order."""
