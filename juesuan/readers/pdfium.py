@@ -29,12 +29,15 @@ part), not np.lexsort (one slower sort per key). tests/test_pdfium_reader.py che
 against pdfplumber's own functions on random rules and chars.
 
 pdfium answers one character, page object or path segment per call: those calls are made in
-C (juesuan.readers.pdfium_bulk, one Python call per page and kind), or, without a C compiler,
-through ctypes as `_CtypesBulk` does, about twice as slow in all; what pages give is kept as
-arrays (`_RawChars`, `_RawPaths`) and turned into chars and edges for the whole document at
-once. What is left (synthetic disclosures of 16 pages, ~7,500 chars, ~1,600 cells, ~18 ms in
-all): about 9 ms is pdfium loading pages and text pages (a plain text extraction's whole cost),
-~3 ms the calls and arrays of each page, ~4 ms the tables and rows, in numpy.
+C (juesuan.readers.pdfium_bulk): all pages of a document by one Python call into the
+document's arrays, their chars and their lines' edges by one call each (`_read_compiled`),
+the rare pages that need Python (possible scans) sending the document through `read_page`,
+page by page. Without a C compiler they are made through ctypes as `_CtypesBulk` does, about
+twice as slow in all; what pages give is kept as arrays (`_RawChars`, `_RawPaths`) and turned
+into chars and edges for the whole document at once, with the same arithmetic. What is left
+(synthetic disclosures of 16 pages, ~7,500 chars, ~1,600 cells, ~10.5 ms in all, CPU): about
+6 ms is pdfium loading pages and text pages (a plain text extraction's whole cost), ~1 ms the
+other calls and the arrays, ~3.5 ms the tables and rows, in numpy.
 
 Where pdfium and pdfminer differ, and nothing tells: widths are pdfium's (integer font units, so
 positions drift by hundredths of a point along a line where a font declares fractional widths;
@@ -2045,9 +2048,9 @@ def read_page(
 def read_pages(
     path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
 ) -> tuple[list[PageText], int]:
-    """The pages of a PDF (the first `max_pages`), and its page count. The pages are read one
-    by one; their chars worked out, their tables found and their chars grouped into rows for
-    the whole document at once."""
+    """The pages of a PDF (the first `max_pages`), and its page count. The pages are read by
+    one C call (`_read_compiled`), or one by one (`read_page`); their chars worked out, their
+    tables found and their chars grouped into rows for the whole document at once."""
     document = pdfium.PdfDocument(str(path))
     try:
         page_count = len(document)

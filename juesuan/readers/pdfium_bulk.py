@@ -2,8 +2,11 @@
 
 Why: pdfium answers one character or path segment per call; through ctypes those calls were
 two thirds of the PDF reader's time (issue 9), and no library offers them in bulk (pypdfium2
-wraps pdfium's API one call at a time). The C file makes the same calls in a loop, one Python
-call per page and kind, into numpy arrays.
+wraps pdfium's API one call at a time). The C file makes the same calls in a loop into numpy
+arrays: one Python call per page and kind (`Compiled.objects`... as `read_page` uses them), or
+one for all the pages of a document (`Compiled.document`, into arrays kept from document to
+document, `Pages`), then one for its chars' boxes and one for its lines' edges, with the same
+arithmetic as juesuan.readers.pdfium's numpy code.
 
 It is compiled on first use (juesuan.readers.c_build). Without a
 compiler the reader makes the same calls through ctypes (`juesuan.readers.pdfium`), slower, and
