@@ -312,9 +312,13 @@ class Pages:
 
     def grow(self) -> None:
         """Every array too small for what the page jb_document stopped at needs."""
+        grown = False
         for capacity, need in _NEEDS.items():
             if self[need] > self[capacity]:
                 self._allocate(capacity, max(self[need], 2 * self[capacity]))
+                grown = True
+        if not grown:  # never expected: rather an error than reading the page forever
+            raise RuntimeError(f"jb_document asks for more room on page {self['stopped'] + 1}")
 
     def _allocate(self, capacity: str, size: int) -> None:
         for field, dtype, width in _ARRAYS[capacity]:
