@@ -529,7 +529,43 @@ def assert_same_read(found, expected) -> None:
             np.testing.assert_array_equal(a, b, err_msg=name)
 
 
-@pytest.mark.parametrize("name", ["handmade", "handmade-without-form", *SAMPLES, "synthetic"])
+def beyond_the_bmp(path: Path) -> Path:
+    """A page whose font's ToUnicode maps a code to a char outside the BMP (two UTF-16 units in
+    pdfium's text: the reader asks for each char's code point)."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"1 beginbfchar <41> <D840DC00> endbfchar "
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    content = b"BT /F1 12 Tf 50 100 Td (A total 12.50 A) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        *(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(s), s) for s in (content, cmap)),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        start,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.mark.parametrize(
+    "name", ["handmade", "handmade-without-form", *SAMPLES, "synthetic", "beyond-the-bmp"]
+)
 def test_the_document_call_reads_what_the_ctypes_calls_read(tmp_path, synthetic, name):
     """jb_document and jb_char_columns against read_page and document_chars through ctypes:
     the same chars (to the bit) and edges, page by page."""
@@ -537,10 +573,15 @@ def test_the_document_call_reads_what_the_ctypes_calls_read(tmp_path, synthetic,
         pytest.skip("no C compiler here")
     if name.startswith("handmade"):
         path = handmade(tmp_path / "synthetic-handmade.pdf", form=name == "handmade")
+    elif name == "beyond-the-bmp":
+        path = beyond_the_bmp(tmp_path / "synthetic-beyond-the-bmp.pdf")
     else:
         path = synthetic(0) if name == "synthetic" else SAMPLES_DIR / name
     found, expected = read_both_ways(path)
     assert_same_read(found, expected)
+    if name == "beyond-the-bmp":
+        assert found[1][0].codes.max() >= 0xD800  # FPDFText_GetUnicode's code points
+        return
     assert sum(len(chars) for chars in found[1]) > 100
     assert sum(len(v) + len(h) for v, h in found[2]) > 10
 
