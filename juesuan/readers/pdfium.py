@@ -62,7 +62,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row, pdfium_bulk
+from juesuan.readers import Row, pdf_tables, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -1875,9 +1875,19 @@ def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[_Cells]:
     """pdfplumber's find_tables (`lines` strategy) of each page, from its edges: the cells of
     its tables (`tables`). The edges, points, cells and tables of all pages are found at once.
     """
-    v, pv = table_edges(*_edge_array([edges[0] for edges in pages]), 0)
-    h, ph = table_edges(*_edge_array([edges[1] for edges in pages]), 1)
-    found = tables(cells(intersections(v, pv, h, ph)))
+    v, pv = _edge_array([edges[0] for edges in pages])
+    h, ph = _edge_array([edges[1] for edges in pages])
+    compiled = pdf_tables.active()
+    if compiled is None:
+        v, pv = table_edges(v, pv, 0)
+        h, ph = table_edges(h, ph, 1)
+        found = tables(cells(intersections(v, pv, h, ph)))
+    else:
+        try:
+            corners, box, page, table = compiled.find_tables(v, pv, h, ph)
+        except pdf_tables.Refused as exc:
+            raise Unsupported(str(exc)) from None
+        found = _Cells(tuple(corners), *box, page, table)  # type: ignore[arg-type]
     bounds = np.searchsorted(found.page, np.arange(len(pages) + 1)).tolist()
     empty = _Cells.empty()
     return [found.part(slice(a, b)) if b > a else empty for a, b in itertools.pairwise(bounds)]
