@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,3 +121,79 @@ def test_the_environment_and_ctypes_mode_choose_numpy(monkeypatch):
 def test_samples_read_the_same(monkeypatch, path):
     expected, found = both(monkeypatch, pdfium.read_pages, path, 10)
     assert found == expected
+
+
+# --- text: the rows of chars and cells ----------------------------------------------------------
+
+TEXTS = st.sampled_from([*"ab1.,", "一", "二", " ", "\u3000", "\ufb01", "\n"])
+
+
+@st.composite
+def chars_on(draw, area: float) -> pdfium._Chars:
+    """Chars anywhere in a square (tops on a few lines, a little apart), some blank."""
+    rows = []
+    for _ in range(draw(st.integers(0, 40))):
+        top = draw(st.sampled_from([0.0, 1.5, 3.0, 4.5, 7.0, 12.0, 30.0])) + draw(
+            st.integers(0, int(area) // 10).map(lambda n: n * 10.0)
+        )
+        x0 = draw(st.integers(0, int(area / 1.5))) * 1.5
+        width = draw(st.sampled_from([0.0, 4.0, 5.5, 10.0]))
+        size = draw(st.sampled_from([4.0, 10.0, 12.5, 30.0]))
+        rows.append((x0, x0 + width, top, top + 10.0, size, ord(draw(TEXTS))))
+    columns = list(zip(*rows, strict=True)) or [()] * 6
+    floats = [np.array(c, np.float64) for c in columns[:5]]
+    return pdfium._Chars(*floats, np.array(columns[5], np.uint32), np.arange(len(rows)))
+
+
+def rows_both(pages: list[pdfium._PageRead]):
+    mp = pytest.MonkeyPatch()
+    try:
+        return both(mp, pdfium.document_rows, pages)
+    finally:
+        mp.undo()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(ruled(), chars_on(300.0)), min_size=1, max_size=3))
+def test_rows_of_tables_and_text_are_the_numpy_ones(pages):
+    found = pdfium.find_tables(edges_of([edges for edges, _ in pages]))
+    read = [pdfium._PageRead(n, chars, cells) for n, ((_, chars), cells) in
+            enumerate(zip(pages, found, strict=True), 3)]  # fmt: skip
+    expected, got = rows_both(read)
+    assert got == expected
+
+
+@st.composite
+def boxes(draw, page: int) -> pdfium._Cells:
+    """Cells anywhere (overlapping too), in tables of a few cells each."""
+    count = draw(st.integers(0, 12))
+    x0 = [draw(st.integers(0, 20)) * 5.0 for _ in range(count)]
+    top = [draw(st.integers(0, 20)) * 5.0 for _ in range(count)]
+    x1 = [x + draw(st.integers(1, 8)) * 5.0 for x in x0]
+    bottom = [y + draw(st.integers(1, 8)) * 5.0 for y in top]
+    table = sorted(draw(st.integers(0, 3)) for _ in range(count))
+    columns = [np.array(c, np.float64) for c in (x0, top, x1, bottom)]
+    index = np.zeros(count, np.int64)
+    return pdfium._Cells((index,) * 4, *columns, np.full(count, page), np.array(table, np.int64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3).flatmap(boxes), chars_on(140.0)), max_size=3))
+def test_rows_of_overlapping_cells_are_the_numpy_ones(pages):
+    read = [pdfium._PageRead(n, chars, cells) for n, (cells, chars) in enumerate(pages, 1)]
+    expected, got = rows_both(read)
+    assert got == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 3).flatmap(boxes), chars_on(140.0))
+def test_a_grid_too_large_for_numpy_gives_the_same_rows(cells, chars):
+    """Where the numpy code tests every cell (a page's grid over _MAX_GRID places), the C's
+    grid gives the same."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(pdfium, "_MAX_GRID", 4)
+    try:
+        expected, got = rows_both([pdfium._PageRead(1, chars, cells)])
+    finally:
+        mp.undo()
+    assert got == expected

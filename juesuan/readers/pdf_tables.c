@@ -25,39 +25,46 @@ work goes); outputs go into the caller's numpy arrays. Plain C99, no Python API.
 
 /* --- a stable merge sort of indices, by a comparison ------------------------------------------ */
 
-typedef int (*cmp_fn)(const void *ctx, int64_t a, int64_t b); /* <0: a before b; 0: tie */
-
-static void msort(int64_t *idx, int64_t *tmp, int64_t n, cmp_fn cmp, const void *ctx) {
-    const int64_t run = 16;
-    for (int64_t s = 0; s < n; s += run) { /* insertion sort of short runs: stable */
-        int64_t e = s + run < n ? s + run : n;
-        for (int64_t i = s + 1; i < e; i++) {
-            int64_t v = idx[i], j = i;
-            while (j > s && cmp(ctx, v, idx[j - 1]) < 0) {
-                idx[j] = idx[j - 1];
-                j--;
-            }
-            idx[j] = v;
-        }
+/* A stable merge sort of indices by a comparison (<0: a before b; 0: a tie), made for each
+   comparison so that it is inlined: short runs by insertion, then merges, skipped where two
+   runs are already in order (values often come nearly sorted). */
+#define DEFINE_SORT(name, cmp)                                                                   \
+    static void name(int64_t *idx, int64_t *tmp, int64_t n, const void *ctx) {                \
+        const int64_t run = 16;                                                                  \
+        for (int64_t s = 0; s < n; s += run) {                                                   \
+            int64_t e = s + run < n ? s + run : n;                                               \
+            for (int64_t i = s + 1; i < e; i++) {                                                \
+                int64_t v = idx[i], j = i;                                                       \
+                while (j > s && cmp(ctx, v, idx[j - 1]) < 0) {                                   \
+                    idx[j] = idx[j - 1];                                                         \
+                    j--;                                                                         \
+                }                                                                                \
+                idx[j] = v;                                                                      \
+            }                                                                                    \
+        }                                                                                        \
+        int64_t *src = idx, *dst = tmp;                                                          \
+        for (int64_t width = run; width < n; width *= 2) {                                       \
+            for (int64_t lo = 0; lo < n; lo += 2 * width) {                                      \
+                int64_t mid = lo + width < n ? lo + width : n;                                   \
+                int64_t hi = lo + 2 * width < n ? lo + 2 * width : n;                            \
+                int64_t a = lo, b = mid, k = lo;                                                 \
+                if (mid < hi && cmp(ctx, src[mid], src[mid - 1]) >= 0) {                         \
+                    memcpy(dst + lo, src + lo, (size_t)(hi - lo) * sizeof(int64_t));            \
+                    continue;                                                                    \
+                }                                                                                \
+                while (a < mid && b < hi)                                                        \
+                    dst[k++] = cmp(ctx, src[b], src[a]) < 0 ? src[b++] : src[a++];               \
+                while (a < mid) dst[k++] = src[a++];                                             \
+                while (b < hi) dst[k++] = src[b++];                                              \
+            }                                                                                    \
+            int64_t *t = src;                                                                    \
+            src = dst;                                                                           \
+            dst = t;                                                                             \
+        }                                                                                        \
+        if (src != idx) memcpy(idx, src, (size_t)n * sizeof(int64_t));                           \
     }
-    int64_t *src = idx, *dst = tmp;
-    for (int64_t width = run; width < n; width *= 2) {
-        for (int64_t lo = 0; lo < n; lo += 2 * width) {
-            int64_t mid = lo + width < n ? lo + width : n;
-            int64_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            int64_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi) dst[k++] = cmp(ctx, src[b], src[a]) < 0 ? src[b++] : src[a++];
-            while (a < mid) dst[k++] = src[a++];
-            while (b < hi) dst[k++] = src[b++];
-        }
-        int64_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != idx) memcpy(idx, src, (size_t)n * sizeof(int64_t));
-}
 
-static int cmp_double(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
+static inline int cmp_double(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
 /* Keys (group, a, b): b may be NULL; doubles with a stride (columns of an (n, 5) array). */
 typedef struct {
@@ -67,7 +74,7 @@ typedef struct {
     int64_t stride;
 } Keys;
 
-static int cmp_keys(const void *ctx, int64_t i, int64_t j) {
+static inline int cmp_keys(const void *ctx, int64_t i, int64_t j) {
     const Keys *k = (const Keys *)ctx;
     if (k->group && k->group[i] != k->group[j]) return k->group[i] < k->group[j] ? -1 : 1;
     int c = cmp_double(k->a[i * k->stride], k->a[j * k->stride]);
@@ -75,11 +82,13 @@ static int cmp_keys(const void *ctx, int64_t i, int64_t j) {
     return cmp_double(k->b[i * k->stride], k->b[j * k->stride]);
 }
 
+DEFINE_SORT(sort_by_keys, cmp_keys)
+
 static void sort_keys(int64_t *idx, int64_t *tmp, int64_t n, const int64_t *group, const double *a,
                       const double *b, int64_t stride) {
     Keys k = {group, a, b, stride};
     for (int64_t i = 0; i < n; i++) idx[i] = i;
-    msort(idx, tmp, n, cmp_keys, &k);
+    sort_by_keys(idx, tmp, n, &k);
 }
 
 /* --- edges: pdfplumber's filter, snap, join, filter (pdfium.table_edges) ---------------------- */
@@ -145,7 +154,7 @@ static int64_t table_edges(const double *in, const int64_t *pin, int64_t n, int 
     {
         Keys k = {pe, e + axis, e + low, 5};
         for (int64_t i = 0; i < m; i++) order[i] = i;
-        msort(order, tmp, m, cmp_keys, &k);
+        sort_by_keys(order, tmp, m, &k);
     }
     int64_t g = -1;
     double reached = 0.0, height = 0.0;
@@ -203,12 +212,14 @@ typedef struct {
     const int64_t *a, *b;
 } Pair;
 
-static int cmp_pair(const void *ctx, int64_t i, int64_t j) {
+static inline int cmp_pair(const void *ctx, int64_t i, int64_t j) {
     const Pair *p = (const Pair *)ctx;
     if (p->a[i] != p->a[j]) return p->a[i] < p->a[j] ? -1 : 1;
     if (p->b[i] != p->b[j]) return p->b[i] < p->b[j] ? -1 : 1;
     return 0;
 }
+
+DEFINE_SORT(sort_by_pair, cmp_pair)
 
 typedef struct {
     int64_t n;          /* points */
@@ -233,12 +244,14 @@ typedef struct {
     const int64_t *page, *size;
 } Components;
 
-static int cmp_component(const void *ctx, int64_t i, int64_t j) {
+static inline int cmp_component(const void *ctx, int64_t i, int64_t j) {
     const Components *c = (const Components *)ctx;
     if (c->page[i] != c->page[j]) return c->page[i] < c->page[j] ? -1 : 1;
     int k = cmp_double(c->top[i], c->top[j]);
     return k ? k : cmp_double(c->x0[i], c->x0[j]);
 }
+
+DEFINE_SORT(sort_components, cmp_component)
 
 static int64_t find(int64_t *parent, int64_t a) {
     while (parent[a] != a) {
@@ -313,7 +326,7 @@ static int64_t cells_and_tables(const double *v, const int64_t *pv, int64_t nv, 
     }
     {
         Pair p = {a, b};
-        msort(order, tmp, pairs, cmp_pair, &p);
+        sort_by_pair(order, tmp, pairs, &p);
     }
     int64_t n = 0;
     for (int64_t k = 0; k < pairs; k++)
@@ -465,7 +478,7 @@ static int64_t cells_and_tables(const double *v, const int64_t *pv, int64_t nv, 
     }
     {
         Components k = {comp_top, comp_x0, comp_page, comp_size};
-        msort(comp_order, comp_tmp, kept, cmp_component, &k);
+        sort_components(comp_order, comp_tmp, kept, &k);
     }
     if (total > capacity) {
         *needed = total;
@@ -548,5 +561,550 @@ int64_t pt_find_tables(const double *v_in, const int64_t *pv_in, int64_t nv_in, 
     free(h);
     free(pv);
     free(ph);
+    return result;
+}
+
+/* --- text: pdfplumber's words, cell texts, text lines (pdfium.document_rows) ------------------ */
+
+#define MAX_GRID 1000000 /* pdfium._MAX_GRID */
+
+/* A growing buffer of code points: its length counts what would not fit, for a second try. */
+typedef struct {
+    uint32_t *codes;
+    int64_t capacity, length;
+} Text;
+
+static void put(Text *t, uint32_t code) {
+    if (t->length < t->capacity) t->codes[t->length] = code;
+    t->length++;
+}
+
+/* Numbers of clusters (pdfium._cluster_numbers): the items by (group, value), stably; a new
+   cluster at each group, or a value beyond the previous one plus its own tolerance. */
+static int cluster_numbers(int64_t n, const int64_t *group, const double *value, const double *tol,
+                           int64_t *number) {
+    int64_t *order = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    int64_t *tmp = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    if (!order || !tmp) {
+        free(order);
+        free(tmp);
+        return E_MEMORY;
+    }
+    sort_keys(order, tmp, n, group, value, NULL, 1);
+    int64_t c = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = order[k];
+        if (k) {
+            int64_t j = order[k - 1];
+            c += value[i] > value[j] + tol[i] || group[i] != group[j];
+        }
+        number[i] = c;
+    }
+    free(order);
+    free(tmp);
+    return 0;
+}
+
+/* pdfium._words: of n items (char[i] of group[i], in page order within each group; tolerance
+   tol[i]), the non-blank ones in the words' order (`out`: places among the items) and whether
+   each starts a word. Their count, or E_MEMORY. */
+static int64_t words(int64_t n, const int64_t *chr, const int64_t *group, const double *tol,
+                     const double *x0, const double *x1, const double *top, const uint8_t *blank,
+                     int64_t *out, uint8_t *new) {
+    int64_t *cluster = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    int64_t *order = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    int64_t *tmp = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    double *key = malloc((size_t)(n ? n : 1) * sizeof(double));
+    int64_t count = E_MEMORY;
+    if (n == 0) {
+        count = 0;
+        goto done;
+    }
+    if (!cluster || !order || !tmp || !key) goto done;
+    for (int64_t i = 0; i < n; i++) key[i] = top[chr[i]];
+    if (cluster_numbers(n, group, key, tol, cluster)) goto done;
+    for (int64_t i = 0; i < n; i++) key[i] = x0[chr[i]];
+    sort_keys(order, tmp, n, cluster, key, NULL, 1);
+    count = 0;
+    int64_t last = -1; /* the place in `order` of the previous non-blank */
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = order[k];
+        if (blank[chr[i]]) continue;
+        if (last < 0) {
+            new[count] = 1;
+        } else {
+            int64_t j = order[last];
+            new[count] = cluster[i] != cluster[j] || k - last > 1 ||
+                         x0[chr[i]] > x1[chr[j]] + X_TOLERANCE ||
+                         fabs(top[chr[i]] - top[chr[j]]) > tol[i];
+        }
+        out[count++] = i;
+        last = k;
+    }
+done:
+    free(cluster);
+    free(order);
+    free(tmp);
+    free(key);
+    return count;
+}
+
+/* Distinct (group, value) keys in order (pdfium._distinct of `_keys`): each item's place among
+   them, each group's first place and count. */
+static int distinct_lines(int64_t n, const int64_t *group, const double *value, int64_t groups,
+                          int64_t *place, int64_t *first, int64_t *count, double *lines) {
+    int64_t *order = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    int64_t *tmp = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    if (!order || !tmp) {
+        free(order);
+        free(tmp);
+        return E_MEMORY;
+    }
+    sort_keys(order, tmp, n, group, value, NULL, 1);
+    for (int64_t g = 0; g < groups; g++) count[g] = 0;
+    int64_t d = -1;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = order[k], j = k ? order[k - 1] : -1;
+        if (!k || group[i] != group[j] || value[i] != value[j]) {
+            d++;
+            lines[d] = value[i];
+            if (!count[group[i]]) first[group[i]] = d;
+            count[group[i]]++;
+        }
+        place[i] = d;
+    }
+    /* A group without lines starts where the next one would (searchsorted). */
+    int64_t next = d + 1;
+    for (int64_t g = groups - 1; g >= 0; g--) {
+        if (count[g]) next = first[g];
+        else first[g] = next;
+    }
+    free(order);
+    free(tmp);
+    return 0;
+}
+
+/* Places in the sorted lines[first .. first + count) before `value` (side 0: those below it;
+   side 1: those not above it). */
+static int64_t search(const double *lines, int64_t first, int64_t count, double value, int side) {
+    const double *at = lines + first;
+    int64_t length = count;
+    if (!length) return first;
+    if (side) {
+        while (length > 1) {
+            int64_t half = length / 2;
+            at = at[half - 1] <= value ? at + half : at;
+            length -= half;
+        }
+        return (at - lines) + (*at <= value);
+    }
+    while (length > 1) {
+        int64_t half = length / 2;
+        at = at[half - 1] < value ? at + half : at;
+        length -= half;
+    }
+    return (at - lines) + (*at < value);
+}
+
+/* search(.., side 1) where the answer is often the previous one (`hint`: chars of a line, of a
+   cell, follow each other). */
+static inline int64_t search_near(const double *lines, int64_t first, int64_t count, double value,
+                                  int64_t *hint) {
+    int64_t h = *hint;
+    if (h >= first && h <= first + count && (h == first || lines[h - 1] <= value) &&
+        (h == first + count || lines[h] > value))
+        return h;
+    return *hint = search(lines, first, count, value, 1);
+}
+
+/* The document's rows before their order (pdfium.document_rows): the texts of the cells that
+   have words (cell_codes, cut by '\n'; which cells in text_cell; the grid slot each fills in
+   text_slot, -1 where a later cell takes it), the table rows (page, top, first slot, width,
+   whether any slot has text), and the text lines outside tables (line_codes cut by '\n', page,
+   top). sizes: cell_codes' length, text cells, rows, slots, line_codes' length, lines.
+   E_CAPACITY where cell_codes or line_codes is too short (sizes say how long to make them). */
+int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top,
+                const double *bottom, const double *size, const uint32_t *codes,
+                const uint8_t *blank, const int64_t *char_page, int64_t pages, int64_t m,
+                const double *cx0, const double *ctop, const double *cx1, const double *cbottom,
+                const int64_t *cell_page, const int64_t *cell_table, uint32_t *cell_codes,
+                int64_t cell_capacity, int64_t *text_cell, int64_t *text_slot, int64_t *row_page,
+                double *row_top, int64_t *row_start, int64_t *row_width, uint8_t *row_kept,
+                uint32_t *line_codes, int64_t line_capacity, int64_t *line_page, double *line_top,
+                int64_t *sizes) {
+    int64_t result = 0;
+    int nan = 0; /* NaN anywhere: left to the numpy code */
+    const double *cols[] = {x0, x1, top, bottom, size};
+    for (int c = 0; c < 5; c++)
+        for (int64_t i = 0; i < n; i++) nan |= cols[c][i] != cols[c][i];
+    const double *ccols[] = {cx0, ctop, cx1, cbottom};
+    for (int c = 0; c < 4; c++)
+        for (int64_t i = 0; i < m; i++) nan |= ccols[c][i] != ccols[c][i];
+    if (nan) return E_NAN;
+    for (int k = 0; k < 6; k++) sizes[k] = 0;
+    Text cell_text = {cell_codes, cell_capacity, 0}, line_text = {line_codes, line_capacity, 0};
+    int64_t M = m ? m : 1, N = n ? n : 1, P = pages ? pages : 1;
+    /* scratch */
+    int64_t *tnum = malloc((size_t)M * sizeof(int64_t));
+    int64_t *r0 = malloc((size_t)M * sizeof(int64_t)), *c0 = malloc((size_t)M * sizeof(int64_t));
+    int64_t *row_first = malloc((size_t)P * sizeof(int64_t));
+    int64_t *row_count = malloc((size_t)P * sizeof(int64_t));
+    int64_t *col_first = malloc((size_t)P * sizeof(int64_t));
+    int64_t *col_count = malloc((size_t)P * sizeof(int64_t));
+    double *rows = malloc((size_t)M * sizeof(double)), *columns = malloc((size_t)M * sizeof(double));
+    uint8_t *tested = calloc((size_t)P, 1);
+    int64_t *base = malloc((size_t)P * sizeof(int64_t));
+    int64_t *cells_first = malloc((size_t)(P + 1) * sizeof(int64_t));
+    int64_t *chars_first = malloc((size_t)(P + 1) * sizeof(int64_t));
+    int64_t *grid = NULL, *pair_char = NULL, *pair_cell = NULL, *by_cell = NULL, *cell_first = NULL;
+    int64_t *wout = NULL, *wchar = NULL, *wgroup = NULL, *wstart = NULL, *wline = NULL;
+    uint8_t *wnew = NULL, *has_text = NULL;
+    double *wtol = NULL, *wtop = NULL, *wordtol = NULL, *tol_page = NULL, *sorted = NULL;
+    int64_t *wpage = NULL, *row_of = NULL, *col_of = NULL, *order = NULL, *tmp = NULL;
+    int64_t *winner = NULL, *slot = NULL, *outside = NULL;
+    double *box = NULL;
+    int64_t *box_page = NULL;
+    if (!tnum || !r0 || !c0 || !row_first || !row_count || !col_first || !col_count || !rows ||
+        !columns || !tested || !base || !cells_first || !chars_first)
+        goto nomem;
+    /* Each page's chars and cells (both ordered by page). */
+    for (int64_t p = 0, i = 0, k = 0; p <= pages; p++) {
+        while (i < n && char_page[i] < p) i++;
+        while (k < m && cell_page[k] < p) k++;
+        chars_first[p] = i;
+        cells_first[p] = k;
+    }
+    int64_t pairs = 0, tables = 0;
+    if (m) {
+        for (int64_t k = 0; k < m; k++)
+            tnum[k] = k ? tnum[k - 1] + (cell_table[k] != cell_table[k - 1] ||
+                                         cell_page[k] != cell_page[k - 1])
+                        : 0;
+        tables = tnum[m - 1] + 1;
+        if (distinct_lines(m, cell_page, ctop, pages, r0, row_first, row_count, rows) ||
+            distinct_lines(m, cell_page, cx0, pages, c0, col_first, col_count, columns))
+            goto nomem;
+        /* Each page's grid (rows x columns), each cell at the places it spans. */
+        int64_t total = 0;
+        for (int64_t p = 0; p < pages; p++) {
+            int64_t s = row_count[p] * col_count[p];
+            tested[p] = s > MAX_GRID;
+            base[p] = total;
+            total += tested[p] ? 0 : s;
+        }
+        grid = malloc((size_t)(total ? total : 1) * sizeof(int64_t));
+        if (!grid) goto nomem;
+        for (int64_t g = 0; g < total; g++) grid[g] = -1;
+        for (int64_t k = 0; k < m; k++) {
+            int64_t p = cell_page[k];
+            if (tested[p]) continue;
+            int64_t r1 = search(rows, row_first[p], row_count[p], cbottom[k], 0);
+            int64_t c1 = search(columns, col_first[p], col_count[p], cx1[k], 0);
+            for (int64_t r = r0[k]; r < r1; r++) {
+                for (int64_t c = c0[k]; c < c1; c++) {
+                    int64_t at = base[p] + (r - row_first[p]) * col_count[p] + (c - col_first[p]);
+                    if (grid[at] >= 0) tested[p] = 1; /* cells overlap: every cell tested */
+                    grid[at] = k;
+                }
+            }
+        }
+        /* (char, cell) pairs, in char order: a char's cell by its centre. */
+        int64_t cap = n + 16;
+        pair_char = malloc((size_t)cap * sizeof(int64_t));
+        pair_cell = malloc((size_t)cap * sizeof(int64_t));
+        if (!pair_char || !pair_cell) goto nomem;
+        int64_t row_hint = -1, column_hint = -1;
+        for (int64_t i = 0; i < n; i++) {
+            int64_t p = char_page[i];
+            if (p < 0 || p >= pages || cells_first[p + 1] == cells_first[p]) continue;
+            double hc = (x0[i] + x1[i]) / 2, vc = (top[i] + bottom[i]) / 2;
+            int64_t a = cells_first[p], z = cells_first[p + 1];
+            if (!tested[p]) {
+                int64_t r = search_near(rows, row_first[p], row_count[p], vc, &row_hint);
+                int64_t c = search_near(columns, col_first[p], col_count[p], hc, &column_hint);
+                r -= 1 + row_first[p];
+                c -= 1 + col_first[p];
+                if (r < 0 || c < 0) continue;
+                int64_t k = grid[base[p] + r * col_count[p] + c];
+                if (k >= 0 && hc < cx1[k] && vc < cbottom[k]) a = k, z = k + 1;
+                else continue;
+            }
+            for (int64_t k = a; k < z; k++) {
+                if (!(hc >= cx0[k] && hc < cx1[k] && vc >= ctop[k] && vc < cbottom[k])) continue;
+                if (pairs == cap) {
+                    cap *= 2;
+                    int64_t *u = realloc(pair_char, (size_t)cap * sizeof(int64_t));
+                    if (!u) goto nomem;
+                    pair_char = u;
+                    u = realloc(pair_cell, (size_t)cap * sizeof(int64_t));
+                    if (!u) goto nomem;
+                    pair_cell = u;
+                }
+                pair_char[pairs] = i;
+                pair_cell[pairs++] = k;
+            }
+        }
+    }
+    /* The cells' texts: the pairs by cell (chars in order), their words, lines of words. */
+    int64_t W = (pairs > n ? pairs : n) + 1;
+    by_cell = malloc((size_t)W * sizeof(int64_t));
+    cell_first = calloc((size_t)M + 1, sizeof(int64_t));
+    wout = malloc((size_t)W * sizeof(int64_t));
+    wchar = malloc((size_t)W * sizeof(int64_t));
+    wgroup = malloc((size_t)W * sizeof(int64_t));
+    wnew = malloc((size_t)W);
+    wtol = malloc((size_t)W * sizeof(double));
+    wtop = malloc((size_t)W * sizeof(double));
+    wordtol = malloc((size_t)W * sizeof(double));
+    wstart = malloc((size_t)(W + 1) * sizeof(int64_t));
+    wline = malloc((size_t)W * sizeof(int64_t));
+    wpage = malloc((size_t)W * sizeof(int64_t));
+    has_text = calloc((size_t)M, 1);
+    order = malloc((size_t)(W > M ? W : M) * sizeof(int64_t));
+    tmp = malloc((size_t)(W > M ? W : M) * sizeof(int64_t));
+    if (!by_cell || !cell_first || !wout || !wchar || !wgroup || !wnew || !wtol || !wtop ||
+        !wordtol || !wstart || !wline || !wpage || !has_text || !order || !tmp)
+        goto nomem;
+    int64_t texts = 0;
+    if (pairs) {
+        for (int64_t q = 0; q < pairs; q++) cell_first[pair_cell[q] + 1]++;
+        for (int64_t k = 0; k < m; k++) cell_first[k + 1] += cell_first[k];
+        for (int64_t q = 0; q < pairs; q++) by_cell[cell_first[pair_cell[q]]++] = q;
+        for (int64_t q = 0; q < pairs; q++) {
+            wchar[q] = pair_char[by_cell[q]];
+            wgroup[q] = pair_cell[by_cell[q]];
+            wtol[q] = 3.0; /* Y_TOLERANCE */
+        }
+        int64_t count = words(pairs, wchar, wgroup, wtol, x0, x1, top, blank, wout, wnew);
+        if (count < 0) goto nomem;
+        /* Words: their first char, top (the lowest of their chars) and cell. */
+        int64_t nw = 0;
+        for (int64_t k = 0; k < count; k++) {
+            int64_t item = wout[k];
+            double t = top[wchar[item]];
+            if (wnew[k]) {
+                wstart[nw] = k;
+                wtop[nw] = t;
+                wpage[nw] = wgroup[item];
+                wordtol[nw] = wtol[item];
+                nw++;
+            } else if (t < wtop[nw - 1]) {
+                wtop[nw - 1] = t;
+            }
+        }
+        wstart[nw] = count;
+        if (cluster_numbers(nw, wpage, wtop, wordtol, wline)) goto nomem;
+        /* Words of one cluster of chars can be on lines apart: each line's words together. */
+        for (int64_t w = 0; w < nw; w++) order[w] = w;
+        int sorted_lines = 1;
+        for (int64_t w = 1; w < nw; w++) sorted_lines &= wline[w] >= wline[w - 1];
+        if (!sorted_lines) {
+            Pair p = {wline, wline};
+            sort_by_pair(order, tmp, nw, &p);
+        }
+        for (int64_t t = 0; t < nw; t++) {
+            int64_t w = order[t], cell = wpage[w];
+            if (!t || cell != wpage[order[t - 1]]) {
+                if (t) put(&cell_text, '\n');
+                text_cell[texts++] = cell;
+                has_text[cell] = 1;
+            } else if (wline[w] == wline[order[t - 1]]) {
+                put(&cell_text, ' ');
+            }
+            for (int64_t k = wstart[w]; k < wstart[w + 1]; k++) put(&cell_text, codes[wchar[wout[k]]]);
+        }
+    }
+    /* Table rows: each table's distinct rows and columns among its page's. */
+    int64_t nrows = 0, slots = 0;
+    if (m) {
+        row_of = malloc((size_t)M * sizeof(int64_t));
+        col_of = malloc((size_t)M * sizeof(int64_t));
+        int64_t *col_first_t = malloc((size_t)tables * sizeof(int64_t));
+        int64_t *col_count_t = calloc((size_t)tables, sizeof(int64_t));
+        int64_t *row_cell = malloc((size_t)M * sizeof(int64_t));
+        slot = malloc((size_t)M * sizeof(int64_t));
+        if (!row_of || !col_of || !col_first_t || !col_count_t || !row_cell || !slot) {
+            free(col_first_t);
+            free(col_count_t);
+            free(row_cell);
+            goto nomem;
+        }
+        Pair pr = {tnum, r0};
+        for (int64_t k = 0; k < m; k++) order[k] = k;
+        sort_by_pair(order, tmp, m, &pr);
+        for (int64_t t = 0; t < m; t++) {
+            int64_t k = order[t];
+            if (!t || tnum[k] != tnum[order[t - 1]] || r0[k] != r0[order[t - 1]]) {
+                row_cell[nrows++] = k;
+            }
+            row_of[k] = nrows - 1;
+        }
+        Pair pc = {tnum, c0};
+        for (int64_t k = 0; k < m; k++) order[k] = k;
+        sort_by_pair(order, tmp, m, &pc);
+        int64_t d = -1;
+        for (int64_t t = 0; t < m; t++) {
+            int64_t k = order[t];
+            if (!t || tnum[k] != tnum[order[t - 1]] || c0[k] != c0[order[t - 1]]) {
+                d++;
+                if (!col_count_t[tnum[k]]) col_first_t[tnum[k]] = d;
+                col_count_t[tnum[k]]++;
+            }
+            col_of[k] = d;
+        }
+        for (int64_t r = 0; r < nrows; r++) {
+            int64_t k = row_cell[r];
+            row_page[r] = cell_page[k];
+            row_top[r] = ctop[k];
+            row_start[r] = slots;
+            row_width[r] = col_count_t[tnum[k]];
+            row_kept[r] = 0;
+            slots += row_width[r];
+        }
+        winner = malloc((size_t)(slots ? slots : 1) * sizeof(int64_t));
+        if (!winner) {
+            free(col_first_t);
+            free(col_count_t);
+            free(row_cell);
+            goto nomem;
+        }
+        for (int64_t s = 0; s < slots; s++) winner[s] = -1;
+        for (int64_t k = 0; k < m; k++) {
+            slot[k] = row_start[row_of[k]] + col_of[k] - col_first_t[tnum[k]];
+            winner[slot[k]] = k;
+        }
+        for (int64_t k = 0; k < m; k++)
+            if (winner[slot[k]] == k && has_text[k]) row_kept[row_of[k]] = 1;
+        for (int64_t t = 0; t < texts; t++) {
+            int64_t k = text_cell[t];
+            text_slot[t] = winner[slot[k]] == k ? slot[k] : -1;
+        }
+        free(col_first_t);
+        free(col_count_t);
+        free(row_cell);
+    }
+    /* The chars outside tables: overlapping no table's box of their page (touching counts). */
+    outside = malloc((size_t)N * sizeof(int64_t));
+    if (!outside) goto nomem;
+    int64_t nout = 0;
+    if (!m) {
+        for (int64_t i = 0; i < n; i++) outside[nout++] = i;
+    } else {
+        box = malloc((size_t)tables * 4 * sizeof(double));
+        box_page = malloc((size_t)tables * sizeof(int64_t));
+        int64_t *table_first = malloc((size_t)(P + 1) * sizeof(int64_t));
+        if (!box || !box_page || !table_first) {
+            free(table_first);
+            goto nomem;
+        }
+        for (int64_t k = 0; k < m; k++) {
+            int64_t t = tnum[k];
+            double *b = box + t * 4;
+            if (!k || t != tnum[k - 1]) {
+                b[0] = cx0[k], b[1] = ctop[k], b[2] = cx1[k], b[3] = cbottom[k];
+                box_page[t] = cell_page[k];
+            } else {
+                if (cx0[k] < b[0]) b[0] = cx0[k];
+                if (ctop[k] < b[1]) b[1] = ctop[k];
+                if (cx1[k] > b[2]) b[2] = cx1[k];
+                if (cbottom[k] > b[3]) b[3] = cbottom[k];
+            }
+        }
+        for (int64_t p = 0, t = 0; p <= pages; p++) {
+            while (t < tables && box_page[t] < p) t++;
+            table_first[p] = t;
+        }
+        for (int64_t i = 0; i < n; i++) {
+            int64_t p = char_page[i], inside = 0;
+            if (p >= 0 && p < pages) {
+                for (int64_t t = table_first[p]; t < table_first[p + 1] && !inside; t++) {
+                    const double *b = box + t * 4;
+                    double w = (x1[i] < b[2] ? x1[i] : b[2]) - (x0[i] > b[0] ? x0[i] : b[0]);
+                    double h = (bottom[i] < b[3] ? bottom[i] : b[3]) - (top[i] > b[1] ? top[i] : b[1]);
+                    inside = w >= 0 && h >= 0 && w + h > 0;
+                }
+            }
+            if (!inside) outside[nout++] = i;
+        }
+        free(table_first);
+    }
+    /* Each page's tolerance: half the median size of its chars outside tables (10 without), at
+       least 3. */
+    tol_page = malloc((size_t)P * sizeof(double));
+    sorted = malloc((size_t)N * sizeof(double));
+    if (!tol_page || !sorted) goto nomem;
+    for (int64_t p = 0, k = 0; p < pages; p++) {
+        int64_t a = k;
+        while (k < nout && char_page[outside[k]] == p) {
+            sorted[k] = size[outside[k]];
+            k++;
+        }
+        double s = 10.0;
+        if (k > a) {
+            Keys ks = {NULL, sorted + a, NULL, 1};
+            int64_t count = k - a;
+            for (int64_t j = 0; j < count; j++) order[j] = j;
+            sort_by_keys(order, tmp, count, &ks);
+            s = sorted[a + order[count / 2]];
+        }
+        double half = 0.5 * s;
+        tol_page[p] = half > 3.0 ? half : 3.0;
+    }
+    /* Text lines: the words of the chars outside tables, by page; runs of words on one line. */
+    int64_t nlines = 0;
+    if (nout) {
+        for (int64_t q = 0; q < nout; q++) {
+            wchar[q] = outside[q];
+            wgroup[q] = char_page[outside[q]];
+            wtol[q] = tol_page[wgroup[q]];
+        }
+        int64_t count = words(nout, wchar, wgroup, wtol, x0, x1, top, blank, wout, wnew);
+        if (count < 0) goto nomem;
+        int64_t nw = 0;
+        for (int64_t k = 0; k < count; k++) {
+            int64_t item = wout[k];
+            double t = top[wchar[item]];
+            if (wnew[k]) {
+                wstart[nw] = k;
+                wtop[nw] = t;
+                wpage[nw] = wgroup[item];
+                wordtol[nw] = wtol[item];
+                nw++;
+            } else if (t < wtop[nw - 1]) {
+                wtop[nw - 1] = t;
+            }
+        }
+        wstart[nw] = count;
+        if (cluster_numbers(nw, wpage, wtop, wordtol, wline)) goto nomem;
+        for (int64_t w = 0; w < nw; w++) {
+            if (!w || wline[w] != wline[w - 1]) {
+                if (w) put(&line_text, '\n');
+                line_page[nlines] = wpage[w];
+                line_top[nlines++] = wtop[w];
+            } else {
+                put(&line_text, ' ');
+                if (wtop[w] < line_top[nlines - 1]) line_top[nlines - 1] = wtop[w];
+            }
+            for (int64_t k = wstart[w]; k < wstart[w + 1]; k++) put(&line_text, codes[wchar[wout[k]]]);
+        }
+    }
+    sizes[0] = cell_text.length;
+    sizes[1] = texts;
+    sizes[2] = nrows;
+    sizes[3] = slots;
+    sizes[4] = line_text.length;
+    sizes[5] = nlines;
+    result = cell_text.length > cell_capacity || line_text.length > line_capacity ? E_CAPACITY : 0;
+    goto done;
+nomem:
+    result = E_MEMORY;
+done:
+    free(tnum); free(r0); free(c0); free(row_first); free(row_count); free(col_first);
+    free(col_count); free(rows); free(columns); free(tested); free(base); free(cells_first);
+    free(chars_first); free(grid); free(pair_char); free(pair_cell); free(by_cell);
+    free(cell_first); free(wout); free(wchar); free(wgroup); free(wnew); free(wtol); free(wtop);
+    free(wordtol); free(wstart); free(wline); free(wpage); free(has_text); free(order); free(tmp);
+    free(row_of); free(col_of); free(winner); free(slot); free(outside); free(box); free(box_page);
+    free(sorted); free(tol_page);
     return result;
 }

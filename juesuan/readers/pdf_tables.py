@@ -14,6 +14,7 @@ import ctypes
 import functools
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,8 @@ class Compiled:
 
     def __init__(self, lib: ctypes.CDLL) -> None:
         self._find_tables = _typed(lib.pt_find_tables, _N, _P, _P, _N, _P, _P, _N, _N, *[_P] * 5)
+        self._rows = _typed(lib.pt_rows, _N, _N, *[_P] * 8, _N, _N, *[_P] * 7, _N, *[_P] * 8,
+                            _N, *[_P] * 3)  # fmt: skip
         self._capacity = 4096  # cells of a document, grown as needed
 
     def find_tables(
@@ -67,6 +70,78 @@ class Compiled:
             self._capacity = int(needed[0])
         _check(count)
         return corners[:, :count], box[:, :count], page[:count], table[:count]
+
+    def rows(
+        self,
+        chars: tuple[np.ndarray, ...],
+        blank: np.ndarray,
+        char_page: np.ndarray,
+        pages: int,
+        cells: tuple[np.ndarray, ...],
+    ) -> Grouped | None:
+        """pdfium.document_rows's texts before their order (see pt_rows in pdf_tables.c), from
+        the chars (x0, x1, top, bottom, size, codes) of `pages` pages and the cells (x0, top,
+        x1, bottom, page, table), both ordered by page. `None` where a value is NaN (left to
+        the numpy code)."""
+        *floats, codes = (np.ascontiguousarray(c) for c in chars)
+        n, m = len(codes), len(cells[0])
+        codes = np.ascontiguousarray(codes, np.uint32)
+        blank = np.ascontiguousarray(blank, np.uint8)
+        char_page = np.ascontiguousarray(char_page, np.int64)
+        cx0, ctop, cx1, cbottom = (np.ascontiguousarray(c, np.float64) for c in cells[:4])
+        cell_page, table = (np.ascontiguousarray(c, np.int64) for c in cells[4:])
+        text_cell, text_slot = np.empty(m, np.int64), np.empty(m, np.int64)
+        row_page, row_top = np.empty(m, np.int64), np.empty(m, np.float64)
+        row_start, row_width = np.empty(m, np.int64), np.empty(m, np.int64)
+        row_kept = np.empty(m, np.uint8)
+        line_page, line_top = np.empty(n, np.int64), np.empty(n, np.float64)
+        sizes = np.zeros(6, np.int64)
+        cell_capacity, line_capacity = 2 * n + m + 16, 2 * n + 16
+        while True:
+            cell_codes = np.empty(cell_capacity, np.uint32)
+            line_codes = np.empty(line_capacity, np.uint32)
+            code = self._rows(
+                n, *map(_address, floats), _address(codes), _address(blank), _address(char_page),
+                pages, m, _address(cx0), _address(ctop), _address(cx1), _address(cbottom),
+                _address(cell_page), _address(table), _address(cell_codes), cell_capacity,
+                _address(text_cell), _address(text_slot), _address(row_page), _address(row_top),
+                _address(row_start), _address(row_width), _address(row_kept),
+                _address(line_codes), line_capacity, _address(line_page), _address(line_top),
+                _address(sizes),
+            )  # fmt: skip
+            if code != CAPACITY:
+                break
+            cell_capacity, line_capacity = int(sizes[0]), int(sizes[4])
+        if code == NOT_FINITE:
+            return None
+        _check(code)
+        texts, rows, slots, lines = (int(s) for s in sizes[[1, 2, 3, 5]])
+        return Grouped(
+            cell_codes[: sizes[0]], text_cell[:texts], text_slot[:texts], row_page[:rows],
+            row_top[:rows], row_start[:rows], row_width[:rows], row_kept[:rows].view(bool),
+            slots, line_codes[: sizes[4]], line_page[:lines], line_top[:lines],
+        )  # fmt: skip
+
+
+@dataclass
+class Grouped:
+    """What pt_rows gives: the texts of the cells with words (code points, cut by line feeds),
+    which cells and the grid slots they fill (-1: taken by a later cell); each table row's
+    page, top, first slot, width and whether it has text; the slots; the text lines outside
+    tables (code points cut by line feeds), their pages and tops."""
+
+    cell_codes: np.ndarray
+    text_cell: np.ndarray
+    text_slot: np.ndarray
+    row_page: np.ndarray
+    row_top: np.ndarray
+    row_start: np.ndarray
+    row_width: np.ndarray
+    row_kept: np.ndarray
+    slots: int
+    line_codes: np.ndarray
+    line_page: np.ndarray
+    line_top: np.ndarray
 
 
 def _check(code: int) -> None:

@@ -1802,6 +1802,17 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     blank = chars.blank()
     placed: list[_Placed] = []
     found = _Cells.joined([page.tables for page in pages])
+    compiled = pdf_tables.active()
+    if compiled is not None:
+        cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
+        grouped = compiled.rows(
+            (chars.x0, chars.x1, chars.top, chars.bottom, chars.size, chars.codes),
+            blank, char_page, count,
+            (found.x0, found.top, found.x1, found.bottom, cell_page, found.table),
+        )  # fmt: skip
+        if grouped is not None:
+            placed = _grouped_rows(grouped, chars.ligatures())
+            return _ordered_rows(placed, [page.number for page in pages])
     outside = np.arange(len(chars))
     if len(found):
         cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
@@ -1817,6 +1828,39 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     lines = _text_lines(chars, outside, blank, tolerance, char_page)
     placed += [(k, top, 1, (text,)) for k, text, top in lines]
     return _ordered_rows(placed, [page.number for page in pages])
+
+
+def _grouped_rows(grouped: pdf_tables.Grouped, ligatures: bool) -> list[_Placed]:
+    """The table rows with text, then the text lines, as `document_rows` places them, from
+    what pdf_tables.c grouped (the same as the numpy code above)."""
+    placed: list[_Placed] = []
+    if len(grouped.row_page):
+        grid = np.full(grouped.slots, "", object)
+        if len(grouped.text_cell):
+            texts = np.empty(len(grouped.text_cell), object)
+            texts[:] = _texts(grouped.cell_codes, ligatures)
+            filled = grouped.text_slot >= 0
+            grid[grouped.text_slot[filled]] = texts[filled]
+        cells = grid.tolist()
+        kept = np.flatnonzero(grouped.row_kept)
+        pages, tops = grouped.row_page[kept].tolist(), grouped.row_top[kept].tolist()
+        starts, widths = grouped.row_start[kept].tolist(), grouped.row_width[kept].tolist()
+        placed += [
+            (page, top, 0, tuple(cells[a : a + n]))
+            for page, top, a, n in zip(pages, tops, starts, widths, strict=True)
+        ]
+    if len(grouped.line_page):
+        texts = _texts(grouped.line_codes, ligatures)
+        pages, tops = grouped.line_page.tolist(), grouped.line_top.tolist()
+        placed += [(k, top, 1, (text,)) for k, text, top in zip(pages, texts, tops, strict=True)]
+    return placed
+
+
+def _texts(codes: np.ndarray, ligatures: bool) -> list[str]:
+    """Texts of code points cut by line feeds (none is in a text: a line feed is a blank),
+    ligatures spelled out if any (as `_spaced_text`)."""
+    text = _decode(codes)
+    return (text.translate(_LIGATURES) if ligatures else text).split("\n")
 
 
 def _renumbered(table: np.ndarray, page: np.ndarray) -> np.ndarray:
