@@ -26,42 +26,71 @@ work goes); outputs go into the caller's numpy arrays. Plain C99, no Python API.
 /* --- a stable merge sort of indices, by a comparison ------------------------------------------ */
 
 /* A stable merge sort of indices by a comparison (<0: a before b; 0: a tie), made for each
-   comparison so that it is inlined: short runs by insertion, then merges, skipped where two
-   runs are already in order (values often come nearly sorted). */
+   comparison so that it is inlined. Natural runs (values often come nearly sorted) are found
+   first, short ones lengthened by insertion, then merged pairwise: input in order costs one
+   comparison per value. `tmp`: room for n indices. */
+#define SORT_RUN 16
 #define DEFINE_SORT(name, cmp)                                                                   \
     static void name(int64_t *idx, int64_t *tmp, int64_t n, const void *ctx) {                \
-        const int64_t run = 16;                                                                  \
-        for (int64_t s = 0; s < n; s += run) {                                                   \
-            int64_t e = s + run < n ? s + run : n;                                               \
-            for (int64_t i = s + 1; i < e; i++) {                                                \
+        if (n < 2) return;                                                                       \
+        int64_t stack[64], *bounds = n / SORT_RUN + 2 <= 64 ? stack                              \
+                                      : malloc((size_t)(n / SORT_RUN + 2) * sizeof(int64_t));    \
+        int64_t r = 0, s = 0;                                                                    \
+        while (s < n) {                                                                          \
+            int64_t e = s + 1;                                                                   \
+            while (e < n && cmp(ctx, idx[e], idx[e - 1]) >= 0) e++;                              \
+            if (e - s < SORT_RUN && e < n) {                                                     \
+                int64_t end = s + SORT_RUN < n ? s + SORT_RUN : n;                               \
+                for (int64_t i = e; i < end; i++) {                                              \
+                    int64_t v = idx[i], j = i;                                                   \
+                    while (j > s && cmp(ctx, v, idx[j - 1]) < 0) {                               \
+                        idx[j] = idx[j - 1];                                                     \
+                        j--;                                                                     \
+                    }                                                                            \
+                    idx[j] = v;                                                                  \
+                }                                                                                \
+                e = end;                                                                         \
+            }                                                                                    \
+            if (bounds) bounds[r] = s;                                                           \
+            r++;                                                                                 \
+            s = e;                                                                               \
+        }                                                                                        \
+        if (!bounds) { /* no memory for the runs: one by one, by insertion */                    \
+            for (int64_t i = 1; i < n; i++) {                                                    \
                 int64_t v = idx[i], j = i;                                                       \
-                while (j > s && cmp(ctx, v, idx[j - 1]) < 0) {                                   \
+                while (j > 0 && cmp(ctx, v, idx[j - 1]) < 0) {                                   \
                     idx[j] = idx[j - 1];                                                         \
                     j--;                                                                         \
                 }                                                                                \
                 idx[j] = v;                                                                      \
             }                                                                                    \
+            return;                                                                              \
         }                                                                                        \
+        bounds[r] = n;                                                                           \
         int64_t *src = idx, *dst = tmp;                                                          \
-        for (int64_t width = run; width < n; width *= 2) {                                       \
-            for (int64_t lo = 0; lo < n; lo += 2 * width) {                                      \
-                int64_t mid = lo + width < n ? lo + width : n;                                   \
-                int64_t hi = lo + 2 * width < n ? lo + 2 * width : n;                            \
-                int64_t a = lo, b = mid, k = lo;                                                 \
-                if (mid < hi && cmp(ctx, src[mid], src[mid - 1]) >= 0) {                         \
-                    memcpy(dst + lo, src + lo, (size_t)(hi - lo) * sizeof(int64_t));            \
-                    continue;                                                                    \
-                }                                                                                \
+        while (r > 1) {                                                                          \
+            int64_t runs = 0, k = 0;                                                             \
+            for (; k + 1 < r; k += 2) {                                                          \
+                int64_t lo = bounds[k], mid = bounds[k + 1], hi = bounds[k + 2];                 \
+                int64_t a = lo, b = mid, at = lo;                                                \
                 while (a < mid && b < hi)                                                        \
-                    dst[k++] = cmp(ctx, src[b], src[a]) < 0 ? src[b++] : src[a++];               \
-                while (a < mid) dst[k++] = src[a++];                                             \
-                while (b < hi) dst[k++] = src[b++];                                              \
+                    dst[at++] = cmp(ctx, src[b], src[a]) < 0 ? src[b++] : src[a++];              \
+                while (a < mid) dst[at++] = src[a++];                                            \
+                while (b < hi) dst[at++] = src[b++];                                             \
+                bounds[runs++] = lo;                                                             \
             }                                                                                    \
+            if (k < r) {                                                                         \
+                memcpy(dst + bounds[k], src + bounds[k], (size_t)(n - bounds[k]) * sizeof(int64_t)); \
+                bounds[runs++] = bounds[k];                                                      \
+            }                                                                                    \
+            bounds[runs] = n;                                                                    \
+            r = runs;                                                                            \
             int64_t *t = src;                                                                    \
             src = dst;                                                                           \
             dst = t;                                                                             \
         }                                                                                        \
         if (src != idx) memcpy(idx, src, (size_t)n * sizeof(int64_t));                           \
+        if (bounds != stack) free(bounds);                                                       \
     }
 
 static inline int cmp_double(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
@@ -717,21 +746,21 @@ static inline int64_t search_near(const double *lines, int64_t first, int64_t co
     return *hint = search(lines, first, count, value, 1);
 }
 
-/* The document's rows before their order (pdfium.document_rows): the texts of the cells that
-   have words (cell_codes, cut by '\n'; which cells in text_cell; the grid slot each fills in
-   text_slot, -1 where a later cell takes it), the table rows (page, top, first slot, width,
-   whether any slot has text), and the text lines outside tables (line_codes cut by '\n', page,
-   top). sizes: cell_codes' length, text cells, rows, slots, line_codes' length, lines.
-   E_CAPACITY where cell_codes or line_codes is too short (sizes say how long to make them). */
+/* The document's rows before their order (pdfium.document_rows), from the chars of `pages`
+   pages (x0 x1 top bottom size, code points; their pages) and the cells (x0 top x1 bottom, page,
+   table), both ordered by page: the texts of the slots of the table rows that have text, then
+   of the text lines outside tables, cut by '\n' (in `out`); each such row's page, top and
+   width (its slots); each line's page and top. sizes: out's length, rows, lines, whether a code
+   in ligature_low..ligature_high is in out. E_CAPACITY where `out` is too short (sizes[0]:
+   the length needed), E_NAN where a value is NaN (the numpy code reads those). */
 int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top,
                 const double *bottom, const double *size, const uint32_t *codes,
-                const uint8_t *blank, const int64_t *char_page, int64_t pages, int64_t m,
-                const double *cx0, const double *ctop, const double *cx1, const double *cbottom,
-                const int64_t *cell_page, const int64_t *cell_table, uint32_t *cell_codes,
-                int64_t cell_capacity, int64_t *text_cell, int64_t *text_slot, int64_t *row_page,
-                double *row_top, int64_t *row_start, int64_t *row_width, uint8_t *row_kept,
-                uint32_t *line_codes, int64_t line_capacity, int64_t *line_page, double *line_top,
-                int64_t *sizes) {
+                const uint8_t *spaces, int64_t space_count, const int64_t *char_page, int64_t pages,
+                int64_t m, const double *cx0, const double *ctop, const double *cx1,
+                const double *cbottom, const int64_t *cell_page, const int64_t *cell_table,
+                uint32_t *out_codes, int64_t capacity, int64_t *out_row_page, double *out_row_top,
+                int64_t *out_row_width, int64_t *line_page, double *line_top, int64_t ligature_low,
+                int64_t ligature_high, int64_t *sizes) {
     int64_t result = 0;
     int nan = 0; /* NaN anywhere: left to the numpy code */
     const double *cols[] = {x0, x1, top, bottom, size};
@@ -741,9 +770,21 @@ int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top
     for (int c = 0; c < 4; c++)
         for (int64_t i = 0; i < m; i++) nan |= ccols[c][i] != ccols[c][i];
     if (nan) return E_NAN;
-    for (int k = 0; k < 6; k++) sizes[k] = 0;
-    Text cell_text = {cell_codes, cell_capacity, 0}, line_text = {line_codes, line_capacity, 0};
+    for (int k = 0; k < 4; k++) sizes[k] = 0;
+    Text out = {out_codes, capacity, 0}, cell_text = {NULL, 0, 0};
     int64_t M = m ? m : 1, N = n ? n : 1, P = pages ? pages : 1;
+    /* Blanks, as str.isspace (pdfplumber's words leave them out). */
+    uint8_t *blank = malloc((size_t)N);
+    int64_t *span = malloc((size_t)(M + 1) * 2 * sizeof(int64_t)); /* each cell's text */
+    int64_t *row_page = malloc((size_t)M * sizeof(int64_t)), *row_start = NULL, *row_width = NULL;
+    double *row_top = malloc((size_t)M * sizeof(double));
+    uint8_t *row_kept = malloc((size_t)M);
+    row_start = malloc((size_t)M * sizeof(int64_t));
+    row_width = malloc((size_t)M * sizeof(int64_t));
+    if (!blank || !span || !row_page || !row_top || !row_kept || !row_start || !row_width)
+        goto nomem;
+    for (int64_t i = 0; i < n; i++)
+        blank[i] = codes[i] < (uint64_t)space_count && spaces[codes[i]];
     /* scratch */
     int64_t *tnum = malloc((size_t)M * sizeof(int64_t));
     int64_t *r0 = malloc((size_t)M * sizeof(int64_t)), *c0 = malloc((size_t)M * sizeof(int64_t));
@@ -902,16 +943,20 @@ int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top
             Pair p = {wline, wline};
             sort_by_pair(order, tmp, nw, &p);
         }
+        cell_text.capacity = 2 * count + 1; /* a char, a space before it at most */
+        cell_text.codes = malloc((size_t)cell_text.capacity * sizeof(uint32_t));
+        if (!cell_text.codes) goto nomem;
         for (int64_t t = 0; t < nw; t++) {
             int64_t w = order[t], cell = wpage[w];
             if (!t || cell != wpage[order[t - 1]]) {
-                if (t) put(&cell_text, '\n');
-                text_cell[texts++] = cell;
+                texts++;
                 has_text[cell] = 1;
+                span[2 * cell] = cell_text.length;
             } else if (wline[w] == wline[order[t - 1]]) {
                 put(&cell_text, ' ');
             }
             for (int64_t k = wstart[w]; k < wstart[w + 1]; k++) put(&cell_text, codes[wchar[wout[k]]]);
+            span[2 * cell + 1] = cell_text.length;
         }
     }
     /* Table rows: each table's distinct rows and columns among its page's. */
@@ -975,13 +1020,23 @@ int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top
         }
         for (int64_t k = 0; k < m; k++)
             if (winner[slot[k]] == k && has_text[k]) row_kept[row_of[k]] = 1;
-        for (int64_t t = 0; t < texts; t++) {
-            int64_t k = text_cell[t];
-            text_slot[t] = winner[slot[k]] == k ? slot[k] : -1;
-        }
         free(col_first_t);
         free(col_count_t);
         free(row_cell);
+    }
+    /* The texts of the slots of the rows with text, one after the other. */
+    int64_t strings = 0, kept_rows = 0;
+    for (int64_t r = 0; r < nrows; r++) {
+        if (!row_kept[r]) continue;
+        out_row_page[kept_rows] = row_page[r];
+        out_row_top[kept_rows] = row_top[r];
+        out_row_width[kept_rows++] = row_width[r];
+        for (int64_t at = row_start[r]; at < row_start[r] + row_width[r]; at++) {
+            if (strings++) put(&out, '\n');
+            int64_t k = winner[at];
+            if (k >= 0 && has_text[k])
+                for (int64_t c = span[2 * k]; c < span[2 * k + 1]; c++) put(&out, cell_text.codes[c]);
+        }
     }
     /* The chars outside tables: overlapping no table's box of their page (touching counts). */
     outside = malloc((size_t)N * sizeof(int64_t));
@@ -1078,23 +1133,22 @@ int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top
         if (cluster_numbers(nw, wpage, wtop, wordtol, wline)) goto nomem;
         for (int64_t w = 0; w < nw; w++) {
             if (!w || wline[w] != wline[w - 1]) {
-                if (w) put(&line_text, '\n');
+                if (strings++) put(&out, '\n');
                 line_page[nlines] = wpage[w];
                 line_top[nlines++] = wtop[w];
             } else {
-                put(&line_text, ' ');
+                put(&out, ' ');
                 if (wtop[w] < line_top[nlines - 1]) line_top[nlines - 1] = wtop[w];
             }
-            for (int64_t k = wstart[w]; k < wstart[w + 1]; k++) put(&line_text, codes[wchar[wout[k]]]);
+            for (int64_t k = wstart[w]; k < wstart[w + 1]; k++) put(&out, codes[wchar[wout[k]]]);
         }
     }
-    sizes[0] = cell_text.length;
-    sizes[1] = texts;
-    sizes[2] = nrows;
-    sizes[3] = slots;
-    sizes[4] = line_text.length;
-    sizes[5] = nlines;
-    result = cell_text.length > cell_capacity || line_text.length > line_capacity ? E_CAPACITY : 0;
+    sizes[0] = out.length;
+    sizes[1] = kept_rows;
+    sizes[2] = nlines;
+    for (int64_t c = 0; c < out.length && c < out.capacity; c++)
+        sizes[3] |= out.codes[c] >= (uint64_t)ligature_low && out.codes[c] <= (uint64_t)ligature_high;
+    result = out.length > out.capacity ? E_CAPACITY : 0;
     goto done;
 nomem:
     result = E_MEMORY;
@@ -1105,6 +1159,7 @@ done:
     free(cell_first); free(wout); free(wchar); free(wgroup); free(wnew); free(wtol); free(wtop);
     free(wordtol); free(wstart); free(wline); free(wpage); free(has_text); free(order); free(tmp);
     free(row_of); free(col_of); free(winner); free(slot); free(outside); free(box); free(box_page);
-    free(sorted); free(tol_page);
+    free(sorted); free(tol_page); free(blank); free(span); free(row_page); free(row_top);
+    free(row_kept); free(row_start); free(row_width); free(cell_text.codes);
     return result;
 }

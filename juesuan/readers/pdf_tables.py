@@ -21,6 +21,7 @@ import numpy as np
 
 from juesuan.readers import c_build, pdfium_bulk
 from juesuan.readers.c_build import BuildError
+from juesuan.readers.pdfium_bulk import SPACES
 
 SOURCE = Path(__file__).with_name("pdf_tables.c")
 MODE_VARIABLE = "JUESUAN_PDF_TABLES"  # "numpy": the numpy code (juesuan.readers.pdfium)
@@ -42,8 +43,10 @@ class Compiled:
 
     def __init__(self, lib: ctypes.CDLL) -> None:
         self._find_tables = _typed(lib.pt_find_tables, _N, _P, _P, _N, _P, _P, _N, _N, *[_P] * 5)
-        self._rows = _typed(lib.pt_rows, _N, _N, *[_P] * 8, _N, _N, *[_P] * 7, _N, *[_P] * 8,
-                            _N, *[_P] * 3)  # fmt: skip
+        self._rows = _typed(lib.pt_rows, _N, _N, *[_P] * 7, _N, _P, _N, _N, *[_P] * 7, _N,
+                            *[_P] * 5, _N, _N, _P)  # fmt: skip
+        self._text_capacity = 1 << 16  # code points of a document's texts, grown as needed
+        self._spaces = _address(SPACES)
         self._capacity = 4096  # cells of a document, grown as needed
 
     def find_tables(
@@ -72,74 +75,57 @@ class Compiled:
         return corners[:, :count], box[:, :count], page[:count], table[:count]
 
     def rows(
-        self,
-        chars: tuple[np.ndarray, ...],
-        blank: np.ndarray,
-        char_page: np.ndarray,
-        pages: int,
-        cells: tuple[np.ndarray, ...],
-    ) -> Grouped | None:
-        """pdfium.document_rows's texts before their order (see pt_rows in pdf_tables.c), from
+        self, chars: tuple[np.ndarray, ...], char_page: np.ndarray, pages: int,
+        cells: tuple[np.ndarray, ...], ligatures: tuple[int, int],
+    ) -> Grouped | None:  # fmt: skip
+        """pdfium.document_rows's rows before their order (see pt_rows in pdf_tables.c), from
         the chars (x0, x1, top, bottom, size, codes) of `pages` pages and the cells (x0, top,
         x1, bottom, page, table), both ordered by page. `None` where a value is NaN (left to
         the numpy code)."""
         *floats, codes = (np.ascontiguousarray(c) for c in chars)
         n, m = len(codes), len(cells[0])
+        floats = [np.ascontiguousarray(c, np.float64) for c in floats]
         codes = np.ascontiguousarray(codes, np.uint32)
-        blank = np.ascontiguousarray(blank, np.uint8)
         char_page = np.ascontiguousarray(char_page, np.int64)
         cx0, ctop, cx1, cbottom = (np.ascontiguousarray(c, np.float64) for c in cells[:4])
         cell_page, table = (np.ascontiguousarray(c, np.int64) for c in cells[4:])
-        text_cell, text_slot = np.empty(m, np.int64), np.empty(m, np.int64)
-        row_page, row_top = np.empty(m, np.int64), np.empty(m, np.float64)
-        row_start, row_width = np.empty(m, np.int64), np.empty(m, np.int64)
-        row_kept = np.empty(m, np.uint8)
-        line_page, line_top = np.empty(n, np.int64), np.empty(n, np.float64)
-        sizes = np.zeros(6, np.int64)
-        cell_capacity, line_capacity = 2 * n + m + 16, 2 * n + 16
+        row_page, row_top, row_width = np.empty(m, np.int64), np.empty(m), np.empty(m, np.int64)
+        line_page, line_top = np.empty(n, np.int64), np.empty(n)
+        sizes = np.zeros(4, np.int64)
+        capacity = self._text_capacity
         while True:
-            cell_codes = np.empty(cell_capacity, np.uint32)
-            line_codes = np.empty(line_capacity, np.uint32)
+            out = np.empty(capacity, np.uint32)
             code = self._rows(
-                n, *map(_address, floats), _address(codes), _address(blank), _address(char_page),
-                pages, m, _address(cx0), _address(ctop), _address(cx1), _address(cbottom),
-                _address(cell_page), _address(table), _address(cell_codes), cell_capacity,
-                _address(text_cell), _address(text_slot), _address(row_page), _address(row_top),
-                _address(row_start), _address(row_width), _address(row_kept),
-                _address(line_codes), line_capacity, _address(line_page), _address(line_top),
-                _address(sizes),
+                n, *map(_address, floats), _address(codes), self._spaces, len(SPACES),
+                _address(char_page), pages, m, _address(cx0), _address(ctop), _address(cx1),
+                _address(cbottom), _address(cell_page), _address(table), _address(out), capacity,
+                _address(row_page), _address(row_top), _address(row_width), _address(line_page),
+                _address(line_top), *ligatures, _address(sizes),
             )  # fmt: skip
             if code != CAPACITY:
                 break
-            cell_capacity, line_capacity = int(sizes[0]), int(sizes[4])
+            capacity = self._text_capacity = int(sizes[0])
         if code == NOT_FINITE:
             return None
         _check(code)
-        texts, rows, slots, lines = (int(s) for s in sizes[[1, 2, 3, 5]])
+        length, rows, lines, ligature = sizes.tolist()
         return Grouped(
-            cell_codes[: sizes[0]], text_cell[:texts], text_slot[:texts], row_page[:rows],
-            row_top[:rows], row_start[:rows], row_width[:rows], row_kept[:rows].view(bool),
-            slots, line_codes[: sizes[4]], line_page[:lines], line_top[:lines],
+            out[:length], bool(ligature), row_page[:rows], row_top[:rows], row_width[:rows],
+            line_page[:lines], line_top[:lines],
         )  # fmt: skip
 
 
 @dataclass
 class Grouped:
-    """What pt_rows gives: the texts of the cells with words (code points, cut by line feeds),
-    which cells and the grid slots they fill (-1: taken by a later cell); each table row's
-    page, top, first slot, width and whether it has text; the slots; the text lines outside
-    tables (code points cut by line feeds), their pages and tops."""
+    """What pt_rows gives: the texts of the slots of the table rows with text, then of the
+    text lines (code points cut by line feeds; whether a ligature is among them); each row's
+    page, top and width; each line's page and top."""
 
-    cell_codes: np.ndarray
-    text_cell: np.ndarray
-    text_slot: np.ndarray
+    codes: np.ndarray
+    ligatures: bool
     row_page: np.ndarray
     row_top: np.ndarray
-    row_start: np.ndarray
     row_width: np.ndarray
-    row_kept: np.ndarray
-    slots: int
-    line_codes: np.ndarray
     line_page: np.ndarray
     line_top: np.ndarray
 

@@ -54,7 +54,7 @@ import itertools
 import os
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -467,6 +467,7 @@ def _standard_fonts() -> dict:
 
 _SPACES = pdfium_bulk.SPACES.view(bool)  # whether each code point up to U+3000 is whitespace
 _LIGATURE_CODES = np.array(list(_LIGATURES), np.uint32)
+_LIGATURE_RANGE = (int(_LIGATURE_CODES.min()), int(_LIGATURE_CODES.max()))
 
 
 def _blank(codes: np.ndarray) -> np.ndarray:
@@ -1796,23 +1797,17 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     pdfplumber; the chars and cells of all pages are grouped into text at once."""
     if not pages:
         return {}
+    compiled = pdf_tables.active()
+    if compiled is not None:
+        rows = _compiled_rows(compiled, pages)
+        if rows is not None:
+            return rows
     count = len(pages)
     chars = _Chars.joined([page.chars for page in pages])
     char_page = np.repeat(np.arange(count), [len(page.chars) for page in pages])
     blank = chars.blank()
     placed: list[_Placed] = []
     found = _Cells.joined([page.tables for page in pages])
-    compiled = pdf_tables.active()
-    if compiled is not None:
-        cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
-        grouped = compiled.rows(
-            (chars.x0, chars.x1, chars.top, chars.bottom, chars.size, chars.codes),
-            blank, char_page, count,
-            (found.x0, found.top, found.x1, found.bottom, cell_page, found.table),
-        )  # fmt: skip
-        if grouped is not None:
-            placed = _grouped_rows(grouped, chars.ligatures())
-            return _ordered_rows(placed, [page.number for page in pages])
     outside = np.arange(len(chars))
     if len(found):
         cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
@@ -1830,30 +1825,32 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     return _ordered_rows(placed, [page.number for page in pages])
 
 
-def _grouped_rows(grouped: pdf_tables.Grouped, ligatures: bool) -> list[_Placed]:
-    """The table rows with text, then the text lines, as `document_rows` places them, from
-    what pdf_tables.c grouped (the same as the numpy code above)."""
-    placed: list[_Placed] = []
-    if len(grouped.row_page):
-        grid = np.full(grouped.slots, "", object)
-        if len(grouped.text_cell):
-            texts = np.empty(len(grouped.text_cell), object)
-            texts[:] = _texts(grouped.cell_codes, ligatures)
-            filled = grouped.text_slot >= 0
-            grid[grouped.text_slot[filled]] = texts[filled]
-        cells = grid.tolist()
-        kept = np.flatnonzero(grouped.row_kept)
-        pages, tops = grouped.row_page[kept].tolist(), grouped.row_top[kept].tolist()
-        starts, widths = grouped.row_start[kept].tolist(), grouped.row_width[kept].tolist()
-        placed += [
-            (page, top, 0, tuple(cells[a : a + n]))
-            for page, top, a, n in zip(pages, tops, starts, widths, strict=True)
-        ]
-    if len(grouped.line_page):
-        texts = _texts(grouped.line_codes, ligatures)
-        pages, tops = grouped.line_page.tolist(), grouped.line_top.tolist()
-        placed += [(k, top, 1, (text,)) for k, text, top in zip(pages, texts, tops, strict=True)]
-    return placed
+def _compiled_rows(compiled: pdf_tables.Compiled, pages: list[_PageRead]) -> dict | None:
+    """`document_rows` by pdf_tables.c (`None` where it leaves the pages to the numpy code):
+    the same rows, the strings and `Row`s made here."""
+    count = len(pages)
+    chars, tables = [page.chars for page in pages], [page.tables for page in pages]
+    names = ("x0", "x1", "top", "bottom", "size", "codes")
+    columns = tuple(np.concatenate([getattr(c, name) for c in chars]) for name in names)
+    char_page = np.repeat(np.arange(count), [len(c) for c in chars])
+    names = ("x0", "top", "x1", "bottom", "table")
+    x0, top, x1, bottom, table = (np.concatenate([getattr(t, n) for t in tables]) for n in names)
+    cell_page = np.repeat(np.arange(count), [len(t) for t in tables])
+    grouped = compiled.rows(
+        columns, char_page, count, (x0, top, x1, bottom, cell_page, table), _LIGATURE_RANGE
+    )
+    if grouped is None:
+        return None
+    widths = grouped.row_width.tolist()
+    texts = _texts(grouped.codes, grouped.ligatures) if sum(widths) + len(grouped.line_page) else []
+    starts = itertools.accumulate(widths, initial=0)
+    cells = [tuple(texts[a : a + n]) for a, n in zip(starts, widths, strict=False)]
+    cells += [(text,) for text in texts[sum(widths) :]]
+    rows, lines = len(widths), len(grouped.line_page)
+    page = np.concatenate([grouped.row_page, grouped.line_page])
+    tops = np.concatenate([grouped.row_top, grouped.line_top])
+    kind = np.repeat(np.arange(2), [rows, lines])
+    return _ordered(page, tops, kind, cells, [p.number for p in pages])
 
 
 def _texts(codes: np.ndarray, ligatures: bool) -> list[str]:
@@ -1878,12 +1875,20 @@ _Placed = tuple[int, float, int, tuple[str, ...]]
 def _ordered_rows(placed: list[_Placed], numbers: list[int]) -> dict[int, list[Row]]:
     """Each page's rows (`numbers`: the pages' numbers) in reading order: by top rounded to 0.1
     pt, then in the order placed; refs count table rows (r) and lines (l) apart."""
-    rows: dict[int, list[Row]] = {number: [] for number in numbers}
     if not placed:
-        return rows
+        return {number: [] for number in numbers}
     pages, tops, kinds, cells = zip(*placed, strict=True)
-    page, kind = np.array(pages), np.array(kinds)
-    order = _order(page, _rounded(np.array(tops)))
+    return _ordered(np.array(pages), np.array(tops), np.array(kinds), cells, numbers)
+
+
+def _ordered(
+    page: np.ndarray, tops: np.ndarray, kind: np.ndarray, cells: Sequence, numbers: list[int]
+) -> dict[int, list[Row]]:
+    """`_ordered_rows` of what is placed, as columns (page, top, kind) and the cells of each."""
+    rows: dict[int, list[Row]] = {number: [] for number in numbers}
+    if not len(page):
+        return rows
+    order = _order(page, _rounded(tops))
     key = (page * 2 + kind)[order]
     by_key = np.argsort(key, kind="stable")
     ordered = key[by_key]
