@@ -113,6 +113,28 @@ static inline int cmp_keys(const void *ctx, int64_t i, int64_t j) {
 
 DEFINE_SORT(sort_by_keys, cmp_keys)
 
+/* Keys (group, value), the values contiguous: the sorts of chars and cells. */
+typedef struct {
+    const int64_t *group;
+    const double *value;
+} GroupValue;
+
+static inline int cmp_group_value(const void *ctx, int64_t i, int64_t j) {
+    const GroupValue *k = (const GroupValue *)ctx;
+    if (k->group[i] != k->group[j]) return k->group[i] < k->group[j] ? -1 : 1;
+    return cmp_double(k->value[i], k->value[j]);
+}
+
+DEFINE_SORT(sort_by_group_value, cmp_group_value)
+
+/* The order of the items by (group, value), stably. */
+static void sort_group_value(int64_t *idx, int64_t *tmp, int64_t n, const int64_t *group,
+                             const double *value) {
+    GroupValue k = {group, value};
+    for (int64_t i = 0; i < n; i++) idx[i] = i;
+    sort_by_group_value(idx, tmp, n, &k);
+}
+
 static void sort_keys(int64_t *idx, int64_t *tmp, int64_t n, const int64_t *group, const double *a,
                       const double *b, int64_t stride) {
     Keys k = {group, a, b, stride};
@@ -260,8 +282,10 @@ typedef struct {
 } Points;
 
 /* Whether the points share an edge: vertical (which 0) or horizontal (1). */
-static int share(const Points *p, int64_t a, int64_t b, int which) {
+static inline int share(const Points *p, int64_t a, int64_t b, int which) {
     const int64_t *ids = which ? p->pair_h : p->pair_v;
+    if (p->pair_start[a + 1] - p->pair_start[a] == 1 && p->pair_start[b + 1] - p->pair_start[b] == 1)
+        return ids[p->pair_start[a]] == ids[p->pair_start[b]];
     for (int64_t i = p->pair_start[a]; i < p->pair_start[a + 1]; i++)
         for (int64_t j = p->pair_start[b]; j < p->pair_start[b + 1]; j++)
             if (ids[i] == ids[j]) return 1;
@@ -416,8 +440,11 @@ static int64_t cells_and_tables(const double *v, const int64_t *pv, int64_t nv, 
             for (int64_t k = at[i] + 1; k < n && pts.row[across[k]] == pts.row[i]; k++) {
                 int64_t r = across[k];
                 if (!share(&pts, i, r, 1)) continue;
-                /* the point at (r's column, bl's row), by bisection on (x rank, row) */
+                /* the point at (r's column, bl's row): most often the next across from bl,
+                   else by bisection on (x rank, row) */
                 int64_t lo = 0, hi = n, want_x = x_rank[r], want_y = pts.row[bl];
+                int64_t next = at[bl] + 1 < n ? across[at[bl] + 1] : -1;
+                if (next >= 0 && pts.row[next] == want_y && x_rank[next] == want_x) lo = hi = next;
                 while (lo < hi) {
                     int64_t mid = lo + (hi - lo) / 2;
                     if (x_rank[mid] < want_x || (x_rank[mid] == want_x && pts.row[mid] < want_y))
@@ -619,7 +646,7 @@ static int cluster_numbers(int64_t n, const int64_t *group, const double *value,
         free(tmp);
         return E_MEMORY;
     }
-    sort_keys(order, tmp, n, group, value, NULL, 1);
+    sort_group_value(order, tmp, n, group, value);
     int64_t c = 0;
     for (int64_t k = 0; k < n; k++) {
         int64_t i = order[k];
@@ -653,7 +680,7 @@ static int64_t words(int64_t n, const int64_t *chr, const int64_t *group, const 
     for (int64_t i = 0; i < n; i++) key[i] = top[chr[i]];
     if (cluster_numbers(n, group, key, tol, cluster)) goto done;
     for (int64_t i = 0; i < n; i++) key[i] = x0[chr[i]];
-    sort_keys(order, tmp, n, cluster, key, NULL, 1);
+    sort_group_value(order, tmp, n, cluster, key);
     count = 0;
     int64_t last = -1; /* the place in `order` of the previous non-blank */
     for (int64_t k = 0; k < n; k++) {
@@ -689,7 +716,7 @@ static int distinct_lines(int64_t n, const int64_t *group, const double *value, 
         free(tmp);
         return E_MEMORY;
     }
-    sort_keys(order, tmp, n, group, value, NULL, 1);
+    sort_group_value(order, tmp, n, group, value);
     for (int64_t g = 0; g < groups; g++) count[g] = 0;
     int64_t d = -1;
     for (int64_t k = 0; k < n; k++) {
