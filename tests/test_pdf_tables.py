@@ -197,3 +197,21 @@ def test_a_grid_too_large_for_numpy_gives_the_same_rows(cells, chars):
     finally:
         mp.undo()
     assert got == expected
+
+
+def test_a_nan_leaves_the_document_to_numpy(monkeypatch):
+    """pt_rows refuses NaN (numpy's sorts put it last; C's comparisons would not): the numpy
+    code reads such a document."""
+    chars = pdfium._Chars(
+        np.array([10.0, 20.0, 30.0]), np.array([14.0, 24.0, 34.0]),
+        np.array([5.0, np.nan, 5.0]), np.array([15.0, 15.0, 15.0]), np.full(3, 10.0),
+        np.array([ord("a"), ord("b"), ord("c")], np.uint32), np.arange(3),
+    )  # fmt: skip
+    compiled = pdf_tables.compiled()
+    columns = (chars.x0, chars.x1, chars.top, chars.bottom, chars.size, chars.codes)
+    empty = (np.empty(0),) * 4 + (np.empty(0, np.int64),) * 2
+    assert compiled.rows(columns, np.zeros(3, np.int64), 1, empty, (0, 0)) is None
+    expected, got = both(
+        monkeypatch, pdfium.document_rows, [pdfium._PageRead(1, chars, pdfium._Cells.empty())]
+    )
+    assert got == expected

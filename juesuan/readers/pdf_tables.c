@@ -1190,3 +1190,31 @@ done:
     free(row_kept); free(row_start); free(row_width); free(cell_text.codes);
     return result;
 }
+
+/* pdfium._ordered's order of the rows: by (page, top rounded), stably; in that order, each row's
+   count among those of its page and kind (1..), its page's number and its kind; where each page
+   starts (pages + 1 places). 0, or E_MEMORY. */
+int64_t pt_order(int64_t n, const int64_t *page, const double *rounded, const int64_t *kind,
+                 int64_t pages, const int64_t *numbers, int64_t *order, int64_t *count,
+                 int64_t *number, int64_t *sorted_kind, int64_t *bounds) {
+    int64_t *tmp = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    int64_t *seen = calloc((size_t)(2 * pages + 2), sizeof(int64_t));
+    if (!tmp || !seen) {
+        free(tmp);
+        free(seen);
+        return E_MEMORY;
+    }
+    sort_group_value(order, tmp, n, page, rounded);
+    int64_t p = 0;
+    for (int64_t t = 0; t < n; t++) {
+        int64_t i = order[t];
+        count[t] = ++seen[page[i] * 2 + kind[i]];
+        number[t] = numbers[page[i]];
+        sorted_kind[t] = kind[i];
+        while (p <= page[i] && p <= pages) bounds[p++] = t;
+    }
+    while (p <= pages) bounds[p++] = n;
+    free(tmp);
+    free(seen);
+    return 0;
+}

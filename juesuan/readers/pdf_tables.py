@@ -45,6 +45,7 @@ class Compiled:
         self._find_tables = _typed(lib.pt_find_tables, _N, _P, _P, _N, _P, _P, _N, _N, *[_P] * 5)
         self._rows = _typed(lib.pt_rows, _N, _N, *[_P] * 7, _N, _P, _N, _N, *[_P] * 7, _N,
                             *[_P] * 5, _N, _N, _P)  # fmt: skip
+        self._order = _typed(lib.pt_order, _N, _N, *[_P] * 3, _N, *[_P] * 6)
         self._text_capacity = 1 << 16  # code points of a document's texts, grown as needed
         self._spaces = _address(SPACES)
         self._capacity = 4096  # cells of a document, grown as needed
@@ -113,6 +114,28 @@ class Compiled:
             out[:length], bool(ligature), row_page[:rows], row_top[:rows], row_width[:rows],
             line_page[:lines], line_top[:lines],
         )  # fmt: skip
+
+
+    def order(
+        self, page: np.ndarray, rounded: np.ndarray, kind: np.ndarray, numbers: list[int]
+    ) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+        """pdfium._ordered's order of the rows (pages: places in `numbers`): by page, then
+        top rounded, stably; in that order each row's count among those of its page and kind
+        (from 1), page number and kind; where each page starts (len(numbers) + 1 places)."""
+        page = np.ascontiguousarray(page, np.int64)
+        rounded = np.ascontiguousarray(rounded, np.float64)
+        kind = np.ascontiguousarray(kind, np.int64)
+        numbered = np.array(numbers, np.int64)
+        n = len(page)
+        order, count, number, kinds = (np.empty(n, np.int64) for _ in range(4))
+        bounds = np.empty(len(numbers) + 1, np.int64)
+        code = self._order(
+            n, _address(page), _address(rounded), _address(kind), len(numbers),
+            _address(numbered), _address(order), _address(count), _address(number),
+            _address(kinds), _address(bounds),
+        )  # fmt: skip
+        _check(code)
+        return order.tolist(), count.tolist(), number.tolist(), kinds.tolist(), bounds.tolist()
 
 
 @dataclass

@@ -1850,7 +1850,16 @@ def _compiled_rows(compiled: pdf_tables.Compiled, pages: list[_PageRead]) -> dic
     page = np.concatenate([grouped.row_page, grouped.line_page])
     tops = np.concatenate([grouped.row_top, grouped.line_top])
     kind = np.repeat(np.arange(2), [rows, lines])
-    return _ordered(page, tops, kind, cells, [p.number for p in pages])
+    numbers = [p.number for p in pages]
+    if not len(page):
+        return {number: [] for number in numbers}
+    order, counts, number, kinds, bounds = compiled.order(page, _rounded(tops), kind, numbers)
+    refs = [f"p{p} {_MARKS[k]}{n}" for p, k, n in zip(number, kinds, counts, strict=True)]
+    made = list(map(Row, [cells[i] for i in order], refs, number))
+    return {n: made[bounds[k] : bounds[k + 1]] for k, n in enumerate(numbers)}
+
+
+_MARKS = ("r", "l")  # refs' marks of table rows (kind 0) and text lines (kind 1)
 
 
 def _texts(codes: np.ndarray, ligatures: bool) -> list[str]:
