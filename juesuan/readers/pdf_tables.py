@@ -115,7 +115,6 @@ class Compiled:
             line_page[:lines], line_top[:lines],
         )  # fmt: skip
 
-
     def order(
         self, page: np.ndarray, rounded: np.ndarray, kind: np.ndarray, numbers: list[int]
     ) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
