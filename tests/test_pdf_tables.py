@@ -7,6 +7,7 @@ pdfplumber (tests/test_pdfium_reader.py)."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 
 import numpy as np
@@ -215,3 +216,23 @@ def test_a_nan_leaves_the_document_to_numpy(monkeypatch):
         monkeypatch, pdfium.document_rows, [pdfium._PageRead(1, chars, pdfium._Cells.empty())]
     )
     assert got == expected
+
+
+def test_without_a_compiler_numpy_finds_the_tables(tmp_path, caplog):
+    from juesuan.readers import c_build
+
+    path = sorted(SAMPLES_DIR.glob("*.pdf"))[0]
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(c_build, "folders", lambda: [tmp_path / "compiled"])
+            mp.setenv("CC", str(tmp_path / "no-such-compiler"))
+            mp.delenv(pdf_tables.MODE_VARIABLE, raising=False)
+            pdf_tables.compiled.cache_clear()
+            with caplog.at_level(logging.WARNING, logger="juesuan.readers.pdf_tables"):
+                assert pdf_tables.active() is None
+            assert "finding tables with numpy instead" in caplog.text
+            without = pdfium.read_pages(path, 10)
+    finally:
+        pdf_tables.compiled.cache_clear()  # built again, as it is
+    assert pdf_tables.active() is not None
+    assert pdfium.read_pages(path, 10) == without
