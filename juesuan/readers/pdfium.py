@@ -26,7 +26,10 @@ grouped, for the whole document at once (~1 ms and ~2 ms per synthetic disclosur
 cost is per call more than per element: a few dozen calls per step, not per page or table.
 Sorts by two keys are one stable sort of complex numbers (ordered by real, then imaginary
 part), not np.lexsort (one slower sort per key). tests/test_pdfium_reader.py checks these
-against pdfplumber's own functions on random rules and chars.
+against pdfplumber's own functions on random rules and chars. The same steps are compiled
+(juesuan.readers.pdf_tables: ~0.1 ms and ~0.4 ms of C per document, the same comparisons and
+float operations in loops), used where they build; tests/test_pdf_tables.py checks that they
+give the numpy code's cells and rows, which stays the fallback.
 
 pdfium answers one character, page object or path segment per call: those calls are made in
 C (juesuan.readers.pdfium_bulk): all pages of a document by one Python call into the
@@ -57,7 +60,7 @@ import itertools
 import os
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +68,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row, pdfium_bulk
+from juesuan.readers import Row, pdf_tables, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -479,6 +482,7 @@ def _standard_fonts() -> dict:
 
 _SPACES = pdfium_bulk.SPACES.view(bool)  # whether each code point up to U+3000 is whitespace
 _LIGATURE_CODES = np.array(list(_LIGATURES), np.uint32)
+_LIGATURE_RANGE = (int(_LIGATURE_CODES.min()), int(_LIGATURE_CODES.max()))
 
 
 def _blank(codes: np.ndarray) -> np.ndarray:
@@ -1822,9 +1826,15 @@ class _PageRead:
 
 def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     """The rows of juesuan.readers.pdf._page_rows of each page, from chars and tables instead of
-    pdfplumber; the chars and cells of all pages are grouped into text at once."""
+    pdfplumber; the chars and cells of all pages are grouped into text at once, by
+    pdf_tables.c where it is built (`_compiled_rows`), else by numpy below."""
     if not pages:
         return {}
+    compiled = pdf_tables.active()
+    if compiled is not None:
+        rows = _compiled_rows(compiled, pages)
+        if rows is not None:
+            return rows
     count = len(pages)
     chars = _Chars.joined([page.chars for page in pages])
     char_page = np.repeat(np.arange(count), [len(page.chars) for page in pages])
@@ -1848,6 +1858,50 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     return _ordered_rows(placed, [page.number for page in pages])
 
 
+def _compiled_rows(compiled: pdf_tables.Compiled, pages: list[_PageRead]) -> dict | None:
+    """`document_rows` by pdf_tables.c (`None` where it leaves the pages to the numpy code):
+    the same rows, the strings and `Row`s made here."""
+    count = len(pages)
+    chars, tables = [page.chars for page in pages], [page.tables for page in pages]
+    names = ("x0", "x1", "top", "bottom", "size", "codes")
+    columns = tuple(np.concatenate([getattr(c, name) for c in chars]) for name in names)
+    char_page = np.repeat(np.arange(count), [len(c) for c in chars])
+    names = ("x0", "top", "x1", "bottom", "table")
+    x0, top, x1, bottom, table = (np.concatenate([getattr(t, n) for t in tables]) for n in names)
+    cell_page = np.repeat(np.arange(count), [len(t) for t in tables])
+    grouped = compiled.rows(
+        columns, char_page, count, (x0, top, x1, bottom, cell_page, table), _LIGATURE_RANGE
+    )
+    if grouped is None:
+        return None
+    widths = grouped.row_width.tolist()
+    texts = _texts(grouped.codes, grouped.ligatures) if sum(widths) + len(grouped.line_page) else []
+    starts = itertools.accumulate(widths, initial=0)
+    cells = [tuple(texts[a : a + n]) for a, n in zip(starts, widths, strict=False)]
+    cells += [(text,) for text in texts[sum(widths) :]]
+    rows, lines = len(widths), len(grouped.line_page)
+    page = np.concatenate([grouped.row_page, grouped.line_page])
+    tops = np.concatenate([grouped.row_top, grouped.line_top])
+    kind = np.repeat(np.arange(2), [rows, lines])
+    numbers = [p.number for p in pages]
+    if not len(page):
+        return {number: [] for number in numbers}
+    order, counts, number, kinds, bounds = compiled.order(page, _rounded(tops), kind, numbers)
+    refs = [f"p{p} {_MARKS[k]}{n}" for p, k, n in zip(number, kinds, counts, strict=True)]
+    made = list(map(Row, [cells[i] for i in order], refs, number))
+    return {n: made[bounds[k] : bounds[k + 1]] for k, n in enumerate(numbers)}
+
+
+_MARKS = ("r", "l")  # refs' marks of table rows (kind 0) and text lines (kind 1)
+
+
+def _texts(codes: np.ndarray, ligatures: bool) -> list[str]:
+    """Texts of code points cut by line feeds (none is in a text: a line feed is a blank),
+    ligatures spelled out if any (as `_spaced_text`)."""
+    text = _decode(codes)
+    return (text.translate(_LIGATURES) if ligatures else text).split("\n")
+
+
 def _renumbered(table: np.ndarray, page: np.ndarray) -> np.ndarray:
     """Tables numbered 0.. in the order of their cells (a table's cells together)."""
     new = np.ones(len(table), bool)
@@ -1863,12 +1917,20 @@ _Placed = tuple[int, float, int, tuple[str, ...]]
 def _ordered_rows(placed: list[_Placed], numbers: list[int]) -> dict[int, list[Row]]:
     """Each page's rows (`numbers`: the pages' numbers) in reading order: by top rounded to 0.1
     pt, then in the order placed; refs count table rows (r) and lines (l) apart."""
-    rows: dict[int, list[Row]] = {number: [] for number in numbers}
     if not placed:
-        return rows
+        return {number: [] for number in numbers}
     pages, tops, kinds, cells = zip(*placed, strict=True)
-    page, kind = np.array(pages), np.array(kinds)
-    order = _order(page, _rounded(np.array(tops)))
+    return _ordered(np.array(pages), np.array(tops), np.array(kinds), cells, numbers)
+
+
+def _ordered(
+    page: np.ndarray, tops: np.ndarray, kind: np.ndarray, cells: Sequence, numbers: list[int]
+) -> dict[int, list[Row]]:
+    """`_ordered_rows` of what is placed, as columns (page, top, kind) and the cells of each."""
+    rows: dict[int, list[Row]] = {number: [] for number in numbers}
+    if not len(page):
+        return rows
+    order = _order(page, _rounded(tops))
     key = (page * 2 + kind)[order]
     by_key = np.argsort(key, kind="stable")
     ordered = key[by_key]
@@ -1902,11 +1964,22 @@ def _rounded(values: np.ndarray) -> np.ndarray:
 
 def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[_Cells]:
     """pdfplumber's find_tables (`lines` strategy) of each page, from its edges: the cells of
-    its tables (`tables`). The edges, points, cells and tables of all pages are found at once.
+    its tables (`tables`). The edges, points, cells and tables of all pages are found at once,
+    by pdf_tables.c where it is built, else by numpy (`table_edges` .. `tables`).
     """
-    v, pv = table_edges(*_edge_array([edges[0] for edges in pages]), 0)
-    h, ph = table_edges(*_edge_array([edges[1] for edges in pages]), 1)
-    found = tables(cells(intersections(v, pv, h, ph)))
+    v, pv = _edge_array([edges[0] for edges in pages])
+    h, ph = _edge_array([edges[1] for edges in pages])
+    compiled = pdf_tables.active()
+    if compiled is None:
+        v, pv = table_edges(v, pv, 0)
+        h, ph = table_edges(h, ph, 1)
+        found = tables(cells(intersections(v, pv, h, ph)))
+    else:
+        try:
+            corners, box, page, table = compiled.find_tables(v, pv, h, ph)
+        except pdf_tables.Refused as exc:
+            raise Unsupported(str(exc)) from None
+        found = _Cells(tuple(corners), *box, page, table)  # type: ignore[arg-type]
     bounds = np.searchsorted(found.page, np.arange(len(pages) + 1)).tolist()
     empty = _Cells.empty()
     return [found.part(slice(a, b)) if b > a else empty for a, b in itertools.pairwise(bounds)]
