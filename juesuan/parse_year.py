@@ -20,9 +20,9 @@ from typing import Any
 import pyarrow as pa
 
 from juesuan import PARSER_VERSION
-from juesuan.checks.identities import Amounts, run_identities
+from juesuan.checks.identities import Amounts, identity_statuses
 from juesuan.checks.narrative import run_narrative_checks
-from juesuan.checks.scorecard import score_document
+from juesuan.checks.scorecard import score_statuses
 from juesuan.departments import department_id
 from juesuan.faults import pause_point
 from juesuan.locks import remove_stale_temporaries
@@ -335,12 +335,13 @@ def _outcome(
     ]
     items = _line_item_columns(doc.document_id, parsed.fiscal_year, dept, parsed.line_items)
     amounts = Amounts(parsed.line_items)  # keyed once, for both kinds of checks
-    results = run_identities(amounts)
+    # the identities' statuses, and those of their results that do not pass (most pass)
+    statuses, failing = identity_statuses(amounts)
     by_key = amounts.by_key
     prose_results = run_narrative_checks(narrative, parsed.line_items, by_key) if narrative else []
-    checked = [*results, *prose_results]
-    statuses = [r.status for r in checked]  # once: for the failing and for the scorecard
-    failing = [(r, status) for r, status in zip(checked, statuses, strict=True) if status != "pass"]
+    for r in prose_results:
+        if (status := r.status) != "pass":
+            failing.append((r, status))
     findings = [
         {
             "document_id": doc.document_id,
@@ -361,7 +362,7 @@ def _outcome(
         }
         for r, status in failing
     ]
-    card = score_document(parsed, results, statuses[: len(results)])
+    card = score_statuses(parsed, statuses)
     scorecard = {
         "document_id": doc.document_id,
         "fiscal_year": parsed.fiscal_year,
