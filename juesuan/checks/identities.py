@@ -74,14 +74,16 @@ class _Codes(dict):
         table = wanted[0]
         if table not in self.done:
             self.done.add(table)
-            coded = list(filter(_CODE, self.tables.get(table, ())))
-            try:  # grouped by (measure, side) in C; a side None beside a side named can't sort
-                coded.sort(key=_MEASURE_SIDE)
-                for (measure, side), keys in groupby(coded, _MEASURE_SIDE):
-                    self[(table, side, measure)] = set(map(_CODE, keys))
-            except TypeError:
-                for key in coded:
-                    self.setdefault((table, key[1], key[4]), set()).add(key[2])
+            # grouped in one pass: sorting the keys by (measure, side) compares tuples, and
+            # costs several times more
+            by_group: dict[tuple[str | None, str], list[str]] = {}
+            for _table, side, code, _item, measure in filter(_CODE, self.tables.get(table, ())):
+                if (codes := by_group.get((side, measure))) is None:
+                    by_group[(side, measure)] = [code]
+                else:
+                    codes.append(code)
+            for (side, measure), codes in by_group.items():
+                self[(table, side, measure)] = set(codes)
             if wanted in self:
                 return self[wanted]
         codes = self[wanted] = set()
@@ -89,7 +91,7 @@ class _Codes(dict):
 
 
 _CODE = itemgetter(2)
-_MEASURE_SIDE = itemgetter(4, 1)
+_CODE_ITEM = itemgetter(2, 3)
 
 
 class Amounts:
@@ -126,7 +128,7 @@ class Amounts:
         """The (code, item) rows printed in a table: on the given sides, or on any."""
         keys = self._tables.get(table, ())
         if not sides:
-            return {(key[2], key[3]) for key in keys}
+            return set(map(_CODE_ITEM, keys))
         return {(key[2], key[3]) for key in keys if key[1] in sides}
 
 
