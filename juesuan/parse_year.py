@@ -401,9 +401,12 @@ def _outcome(
         "department_id": dept,
         **{name: getattr(card, name) for name in _SCORECARD_FIELDS},
     }
-    codes = {
-        li.name: li.code for li in parsed.line_items if li.table_no in ("05", "03") and li.code
-    }
+    # the codes of the items' names, for the items the prose reports on (most print none)
+    codes = (
+        {li.name: li.code for li in parsed.line_items if li.table_no in ("05", "03") and li.code}
+        if narrative and narrative.item_executions
+        else {}
+    )
     prose = (
         narrative_rows(narrative, doc.document_id, parsed.fiscal_year, codes) if narrative else {}
     )
