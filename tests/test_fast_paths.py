@@ -2,8 +2,10 @@
 
 For speed the parser memoises pure functions of a cell and reads plainly printed amounts
 (`1,753.74`) without the general tests; line items and check results are built without their
-frozen dataclasses' __init__; a document's line items become Arrow column by column, without a
-dict per row. Each short way is checked here against the long one.
+frozen dataclasses' __init__, and a row's entries slot by slot; a document's line items become
+Arrow column by column, without a dict per row, and its few other rows as one array of structs;
+narrative records are read field by field, without asdict. Each short way is checked here
+against the long one.
 """
 
 from __future__ import annotations
@@ -158,3 +160,64 @@ def test_a_resource_without_rows_is_its_empty_table():
         empty = parse_year._table(name, [])
         assert empty.equals(pa.Table.from_pylist([], schema=arrow_schema(name)))
         assert empty.schema == arrow_schema(name) and empty.num_rows == 0
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["d", "", "\udc80", b"x", 2023, 2023.5, True, 2**70, Decimal("0.5")]),
+    st.sampled_from([Decimal("1.0000"), Decimal("100.0"), Decimal("10.05"), Decimal("NaN"), 10]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["documents", "scorecards", "document_tables", "narrative_facts"]),
+    st.lists(st.dictionaries(st.sampled_from(["document_id", "fiscal_year", "status",
+                                              "score", "completeness", "row_count", "value",
+                                              "unit_printed", "extra"]), _VALUES), max_size=3),
+)  # fmt: skip
+def test_rows_as_one_struct_array_are_their_table(name, rows):
+    """A few rows become Arrow as one array of structs: the same table as from_pylist's, or
+    the same error."""
+    made = _arrow(lambda: parse_year._table(name, rows))
+    expected = _arrow(lambda: pa.Table.from_pylist(rows, schema=arrow_schema(name)))
+    assert type(made) is type(expected)
+    if isinstance(expected, str):
+        assert made == expected
+    else:
+        assert made.equals(expected) and made.schema.equals(expected.schema, check_metadata=True)
+
+
+def test_an_entry_read_at_positions_is_the_dataclass_it_would_be_built_as():
+    """Entries are made slot by slot, without the dataclass's __init__: the same objects."""
+    segment = grid.Segment(
+        code_cols=[0], label_col=1, amount_cols=[grid.Column(2, "final"), grid.Column(3, "budget")]
+    )
+    row = grid.Row(cells=("201", "一般公共服务支出", "1.00", ""), ref="p1 r2")
+    kinds = [grid._kind(cell) for cell in row.cells]
+    made = grid._at_positions(grid._plan(segment), row, kinds)
+    built = grid.Entry(segment, "201", "一般公共服务支出", list(zip(segment.amount_cols,
+                       ("1.00", ""), strict=True)), "p1 r2", True, {})  # fmt: skip
+    built.known_printed = True
+    for field in dataclasses.fields(grid.Entry):  # every slot set (one unset would raise)
+        assert getattr(made, field.name) == getattr(built, field.name), field.name
+    assert made == built and repr(made) == repr(built)
+    blank = grid.Row(cells=("", "", "", ""), ref="p1 r3")
+    kinds = [grid._kind(cell) for cell in blank.cells]
+    assert grid._at_positions(grid._plan(segment), blank, kinds, True) is grid._BLANK
+    assert not grid._at_positions(grid._plan(segment), blank, kinds).printed  # as it was
+
+
+def test_a_narrative_record_as_a_dict_is_its_asdict():
+    """Narrative rows read a record's fields directly: what dataclasses.asdict gives."""
+    from juesuan.narrative import records, tabulate
+
+    for kind in (records.Fact, records.Reason, records.Indicator):
+        values = {
+            f.name: Decimal("1.50") if "Decimal" in str(f.type) else
+            True if f.type == "bool" else None if "None" in str(f.type) else f"{f.name}!"
+            for f in dataclasses.fields(kind)
+        }  # fmt: skip
+        record = kind(**values)
+        assert tabulate._as_dict(record) == dataclasses.asdict(record)
+        assert list(tabulate._as_dict(record)) == list(dataclasses.asdict(record))

@@ -14,8 +14,15 @@ from decimal import Decimal
 
 import pytest
 
-from juesuan.checks.identities import CHECKS, REGISTRY, Amounts, CheckResult, run_identities
-from juesuan.checks.scorecard import score_document
+from juesuan.checks.identities import (
+    CHECKS,
+    REGISTRY,
+    Amounts,
+    CheckResult,
+    identity_statuses,
+    run_identities,
+)
+from juesuan.checks.scorecard import score_document, score_statuses
 from juesuan.parse import parse_source
 from juesuan.paths import SAMPLES_DIR
 from juesuan.readers import read_document
@@ -202,3 +209,16 @@ def test_a_result_is_the_dataclass_it_would_be_built_as(seed):
         rebuilt = CheckResult(**fields)
         assert rebuilt == result and repr(rebuilt) == repr(result)
         assert hash(rebuilt) == hash(result)
+
+
+@pytest.mark.parametrize("check_id", [*sorted(MUTATIONS), "none"])
+def test_statuses_are_those_of_the_results(seed, putuo, check_id):
+    """identity_statuses builds no result for an identity that passes: the same statuses, in
+    the same order, and the same results that do not pass, as run_identities gives."""
+    for document, mutations in ((seed, MUTATIONS), (putuo, PUTUO_MUTATIONS)):
+        items = mutate(document.line_items, mutations.get(check_id, []))
+        results = run_identities(items)
+        statuses, failing = identity_statuses(Amounts(items))
+        assert statuses == [r.status for r in results]
+        assert failing == [(r, r.status) for r in results if r.status != "pass"]
+        assert score_statuses(document, statuses) == score_document(document, results)

@@ -74,14 +74,16 @@ class _Codes(dict):
         table = wanted[0]
         if table not in self.done:
             self.done.add(table)
-            coded = list(filter(_CODE, self.tables.get(table, ())))
-            try:  # grouped by (measure, side) in C; a side None beside a side named can't sort
-                coded.sort(key=_MEASURE_SIDE)
-                for (measure, side), keys in groupby(coded, _MEASURE_SIDE):
-                    self[(table, side, measure)] = set(map(_CODE, keys))
-            except TypeError:
-                for key in coded:
-                    self.setdefault((table, key[1], key[4]), set()).add(key[2])
+            # grouped in one pass: sorting the keys by (measure, side) compares tuples, and
+            # costs several times more
+            by_group: dict[tuple[str | None, str], list[str]] = {}
+            for _table, side, code, _item, measure in filter(_CODE, self.tables.get(table, ())):
+                if (codes := by_group.get((side, measure))) is None:
+                    by_group[(side, measure)] = [code]
+                else:
+                    codes.append(code)
+            for (side, measure), codes in by_group.items():
+                self[(table, side, measure)] = set(codes)
             if wanted in self:
                 return self[wanted]
         codes = self[wanted] = set()
@@ -89,7 +91,7 @@ class _Codes(dict):
 
 
 _CODE = itemgetter(2)
-_MEASURE_SIDE = itemgetter(4, 1)
+_CODE_ITEM = itemgetter(2, 3)
 
 
 class Amounts:
@@ -126,7 +128,7 @@ class Amounts:
         """The (code, item) rows printed in a table: on the given sides, or on any."""
         keys = self._tables.get(table, ())
         if not sides:
-            return {(key[2], key[3]) for key in keys}
+            return set(map(_CODE_ITEM, keys))
         return {(key[2], key[3]) for key in keys if key[1] in sides}
 
 
@@ -141,19 +143,42 @@ def _tolerance(parts: int, unit: Decimal) -> Decimal:
     return found
 
 
+class Comparison(tuple):
+    """(check_id, total, parts, same_value): a printed total and the printed amounts it
+    restates, as a check yields them. Made into a `CheckResult` (`_result`) only where one is
+    wanted: a document's outcome keeps the results that do not pass, and most pass."""
+
+    __slots__ = ()
+    check_id = property(itemgetter(0))
+
+
 def _compare(
     check_id: str,
     total: LineItem | None,
     parts: Sequence[LineItem | None],
     same_value: bool = False,
+) -> Comparison | None:
+    """Printed `total` against the sum of the printed `parts`: None when the total is not
+    printed (nor is a result made when none of the parts is, `_result`)."""
+    if total is None:
+        return None
+    return _comparison(Comparison, (check_id, total, parts, same_value))
+
+
+_comparison = tuple.__new__
+
+
+def _result(
+    check_id: str,
+    total: LineItem,
+    parts: Sequence[LineItem | None],
+    same_value: bool = False,
 ) -> CheckResult | None:
-    """Printed `total` against the sum of the printed `parts` (absent parts are not printed).
+    """The result of a comparison, or None when none of its parts is printed.
 
     `same_value`: one amount printed in two tables. Either printing may be a sum of rounded
     items, so they may differ by one unit of the last digit (two halves), not half of one.
     """
-    if total is None:
-        return None
     present = list(filter(None, parts))  # the parts that are printed
     if not present:
         return None
@@ -190,7 +215,7 @@ _ZERO = Decimal(0)
 _new = object.__new__
 
 
-CheckFunction = Callable[[Amounts], Iterator[CheckResult | None]]
+CheckFunction = Callable[[Amounts], Iterator[Comparison | None]]
 REGISTRY: list[tuple[Check, CheckFunction]] = []
 
 
@@ -474,6 +499,34 @@ def run_identities(items: Iterable[LineItem] | Amounts) -> list[CheckResult]:
     can look amounts up by key afterwards (the narrative checks do) without keying them again."""
     amounts = items if isinstance(items, Amounts) else Amounts(items)
     results: list[CheckResult] = []
-    for _registered, function in REGISTRY:
-        results.extend(filter(None, function(amounts)))  # each yields under its own id
+    append = results.append
+    for _registered, function in REGISTRY:  # each yields under its own id
+        for comparison in filter(None, function(amounts)):
+            if (result := _result(*comparison)) is not None:
+                append(result)
     return results
+
+
+def identity_statuses(amounts: Amounts) -> tuple[list[str], list[tuple[CheckResult, str]]]:
+    """The status of each result of `run_identities(amounts)`, in its order, and the results
+    that do not pass with their statuses: what a document's outcome keeps. A comparison whose
+    sum is its total passes, and its result is not built (most pass)."""
+    statuses: list[str] = []
+    failing: list[tuple[CheckResult, str]] = []
+    passed = statuses.append
+    for _registered, function in REGISTRY:
+        for comparison in filter(None, function(amounts)):
+            _check_id, total, parts, _same_value = comparison
+            present = list(filter(None, parts))
+            if not present:
+                continue
+            # CheckResult.status: the difference (actual - expected) is zero
+            if total.amount_yuan - sum(map(_AMOUNT, present), _ZERO) == 0:
+                passed("pass")
+                continue
+            result = _result(*comparison)
+            assert result is not None
+            status = result.status
+            statuses.append(status)
+            failing.append((result, status))
+    return statuses, failing

@@ -57,12 +57,18 @@ def score_document(
     statuses: Sequence[str] | None = None,
 ) -> Scorecard:
     """`statuses`: those of the results, when the caller has worked them out already."""
-    statuses = [r.status for r in results] if statuses is None else list(statuses)
+    return score_statuses(parsed, [r.status for r in results] if statuses is None else statuses)
+
+
+def score_statuses(parsed: ParsedDocument, statuses: Sequence[str]) -> Scorecard:
+    """The scorecard, given the status of each identity evaluated (`identity_statuses`: the
+    results of the identities that pass are not built)."""
+    statuses = list(statuses)
     return Scorecard(
         tables_with_data=len(parsed.tables_with_status("data")),
         tables_empty=len(parsed.tables_with_status("empty")),
         tables_missing=len(parsed.tables_with_status("missing")),
-        identities_evaluated=len(results),
+        identities_evaluated=len(statuses),
         identities_passed=statuses.count("pass"),
         identities_rounding=statuses.count("rounding"),
         identities_failed=statuses.count("error"),

@@ -35,14 +35,21 @@ def line_items(
     in_yuan = _converter(unit)
     append = items.append
     for entry in entries:
-        side = entry.segment.side
-        keys = _keys(table_no, entry, parent.get(side))
-        if keys is None:
-            if entry.printed:
-                label = entry.label or "(no label)"
-                findings.append(Finding(entry.ref, f"row not recognised: {label!r}", table_no))
-            continue
-        code, item = keys
+        segment = entry.segment
+        side = segment.side
+        # _keys(table_no, entry, parent.get(side)), inline: this runs for every row
+        if segment.columns_are_items:
+            code = item = None
+        elif entry.code:
+            code, item = entry.code, None
+        else:
+            keys = _label_keys(table_no, segment, entry.label, parent.get(side))
+            if keys is None:
+                if entry.printed:
+                    label = entry.label or "(no label)"
+                    findings.append(Finding(entry.ref, f"row not recognised: {label!r}", table_no))
+                continue
+            code, item = keys
         if item in parents:
             parent[side] = item
         elif not (item and parent.get(side) and item.startswith(f"{parent[side]}_")):
