@@ -7,7 +7,7 @@ import dagster as dg
 from assets.ingest import source_documents
 from assets.partitions import fiscal_years
 from assets.resources import JuesuanResource
-from juesuan.parse_year import YearSummary, parse_year
+from juesuan.parse_year import YearSummary, parse_years
 from juesuan.rawstore import RawStore
 
 # backfill_policy is marked beta in Dagster 1.13; it is used as documented, and the warning would
@@ -30,11 +30,11 @@ with warnings.catch_warnings():
         """Canonical records (documents, document_tables, line_items…) of each fiscal year."""
         years = [int(key) for key in context.partition_keys]
         stored = RawStore(juesuan.layout.raw_dir).by_year()
+        # A year inside a range with no documents has nothing to write.
+        todo = {y: stored.get(y, []) for y in years if len(years) == 1 or y in stored}
         by_year: dict[str, dict] = {}
-        for year in years:
-            if len(years) > 1 and year not in stored:
-                continue  # a year inside the range with no documents: nothing to write
-            summary = parse_year(juesuan.layout, year, docs=stored.get(year, []))
+        for summary in parse_years(juesuan.layout, todo):
+            year = summary.fiscal_year
             for problem in summary.problems:
                 context.log.warning(problem)
             by_year[str(year)] = year_metadata(summary)

@@ -181,7 +181,7 @@ PIPELINE_STAGES = (
 def pipeline(layout, corpus: Path, timer: Timer, count: int, label: str) -> None:
     from juesuan.checks.constraints import check_warehouse
     from juesuan.ingest import ingest
-    from juesuan.parse_year import parse_year
+    from juesuan.parse_year import parse_years
     from juesuan.rawstore import RawStore
     from juesuan.warehouse import build_warehouse
     from publish.release import build_release
@@ -189,13 +189,11 @@ def pipeline(layout, corpus: Path, timer: Timer, count: int, label: str) -> None
     store = RawStore(layout.raw_dir)
     summary = timer.run(f"{label}ingest", count, ingest, store, [corpus])
 
-    def parse_years():  # as the parsed_documents asset does: the store read once
+    def parse_all_years():  # as the parsed_documents asset does: the store read once
         stored = store.by_year()
-        return [
-            parse_year(layout, year, docs=stored.get(year, [])) for year in summary.fiscal_years
-        ]
+        return list(parse_years(layout, {y: stored.get(y, []) for y in summary.fiscal_years}))
 
-    years = timer.run(f"{label}parse (pool, by year)", count, parse_years)
+    years = timer.run(f"{label}parse (pool, by year)", count, parse_all_years)
     parsed_now = sum(y.parsed_now for y in years)
     print(f"    parsed now: {parsed_now}; years unchanged: {sum(y.unchanged for y in years)}")
     from pipelines.run import last_release_for_current_warehouse

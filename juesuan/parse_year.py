@@ -465,18 +465,13 @@ def _parse_one(raw_root: str, cache_root: str, doc: StoredDocument) -> PackedOut
 
 
 def _outcomes(
-    layout: Layout, store: RawStore, docs: list[StoredDocument], workers: int
+    docs: list[StoredDocument],
+    todo: list[StoredDocument],
+    parsed: Iterator[PackedOutcome],
+    cache: OutcomeCache,
 ) -> Iterator[tuple[StoredDocument, PackedOutcome, bool]]:
-    """(document, outcome, parsed now) for each document: from the cache when its bytes and the
-    cache key are unchanged, else parsed — in a process pool using every core when there are
-    several documents to parse."""
-    cache = OutcomeCache(layout.cache_dir / f"{cache_key()}-arrow")
-    todo = [doc for doc in docs if not cache.has(doc.sha256)]
-    # Each outcome is written to the Parquet batches as it arrives, never held for the year:
-    # memory stays that of one document (and one batch), however many the year has.
-    roots = [str(store.root)] * len(todo)
-    caches = [str(cache.root)] * len(todo)
-    parsed = map_documents(_parse_one, roots, caches, todo, count=len(todo), workers=workers)
+    """(document, outcome, parsed now) for each document: those parsed in the pool first, in
+    order, then those from the cache (their bytes and the cache key unchanged)."""
     for doc, outcome in zip(todo, parsed, strict=True):
         yield doc, outcome, True
     new = {doc.sha256 for doc in todo}
@@ -485,29 +480,40 @@ def _outcomes(
             yield doc, cache.get(doc.sha256), False
 
 
-def parse_year(
-    layout: Layout,
-    fiscal_year: int,
-    workers: int | None = None,
-    docs: list[StoredDocument] | None = None,
-) -> YearSummary:
-    """Parse the stored documents of a year and replace that year's Parquet files.
+@dataclass
+class _YearRun:
+    """A year to write, whose documents not parsed before are already submitted to the pool."""
 
-    Parse once: when the year's documents and the cache key are those of the last run, nothing
-    is read or written (`unchanged`); otherwise only the documents not parsed before are parsed,
-    and the year's files are rewritten, streamed in batches so memory does not grow with the
-    number of documents. `docs`: the year's documents, where the caller has read the store
-    (`RawStore.by_year`) for several years.
-    """
-    store = RawStore(layout.raw_dir)
-    docs = store.for_year(fiscal_year) if docs is None else docs
-    summary = YearSummary(fiscal_year)
-    inputs = _inputs(docs)
-    stamp = layout.parsed_year_dir(fiscal_year) / "_inputs.json"
+    fiscal_year: int
+    docs: list[StoredDocument]
+    todo: list[StoredDocument]
+    parsed: Iterator[PackedOutcome]
+    cache: OutcomeCache
+
+
+def _start(
+    layout: Layout, store: RawStore, fiscal_year: int, docs: list[StoredDocument], workers: int
+) -> _YearRun | YearSummary:
+    """The year's summary if it is unchanged; else its run, its new documents submitted to the
+    pool (in a process pool using every core when there are several)."""
     if is_current(layout, fiscal_year, docs):
-        summary.unchanged = True
-        summary.documents = len(docs)
-        return summary
+        return YearSummary(fiscal_year, unchanged=True, documents=len(docs))
+    cache = OutcomeCache(layout.cache_dir / f"{cache_key()}-arrow")
+    todo = [doc for doc in docs if not cache.has(doc.sha256)]
+    roots = [str(store.root)] * len(todo)
+    caches = [str(cache.root)] * len(todo)
+    parsed = map_documents(_parse_one, roots, caches, todo, count=len(todo), workers=workers)
+    return _YearRun(fiscal_year, docs, todo, parsed, cache)
+
+
+def _write(layout: Layout, run: _YearRun) -> YearSummary:
+    """Replace the year's Parquet files with the outcomes of its documents, each written to the
+    batches as it arrives, never held for the year: memory stays that of one document (and one
+    batch), however many the year has."""
+    fiscal_year = run.fiscal_year
+    summary = YearSummary(fiscal_year)
+    inputs = _inputs(run.docs)
+    stamp = layout.parsed_year_dir(fiscal_year) / "_inputs.json"
     if is_local(layout.parsed_year_dir(fiscal_year)):
         remove_stale_temporaries(layout.parsed_year_dir(fiscal_year))  # of a run killed midway
     writers = {
@@ -516,7 +522,7 @@ def parse_year(
     }
     retry = False
     try:
-        for _doc, outcome, parsed_now in _outcomes(layout, store, docs, workers or cores()):
+        for _doc, outcome, parsed_now in _outcomes(run.docs, run.todo, run.parsed, run.cache):
             for name in PARSED_RESOURCES:
                 if (batch := outcome.batch(name)) is not None:
                     writers[name].add_batch(batch)
@@ -540,6 +546,42 @@ def parse_year(
     else:
         _write_stamp(stamp, inputs)
     return summary
+
+
+def parse_year(
+    layout: Layout,
+    fiscal_year: int,
+    workers: int | None = None,
+    docs: list[StoredDocument] | None = None,
+) -> YearSummary:
+    """Parse the stored documents of a year and replace that year's Parquet files.
+
+    Parse once: when the year's documents and the cache key are those of the last run, nothing
+    is read or written (`unchanged`); otherwise only the documents not parsed before are parsed,
+    and the year's files are rewritten, streamed in batches so memory does not grow with the
+    number of documents. `docs`: the year's documents, where the caller has read the store
+    (`RawStore.by_year`) for several years.
+    """
+    store = RawStore(layout.raw_dir)
+    docs = store.for_year(fiscal_year) if docs is None else docs
+    return next(parse_years(layout, {fiscal_year: docs}, workers))
+
+
+def parse_years(
+    layout: Layout, years: dict[int, list[StoredDocument]], workers: int | None = None
+) -> Iterator[YearSummary]:
+    """`parse_year` of each year (its documents given), in order, yielding each summary once its
+    files are written. The next year's documents are submitted to the pool before this year's
+    files are written and committed, so that the workers do not wait for the writing at the end
+    of every year. Stopping early leaves those documents parsed into the cache, nothing else."""
+    store = RawStore(layout.raw_dir)
+    workers = workers or cores()
+    runs = (_start(layout, store, year, docs, workers) for year, docs in years.items())
+    current = next(runs, None)
+    while current is not None:
+        upcoming = next(runs, None)  # submitted now, parsed while `current` is written
+        yield current if isinstance(current, YearSummary) else _write(layout, current)
+        current = upcoming
 
 
 def is_current(layout: Layout, fiscal_year: int, docs: list[StoredDocument]) -> bool:

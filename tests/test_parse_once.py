@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pyarrow.parquet as pq
 import pytest
 
 import juesuan.parse_year as parse_year
@@ -71,3 +72,41 @@ def test_a_process_pool_gives_the_same_rows(layout, tmp_path):
         count,
         count * 310,
     )
+
+
+def test_years_parsed_together_write_what_each_year_alone_writes(layout, tmp_path, monkeypatch):
+    """parse_years submits the next year's documents before writing this year's files (the
+    pool keeps working meanwhile); the files and summaries are those of parse_year."""
+    layout, inbox = layout
+    text = (inbox / "a.txt").read_text(encoding="utf-8")
+    (inbox / "b.txt").write_text(text.replace("2023", "2022"), encoding="utf-8")
+    ingest(RawStore(layout.raw_dir), [inbox])
+    stored = RawStore(layout.raw_dir).by_year()
+    assert sorted(y for y in stored if y) == [2022, 2023]
+    alone = Layout.under(tmp_path / "alone")
+    shutil.copytree(layout.raw_dir, alone.raw_dir)
+    expected = [parse_year.parse_year(alone, year, workers=1) for year in (2022, 2023)]
+
+    events = []
+    start, write = parse_year._start, parse_year._write
+    monkeypatch.setattr(
+        parse_year,
+        "_start",
+        lambda lay, s, y, d, w: events.append(("start", y)) or start(lay, s, y, d, w),
+    )
+    monkeypatch.setattr(
+        parse_year,
+        "_write",
+        lambda lay, run: events.append(("write", run.fiscal_year)) or write(lay, run),
+    )
+    together = list(parse_year.parse_years(layout, {y: stored[y] for y in (2022, 2023)}, workers=1))
+    assert events == [("start", 2022), ("start", 2023), ("write", 2022), ("write", 2023)]
+    assert [(s.fiscal_year, s.documents, s.line_items, s.parsed_now) for s in together] == [
+        (s.fiscal_year, s.documents, s.line_items, s.parsed_now) for s in expected
+    ]
+    for year in (2022, 2023):
+        for name in ("documents", "line_items", "check_results"):
+            got, want = (pq.read_table(lay.parsed_file(year, name)) for lay in (layout, alone))
+            assert got.num_rows and got.equals(want), (year, name)
+    again = list(parse_year.parse_years(layout, {y: stored[y] for y in (2022, 2023)}, workers=1))
+    assert [s.unchanged for s in again] == [True, True]
