@@ -486,7 +486,7 @@ def test_compiled_calls_return_what_the_ctypes_calls_return(tmp_path, name):
         for a, b in zip(compiled.segments(paths), by_ctypes.segments(paths), strict=True):
             np.testing.assert_array_equal(a, b)
         count = pdfium._C.count_chars(textpage)
-        codes = pdfium._codes(textpage, count)
+        codes, _ = pdfium._codes(textpage, count)
         found = compiled.chars(textpage, count, codes, texts)
         for a, b in zip(found, by_ctypes.chars(textpage, count, codes, texts), strict=True):
             np.testing.assert_array_equal(a, b)
