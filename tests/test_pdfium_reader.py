@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import shutil
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,8 +24,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from juesuan.ingest import ingest
 from juesuan.parse import parse_source
+from juesuan.parse_year import parse_stored
 from juesuan.paths import SAMPLES_DIR
+from juesuan.rawstore import RawStore
 from juesuan.readers import (
     SourceDocument,
     UnreadableDocument,
@@ -481,7 +486,7 @@ def test_compiled_calls_return_what_the_ctypes_calls_return(tmp_path, name):
         for a, b in zip(compiled.segments(paths), by_ctypes.segments(paths), strict=True):
             np.testing.assert_array_equal(a, b)
         count = pdfium._C.count_chars(textpage)
-        codes = pdfium._codes(textpage, count)
+        codes, _ = pdfium._codes(textpage, count)
         found = compiled.chars(textpage, count, codes, texts)
         for a, b in zip(found, by_ctypes.chars(textpage, count, codes, texts), strict=True):
             np.testing.assert_array_equal(a, b)
@@ -530,8 +535,8 @@ def assert_same_read(found, expected) -> None:
 
 
 def beyond_the_bmp(path: Path) -> Path:
-    """A page whose font's ToUnicode maps a code to a char outside the BMP (two UTF-16 units in
-    pdfium's text: the reader asks for each char's code point)."""
+    """A page whose font's ToUnicode maps a code to a char outside the BMP (U+20000: two chars
+    in pdfium's text page, a surrogate pair; one char in pdfminer's)."""
     cmap = (
         b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def "
         b"1 begincodespacerange <00> <FF> endcodespacerange "
@@ -563,6 +568,83 @@ def beyond_the_bmp(path: Path) -> Path:
     return path
 
 
+def remapped(source: Path, path: Path, chars: dict[str, str]) -> Path:
+    """The PDF (reportlab's: classic xref, objects 1..n) with its fonts' ToUnicode maps giving
+    other chars for some (`chars`: BMP char -> any char), as a PDF with names the font does
+    not have can map them."""
+    data = source.read_bytes()
+    found = re.finditer(rb"(\d+) 0 obj\n(.*?)\nendobj\n", data, re.S)
+    objects = {int(m.group(1)): m.group(2) for m in found}
+    assert sorted(objects) == list(range(1, len(objects) + 1))
+    for k, body in objects.items():
+        stream = re.fullmatch(
+            rb"<<\n/Filter \[ /FlateDecode \] /Length \d+\n>>\nstream\n(.*)endstream", body, re.S
+        )
+        cmap = zlib.decompress(stream.group(1)) if stream else b""
+        if b"begincmap" not in cmap:
+            continue
+        for old, new in chars.items():
+            units = new.encode("utf-16-be").hex().upper().encode()
+            cmap = cmap.replace(b"<%04X>" % ord(old), b"<%s>" % units)
+        packed = zlib.compress(cmap)
+        objects[k] = b"<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (
+            len(packed),
+            packed,
+        )
+    trailer = re.search(rb"trailer\s*<<(.*?)>>", data, re.S).group(1)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k in sorted(objects):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, objects[k])
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<<%s>>\nstartxref\n%d\n%%%%EOF\n" % (trailer, start)
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.mark.parametrize("mode", ["compiled", "ctypes"])
+def test_a_char_beyond_the_bmp_is_one_char(tmp_path, monkeypatch, mode):
+    """pdfium's surrogate pair is read as the char itself (pdfplumber's text), compiled or not:
+    lone surrogates cannot be written as UTF-8."""
+    if mode == "ctypes":
+        monkeypatch.setenv(pdfium_bulk.MODE_VARIABLE, "ctypes")
+    elif pdfium_bulk.compiled() is None:
+        pytest.skip("no C compiler here")
+    reference, found = by_both(beyond_the_bmp(tmp_path / "synthetic-beyond-the-bmp.pdf"))
+    assert [row.cells for row in found.rows] == [("\U00020000 total 12.50 \U00020000",)]
+    assert_same_rows(reference, found)
+
+
+def test_names_beyond_the_bmp_are_ingested_parsed_and_written(tmp_path, synthetic):
+    """A disclosure whose department and an item are named with chars outside the BMP (CJK
+    Extension B: personal and place names): identified, parsed, its rows fit the schemas (lone
+    surrogates, which are not UTF-8, stopped the ingest and quarantined the document)."""
+    source = synthetic(0)
+    department = parse_source(read_document(source)).department_name
+    assert department and "\u517b" not in department
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    chars = {department[-1]: "\U00020000", "\u517b": "\U00020001"}  # 养
+    path = remapped(source, inbox / source.name, chars)
+    store = RawStore(tmp_path / "raw")
+    ingest(store, [inbox])
+    (doc,) = store.all()
+    assert doc.department_name == department[:-1] + "\U00020000"
+    outcome = parse_stored(store, doc)
+    row = outcome.documents[0]
+    assert row["status"] != "quarantined", row["status_reason"]
+    assert row["department_name"] == doc.department_name
+    assert outcome.tables  # every resource's rows fit its Arrow schema
+    names = outcome.tables["line_items"].column("name").to_pylist()
+    assert any("\U00020001" in name for name in names)
+    assert outcome.packed().batches["line_items"]
+    reference, found = by_both(path)
+    assert_same_rows(reference, found)
+
+
 @pytest.mark.parametrize(
     "name", ["handmade", "handmade-without-form", *SAMPLES, "synthetic", "beyond-the-bmp"]
 )
@@ -579,8 +661,9 @@ def test_the_document_call_reads_what_the_ctypes_calls_read(tmp_path, synthetic,
         path = synthetic(0) if name == "synthetic" else SAMPLES_DIR / name
     found, expected = read_both_ways(path)
     assert_same_read(found, expected)
-    if name == "beyond-the-bmp":
-        assert found[1][0].codes.max() >= 0xD800  # FPDFText_GetUnicode's code points
+    if name == "beyond-the-bmp":  # a surrogate pair is one char: its code point
+        assert found[1][0].codes.tolist().count(0x20000) == 2
+        assert len(found[1][0]) == 15  # as pdfplumber's chars
         return
     assert sum(len(chars) for chars in found[1]) > 100
     assert sum(len(v) + len(h) for v, h in found[2]) > 10

@@ -429,14 +429,28 @@ def _walk(handles: list[int], kinds: list[int], container: Matrix | None, found:
 # --- characters ----------------------------------------------------------------------------------
 
 
-def _codes(textpage: int, count: int) -> np.ndarray:
-    """The code point of each char of the text page."""
+def _codes(textpage: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The code point of each char of the text page, and the places of the chars to leave out:
+    the second halves of surrogate pairs (`_paired`)."""
     units = np.zeros(count + 1, np.uint16)
     _C.get_text(textpage, 0, count, units.ctypes.data)
     units = units[:count]
     if ((units & 0xF800) == 0xD800).any():  # outside the BMP: one char, two UTF-16 units
-        return np.array([_C.unicode(textpage, i) or 0xFFFD for i in range(count)], np.uint32)
-    return units.astype(np.uint32)
+        return _paired(
+            np.array([_C.unicode(textpage, i) or 0xFFFD for i in range(count)], np.uint32)
+        )
+    return units.astype(np.uint32), _NO_INDEX
+
+
+def _paired(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pdfium's text page holds a char outside the BMP as two chars (a high then a low UTF-16
+    surrogate, one glyph: the same object, box and origin), pdfminer as one: the code point put
+    in the first, the places of the seconds returned to be left out. Lone surrogates stay."""
+    high = (codes >= 0xD800) & (codes < 0xDC00)
+    low = (codes >= 0xDC00) & (codes < 0xE000)
+    first = np.flatnonzero(high[:-1] & low[1:])  # a low is never a high: pairs cannot overlap
+    codes[first] = 0x10000 + ((codes[first] - 0xD800) << 10) + (codes[first + 1] - 0xDC00)
+    return codes, first + 1
 
 
 def _metrics(matrices: np.ndarray, sizes: np.ndarray, descents: np.ndarray) -> np.ndarray:
@@ -594,9 +608,11 @@ def raw_chars(textpage: int, frame: _Frame, objects: _Objects, bulk) -> _RawChar
     count = _C.count_chars(textpage)
     if count < 0:
         raise Unsupported("pdfium has no text page")
-    codes = _codes(textpage, count)
+    codes, seconds = _codes(textpage, count)
     # boxes: left top right bottom; origins: x, y
     owners, keep, boxes, origins = bulk.chars(textpage, count, codes, texts)
+    if len(seconds):
+        keep[seconds] = False
     if (owners[keep] < 0).any():  # kept chars are those with an object, less generated ones
         raise Unsupported("a character outside the page's text objects")
     # Text objects none of whose chars pdfium kept (blanks): put back (`_blanks`).

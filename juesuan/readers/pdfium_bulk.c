@@ -394,6 +394,22 @@ static int read_texts(State *s, int count) {
     return missing ? NO_FONT : DONE;
 }
 
+/* The code of the second char of a surrogate pair, left out (not a code point). */
+#define SECOND_HALF 0xFFFFFFFFu
+
+/* pdfium's text page holds a char outside the BMP as two chars (a high then a low UTF-16
+ * surrogate, one glyph: the same object, box and origin), pdfminer as one: the code point put
+ * in the first, the second marked SECOND_HALF (as pdfium.py's _paired). Lone surrogates stay. */
+static void join_pairs(uint32_t *codes, int count) {
+    for (int i = 0; i + 1 < count; i++) {
+        uint32_t high = codes[i], low = codes[i + 1];
+        if (high >= 0xD800 && high < 0xDC00 && low >= 0xDC00 && low < 0xE000) {
+            codes[i] = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+            codes[++i] = SECOND_HALF;
+        }
+    }
+}
+
 /* The page's chars kept, and its text objects without any char (blanks) with their bounds. */
 static int read_chars(State *s, H textpage, int ntexts, int64_t *kept, int64_t *blanks) {
     int count = count_chars(textpage);
@@ -414,6 +430,8 @@ static int read_chars(State *s, H textpage, int ntexts, int64_t *kept, int64_t *
         unsigned code = surrogates ? char_unicode(textpage, i) : units[i];
         s->codes[i] = surrogates && code == 0 ? 0xFFFD : code;
     }
+    if (surrogates)
+        join_pairs(s->codes, count);
     for (int j = 0; j < ntexts; j++) {
         s->pairs[2 * j] = s->text_handles[j];
         s->pairs[2 * j + 1] = j;
@@ -437,7 +455,7 @@ static int read_chars(State *s, H textpage, int ntexts, int64_t *kept, int64_t *
         }
         uint32_t code = s->codes[i];
         int blank = code < 0x20 || (code < SPACES && s->spaces[code]);
-        if (object == 0 || (blank && char_generated(textpage, i) != 0))
+        if (object == 0 || code == SECOND_HALF || (blank && char_generated(textpage, i) != 0))
             continue;
         if (owner < 0)
             return OUTSIDE;
