@@ -605,6 +605,14 @@ def remapped(source: Path, path: Path, chars: dict[str, str]) -> Path:
     return path
 
 
+def test_a_lone_surrogate_is_the_replacement_char():
+    """A broken ToUnicode map can give half a pair: no UTF-8 file (raw store record, Parquet,
+    CSV) could hold it, so the text has U+FFFD instead, and a pair still decodes whole."""
+    codes = np.array([0x41, 0xD840, 0x42, 0xDC00, 0x20000], np.uint32)
+    assert pdfium._decode(codes) == "A\ufffdB\ufffd\U00020000"
+    pdfium._decode(codes).encode("utf-8")
+
+
 @pytest.mark.parametrize("mode", ["compiled", "ctypes"])
 def test_a_char_beyond_the_bmp_is_one_char(tmp_path, monkeypatch, mode):
     """pdfium's surrogate pair is read as the char itself (pdfplumber's text), compiled or not:

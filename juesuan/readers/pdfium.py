@@ -505,7 +505,9 @@ def _blank(codes: np.ndarray) -> np.ndarray:
 
 
 def _decode(codes: np.ndarray) -> str:
-    return codes.astype("<u4").tobytes().decode("utf-32-le", errors="surrogatepass")
+    """The text of the code points. A surrogate left alone (its pair is joined where the chars
+    are read) comes from a broken ToUnicode map: it is U+FFFD, as no UTF-8 file can hold it."""
+    return codes.astype("<u4").tobytes().decode("utf-32-le", errors="replace")
 
 
 @dataclass
