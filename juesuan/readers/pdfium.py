@@ -35,12 +35,13 @@ pdfium answers one character, page object or path segment per call: those calls 
 C (juesuan.readers.pdfium_bulk): all pages of a document by one Python call into the
 document's arrays, their chars and their lines' edges by one call each (`_read_compiled`),
 the rare pages that need Python (possible scans) sending the document through `read_page`,
-page by page. Without a C compiler they are made through ctypes as `_CtypesBulk` does, about
-twice as slow in all; what pages give is kept as arrays (`_RawChars`, `_RawPaths`) and turned
-into chars and edges for the whole document at once, with the same arithmetic. What is left
-(synthetic disclosures of 16 pages, ~7,500 chars, ~1,600 cells, ~10.5 ms in all, CPU): about
-6 ms is pdfium loading pages and text pages (a plain text extraction's whole cost), ~1 ms the
-other calls and the arrays, ~3.5 ms the tables and rows, in numpy.
+page by page. Without a C compiler they are made through ctypes as `_CtypesBulk` does (and the
+tables found with numpy), about three times as slow in all; what pages give is kept as arrays
+(`_RawChars`, `_RawPaths`) and turned into chars and edges for the whole document at once, with
+the same arithmetic. What is left (synthetic disclosures of 16 pages, ~7,500 chars, ~1,600
+cells, ~8.5 ms in all, CPU): about 6 ms is pdfium loading pages and text pages (a plain text
+extraction's whole cost), ~0.5 ms the other calls and the arrays, ~1.2 ms the tables and rows,
+the rest building the rows in Python.
 
 Where pdfium and pdfminer differ, and nothing tells: widths are pdfium's (integer font units, so
 positions drift by hundredths of a point along a line where a font declares fractional widths;

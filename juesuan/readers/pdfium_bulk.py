@@ -368,7 +368,7 @@ def compiled() -> Compiled | None:
     try:
         return load(c_build.build(SOURCE))
     except BuildError as exc:
-        _log.warning("PDF reader: %s; reading PDFs through ctypes instead, about 2x slower", exc)
+        _log.warning("PDF reader: %s; reading PDFs through ctypes instead, about 3x slower", exc)
         return None
 
 
