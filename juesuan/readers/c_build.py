@@ -18,6 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).parent
 FLAGS = ("-O2", "-shared", "-fPIC", "-std=c99")
 
@@ -66,3 +68,15 @@ def folders() -> list[Path]:
     """Where the libraries are kept: beside the sources, else the user's cache."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "juesuan"
     return [HERE / "_compiled", cache]
+
+
+def address(array: np.ndarray) -> int:
+    """The array's data pointer, to pass to C (half the cost of `array.ctypes.data`)."""
+    return array.__array_interface__["data"][0]
+
+
+def typed(function, restype, *argtypes):
+    """A C library's function, its result and argument types set for ctypes."""
+    function.restype = restype
+    function.argtypes = argtypes
+    return function

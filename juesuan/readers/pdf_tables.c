@@ -705,6 +705,36 @@ done:
     return count;
 }
 
+/* pdfplumber's words of n chars (wchar: the char; wgroup: its cell or page; wtol: its
+   tolerance), in wout/wnew as `words` gives them; then the words: each one's first place in wout
+   (wstart, wstart[nw] the end), top (the lowest of its chars), group and tolerance, and its line
+   (wline, by cluster_numbers). The number of words, or -1 (no memory). */
+static int64_t word_lines(int64_t n, const int64_t *wchar, const int64_t *wgroup,
+                          const double *wtol, const double *x0, const double *x1,
+                          const double *top, const uint8_t *blank, int64_t *wout, uint8_t *wnew,
+                          int64_t *wstart, double *wtop, int64_t *wpage, double *wordtol,
+                          int64_t *wline) {
+    int64_t count = words(n, wchar, wgroup, wtol, x0, x1, top, blank, wout, wnew);
+    if (count < 0) return -1;
+    int64_t nw = 0;
+    for (int64_t k = 0; k < count; k++) {
+        int64_t item = wout[k];
+        double t = top[wchar[item]];
+        if (wnew[k]) {
+            wstart[nw] = k;
+            wtop[nw] = t;
+            wpage[nw] = wgroup[item];
+            wordtol[nw] = wtol[item];
+            nw++;
+        } else if (t < wtop[nw - 1]) {
+            wtop[nw - 1] = t;
+        }
+    }
+    wstart[nw] = count;
+    if (cluster_numbers(nw, wpage, wtop, wordtol, wline)) return -1;
+    return nw;
+}
+
 /* Distinct (group, value) keys in order (pdfium._distinct of `_keys`): each item's place among
    them, each group's first place and count. */
 static int distinct_lines(int64_t n, const int64_t *group, const double *value, int64_t groups,
@@ -943,25 +973,11 @@ int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top
             wgroup[q] = pair_cell[by_cell[q]];
             wtol[q] = 3.0; /* Y_TOLERANCE */
         }
-        int64_t count = words(pairs, wchar, wgroup, wtol, x0, x1, top, blank, wout, wnew);
-        if (count < 0) goto nomem;
-        /* Words: their first char, top (the lowest of their chars) and cell. */
-        int64_t nw = 0;
-        for (int64_t k = 0; k < count; k++) {
-            int64_t item = wout[k];
-            double t = top[wchar[item]];
-            if (wnew[k]) {
-                wstart[nw] = k;
-                wtop[nw] = t;
-                wpage[nw] = wgroup[item];
-                wordtol[nw] = wtol[item];
-                nw++;
-            } else if (t < wtop[nw - 1]) {
-                wtop[nw - 1] = t;
-            }
-        }
-        wstart[nw] = count;
-        if (cluster_numbers(nw, wpage, wtop, wordtol, wline)) goto nomem;
+        /* Words: their first char, top (the lowest of their chars) and cell, and lines. */
+        int64_t nw = word_lines(pairs, wchar, wgroup, wtol, x0, x1, top, blank, wout, wnew, wstart,
+                                wtop, wpage, wordtol, wline);
+        if (nw < 0) goto nomem;
+        int64_t count = wstart[nw];
         /* Words of one cluster of chars can be on lines apart: each line's words together. */
         for (int64_t w = 0; w < nw; w++) order[w] = w;
         int sorted_lines = 1;
@@ -1140,24 +1156,9 @@ int64_t pt_rows(int64_t n, const double *x0, const double *x1, const double *top
             wgroup[q] = char_page[outside[q]];
             wtol[q] = tol_page[wgroup[q]];
         }
-        int64_t count = words(nout, wchar, wgroup, wtol, x0, x1, top, blank, wout, wnew);
-        if (count < 0) goto nomem;
-        int64_t nw = 0;
-        for (int64_t k = 0; k < count; k++) {
-            int64_t item = wout[k];
-            double t = top[wchar[item]];
-            if (wnew[k]) {
-                wstart[nw] = k;
-                wtop[nw] = t;
-                wpage[nw] = wgroup[item];
-                wordtol[nw] = wtol[item];
-                nw++;
-            } else if (t < wtop[nw - 1]) {
-                wtop[nw - 1] = t;
-            }
-        }
-        wstart[nw] = count;
-        if (cluster_numbers(nw, wpage, wtop, wordtol, wline)) goto nomem;
+        int64_t nw = word_lines(nout, wchar, wgroup, wtol, x0, x1, top, blank, wout, wnew, wstart,
+                                wtop, wpage, wordtol, wline);
+        if (nw < 0) goto nomem;
         for (int64_t w = 0; w < nw; w++) {
             if (!w || wline[w] != wline[w - 1]) {
                 if (strings++) put(&out, '\n');

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from juesuan.readers import c_build, pdfium_bulk
-from juesuan.readers.c_build import BuildError
+from juesuan.readers.c_build import BuildError, address, typed
 from juesuan.readers.pdfium_bulk import SPACES
 
 SOURCE = Path(__file__).with_name("pdf_tables.c")
@@ -42,12 +42,12 @@ class Compiled:
     """pdf_tables.c's functions on numpy arrays."""
 
     def __init__(self, lib: ctypes.CDLL) -> None:
-        self._find_tables = _typed(lib.pt_find_tables, _N, _P, _P, _N, _P, _P, _N, _N, *[_P] * 5)
-        self._rows = _typed(lib.pt_rows, _N, _N, *[_P] * 7, _N, _P, _N, _N, *[_P] * 7, _N,
+        self._find_tables = typed(lib.pt_find_tables, _N, _P, _P, _N, _P, _P, _N, _N, *[_P] * 5)
+        self._rows = typed(lib.pt_rows, _N, _N, *[_P] * 7, _N, _P, _N, _N, *[_P] * 7, _N,
                             *[_P] * 5, _N, _N, _P)  # fmt: skip
-        self._order = _typed(lib.pt_order, _N, _N, *[_P] * 3, _N, *[_P] * 6)
+        self._order = typed(lib.pt_order, _N, _N, *[_P] * 3, _N, *[_P] * 6)
         self._text_capacity = 1 << 16  # code points of a document's texts, grown as needed
-        self._spaces = _address(SPACES)
+        self._spaces = address(SPACES)
         self._capacity = 4096  # cells of a document, grown as needed
 
     def find_tables(
@@ -65,9 +65,9 @@ class Compiled:
             page = np.empty(capacity, np.int64)
             table = np.empty(capacity, np.int64)
             count = self._find_tables(
-                _address(v), _address(pv), len(v), _address(h), _address(ph), len(h), capacity,
-                _address(corners), _address(box), _address(page), _address(table),
-                _address(needed),
+                address(v), address(pv), len(v), address(h), address(ph), len(h), capacity,
+                address(corners), address(box), address(page), address(table),
+                address(needed),
             )  # fmt: skip
             if count != CAPACITY:
                 break
@@ -97,11 +97,11 @@ class Compiled:
         while True:
             out = np.empty(capacity, np.uint32)
             code = self._rows(
-                n, *map(_address, floats), _address(codes), self._spaces, len(SPACES),
-                _address(char_page), pages, m, _address(cx0), _address(ctop), _address(cx1),
-                _address(cbottom), _address(cell_page), _address(table), _address(out), capacity,
-                _address(row_page), _address(row_top), _address(row_width), _address(line_page),
-                _address(line_top), *ligatures, _address(sizes),
+                n, *map(address, floats), address(codes), self._spaces, len(SPACES),
+                address(char_page), pages, m, address(cx0), address(ctop), address(cx1),
+                address(cbottom), address(cell_page), address(table), address(out), capacity,
+                address(row_page), address(row_top), address(row_width), address(line_page),
+                address(line_top), *ligatures, address(sizes),
             )  # fmt: skip
             if code != CAPACITY:
                 break
@@ -129,9 +129,9 @@ class Compiled:
         order, count, number, kinds = (np.empty(n, np.int64) for _ in range(4))
         bounds = np.empty(len(numbers) + 1, np.int64)
         code = self._order(
-            n, _address(page), _address(rounded), _address(kind), len(numbers),
-            _address(numbered), _address(order), _address(count), _address(number),
-            _address(kinds), _address(bounds),
+            n, address(page), address(rounded), address(kind), len(numbers),
+            address(numbered), address(order), address(count), address(number),
+            address(kinds), address(bounds),
         )  # fmt: skip
         _check(code)
         return order.tolist(), count.tolist(), number.tolist(), kinds.tolist(), bounds.tolist()
@@ -182,13 +182,3 @@ def compiled() -> Compiled | None:
     except BuildError as exc:
         _log.warning("PDF reader: %s; finding tables with numpy instead, slower", exc)
         return None
-
-
-def _address(array: np.ndarray) -> int:
-    return array.__array_interface__["data"][0]
-
-
-def _typed(function, restype, *argtypes):
-    function.restype = restype
-    function.argtypes = argtypes
-    return function

@@ -25,7 +25,7 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from juesuan.readers import c_build
-from juesuan.readers.c_build import BuildError
+from juesuan.readers.c_build import BuildError, address, typed
 
 SOURCE = Path(__file__).with_name("pdfium_bulk.c")
 MODE_VARIABLE = "JUESUAN_PDF_BULK"  # "ctypes": the ctypes calls (juesuan.readers.pdfium)
@@ -142,17 +142,17 @@ class Compiled:
     """pdfium_bulk.c's functions on numpy arrays; handles are int64."""
 
     def __init__(self, lib: ctypes.CDLL) -> None:
-        self._objects = _typed(lib.jb_objects, _I, _P, _P, _P, _I)
-        self._matrices = _typed(lib.jb_matrices, None, _P, _I, _P)
-        self._fonts = _typed(lib.jb_fonts, _I, _P, _I, _P, _P, _P, _P, _P, _I, _I)
-        self._chars = _typed(lib.jb_chars, None, *(_P, _I, _P, _P, _I, _P, _P, _I, _P, _P, _P, _P))
-        self._counts = _typed(lib.jb_segment_counts, ctypes.c_int64, _P, _I, _P)
-        self._segments = _typed(lib.jb_segments, None, _P, _P, _I, _P, _P, _P)
+        self._objects = typed(lib.jb_objects, _I, _P, _P, _P, _I)
+        self._matrices = typed(lib.jb_matrices, None, _P, _I, _P)
+        self._fonts = typed(lib.jb_fonts, _I, _P, _I, _P, _P, _P, _P, _P, _I, _I)
+        self._chars = typed(lib.jb_chars, None, *(_P, _I, _P, _P, _I, _P, _P, _I, _P, _P, _P, _P))
+        self._counts = typed(lib.jb_segment_counts, ctypes.c_int64, _P, _I, _P)
+        self._segments = typed(lib.jb_segments, None, _P, _P, _I, _P, _P, _P)
         self._capacity = 1024  # objects on a page, grown as needed
-        self._spaces = _address(SPACES)
-        self._document = _typed(lib.jb_document, _I, _P, _I, _P)
-        self._char_columns = _typed(lib.jb_char_columns, _I, *(_P,) * 8)
-        self._edges = _typed(lib.jb_edges, None, *(_P,) * 9)
+        self._spaces = address(SPACES)
+        self._document = typed(lib.jb_document, _I, _P, _I, _P)
+        self._char_columns = typed(lib.jb_char_columns, _I, *(_P,) * 8)
+        self._edges = typed(lib.jb_edges, None, *(_P,) * 9)
         self._thread = threading.local()
 
     def document(self, document: int, pages: int, min_chars: int, ocr: bool) -> Pages | int:
@@ -177,8 +177,8 @@ class Compiled:
         metrics = np.empty((read["texts"], 6))
         columns = np.empty((5, read["chars"]))
         status = self._char_columns(
-            read.address, _address(frames), _address(metrics),
-            *(_address(column) for column in columns),
+            read.address, address(frames), address(metrics),
+            *(address(column) for column in columns),
         )  # fmt: skip
         return status or (metrics, columns)
 
@@ -195,7 +195,7 @@ class Compiled:
         vertical, horizontal = np.empty((paths, 5)), np.empty((paths, 5))
         counts = np.empty((read["pages"], 3), np.int64)
         arrays = (frames, x, y, lines, flat, vertical, horizontal, counts)
-        self._edges(read.address, *map(_address, arrays))
+        self._edges(read.address, *map(address, arrays))
         return x, y, lines.view(bool), flat.view(bool), vertical, horizontal, counts
 
     def objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
@@ -203,7 +203,7 @@ class Compiled:
         while True:
             handles = np.empty(self._capacity, np.int64)
             kinds = np.empty(self._capacity, np.int32)
-            count = self._objects(page, _address(handles), _address(kinds), self._capacity)
+            count = self._objects(page, address(handles), address(kinds), self._capacity)
             if count <= self._capacity:
                 count = max(count, 0)
                 return handles[:count], kinds[:count]
@@ -213,7 +213,7 @@ class Compiled:
         """Each object's matrix (a b c d e f), float32 as pdfium keeps it."""
         objects = np.ascontiguousarray(objects, np.int64)
         out = np.empty((len(objects), 6), np.float32)
-        self._matrices(_address(objects), len(objects), _address(out))
+        self._matrices(address(objects), len(objects), address(out))
         return out
 
     def fonts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -227,8 +227,8 @@ class Compiled:
         names = np.empty((capacity, NAME_SIZE), np.uint8)
         name_sizes = np.empty(capacity, np.int64)
         count = self._fonts(
-            _address(texts), len(texts), _address(sizes), _address(font_of), _address(descents),
-            _address(names), _address(name_sizes), NAME_SIZE, capacity,
+            address(texts), len(texts), address(sizes), address(font_of), address(descents),
+            address(names), address(name_sizes), NAME_SIZE, capacity,
         )  # fmt: skip
         if count < 0:
             raise RuntimeError(f"more than {MAX_FONTS} fonts on a page")
@@ -252,9 +252,9 @@ class Compiled:
         boxes = np.empty((count, 4), np.float32)
         origins = np.empty((count, 2), np.float64)
         self._chars(
-            textpage, count, _address(codes), self._spaces, len(SPACES), _address(texts),
-            _address(order), len(texts), _address(owners), _address(keep), _address(boxes),
-            _address(origins),
+            textpage, count, address(codes), self._spaces, len(SPACES), address(texts),
+            address(order), len(texts), address(owners), address(keep), address(boxes),
+            address(origins),
         )  # fmt: skip
         return owners, keep.view(bool), boxes, origins
 
@@ -263,13 +263,13 @@ class Compiled:
         float32), type, whether it closes its subpath."""
         paths = np.ascontiguousarray(paths, np.int64)
         counts = np.empty(len(paths), np.int32)
-        total = self._counts(_address(paths), len(paths), _address(counts))
+        total = self._counts(address(paths), len(paths), address(counts))
         points = np.empty((total, 2), np.float32)
         types = np.empty(total, np.int32)
         closes = np.empty(total, np.uint8)
         self._segments(
-            _address(paths), _address(counts), len(paths),
-            _address(points), _address(types), _address(closes),
+            address(paths), address(counts), len(paths),
+            address(points), address(types), address(closes),
         )  # fmt: skip
         return counts, points, types, closes.view(bool)
 
@@ -282,13 +282,13 @@ class Pages:
         """`capacity`: of every array to start with (tests: grown from there), else a few
         pages' worth."""
         self.state = np.zeros(len(STATE), np.int64)
-        self.address = _address(self.state)
+        self.address = address(self.state)
         self.arrays: dict[str, np.ndarray] = {}
         self._keep = [SPACES, *_standard_fonts()]
-        self["spaces"] = _address(SPACES)
+        self["spaces"] = address(SPACES)
         self["standard_count"] = len(self._keep[1])
-        self["standard_names"] = _address(self._keep[1])
-        self["standard_descents"] = _address(self._keep[2])
+        self["standard_names"] = address(self._keep[1])
+        self["standard_descents"] = address(self._keep[2])
         for field, size in (
             ("object_capacity", 1024), ("unit_capacity", 4096), ("text_capacity", 4096),
             ("char_capacity", 16384), ("blank_capacity", 4096), ("path_capacity", 4096),
@@ -327,7 +327,7 @@ class Pages:
             if old is not None:
                 array[: len(old)] = old
             self.arrays[field] = array
-            self[field] = _address(array)
+            self[field] = address(array)
         self[capacity] = size
 
     def array(self, field: str, count: int, width: int = 1) -> np.ndarray:
@@ -349,17 +349,6 @@ def _standard_fonts() -> tuple[np.ndarray, np.ndarray]:
         names[k, : len(encoded)] = np.frombuffer(encoded, np.uint8)
         descents[k] = float(metrics[0].get("Descent", 0)) * 0.001
     return names, descents
-
-
-def _address(array: np.ndarray) -> int:
-    """The array's data pointer (half the cost of `array.ctypes.data`)."""
-    return array.__array_interface__["data"][0]
-
-
-def _typed(function, restype, *argtypes):
-    function.restype = restype
-    function.argtypes = argtypes
-    return function
 
 
 @functools.cache
