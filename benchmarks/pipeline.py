@@ -145,11 +145,16 @@ def pdfplumber_text(paths: list[Path]) -> None:
 
 def read_then_parse(paths: list[Path]) -> tuple[float, float, int]:
     """Each document read, then parsed, one after the other, as a pool worker does: the seconds
-    spent reading and parsing, apart, and the line items. No document is kept: holding the
-    corpus would slow both by the garbage collector's passes over it."""
-    from juesuan.checks.identities import run_identities
-    from juesuan.narrative import extract_narrative
+    spent reading and parsing, apart, and the line items. Parsing is what the worker runs on the
+    rows (juesuan.parse_year): the tables into line items, the prose, the printed date, the
+    identities and the prose's checks; the rows of its outcome and their Arrow batches are not
+    counted. No document is kept: holding the corpus would slow both by the garbage collector's
+    passes over it."""
+    from juesuan.checks.identities import Amounts, identity_statuses
+    from juesuan.checks.narrative import run_narrative_checks
     from juesuan.parse import parse_source
+    from juesuan.parse.dates import printed_date
+    from juesuan.parse_year import _narrative
     from juesuan.readers import read_document
 
     reading = parsing = 0.0
@@ -159,8 +164,12 @@ def read_then_parse(paths: list[Path]) -> tuple[float, float, int]:
         source = read_document(path)
         read = time.perf_counter()
         parsed = parse_source(source)
-        extract_narrative(source.rows)
-        run_identities(parsed.line_items)
+        narrative = _narrative(source, parsed)
+        printed_date(source.rows)
+        amounts = Amounts(parsed.line_items)
+        identity_statuses(amounts)
+        if narrative:
+            run_narrative_checks(narrative, parsed.line_items, amounts.by_key)
         items += len(parsed.line_items)
         reading += read - started
         parsing += time.perf_counter() - read
