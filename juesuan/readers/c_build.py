@@ -10,6 +10,7 @@ where a build fails (`BuildError`), and say so.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import platform
@@ -57,6 +58,15 @@ def build(source: Path) -> Path:
         except (OSError, subprocess.TimeoutExpired) as exc:
             errors.append(f"{folder}: {exc}")
     raise BuildError(f"cannot build {source.name}: " + "; ".join(errors))
+
+
+def library(source: Path) -> ctypes.CDLL:
+    """The compiled library of `source`, built if need be and loaded."""
+    built = build(source)
+    try:
+        return ctypes.CDLL(str(built))
+    except OSError as exc:
+        raise BuildError(f"cannot load {built} ({exc}); delete it to rebuild") from None
 
 
 def build_all() -> list[Path]:

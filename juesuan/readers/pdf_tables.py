@@ -174,11 +174,7 @@ def active() -> Compiled | None:
 def compiled() -> Compiled | None:
     """The compiled functions, built if need be; `None` (logged once) where they cannot be."""
     try:
-        library = c_build.build(SOURCE)
-        try:
-            return Compiled(ctypes.CDLL(str(library)))
-        except OSError as exc:
-            raise BuildError(f"cannot load {library} ({exc}); delete it to rebuild") from None
+        return Compiled(c_build.library(SOURCE))
     except BuildError as exc:
         _log.warning("PDF reader: %s; finding tables with numpy instead, slower", exc)
         return None

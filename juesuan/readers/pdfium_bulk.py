@@ -355,23 +355,20 @@ def _standard_fonts() -> tuple[np.ndarray, np.ndarray]:
 def compiled() -> Compiled | None:
     """The compiled calls, built if need be; `None` (logged once) where they cannot be."""
     try:
-        return load(c_build.build(SOURCE))
+        return load(c_build.library(SOURCE))
     except BuildError as exc:
         _log.warning("PDF reader: %s; reading PDFs through ctypes instead, about 3x slower", exc)
         return None
 
 
-def load(library: Path) -> Compiled:
-    try:
-        lib = ctypes.CDLL(str(library))
-    except OSError as exc:
-        raise BuildError(f"cannot load {library} ({exc}); delete it to rebuild") from None
+def load(lib: ctypes.CDLL) -> Compiled:
+    """The library's calls, once it has the addresses of pypdfium2's pdfium functions."""
     addresses = (_P * len(FUNCTIONS))(
         *(ctypes.cast(getattr(pdfium_c, name), _P).value for name in FUNCTIONS)
     )
     expected = lib.jb_init(addresses, len(FUNCTIONS))
     if expected != len(FUNCTIONS):
-        raise BuildError(f"{library} expects {expected} pdfium functions, not {len(FUNCTIONS)}")
+        raise BuildError(f"{lib._name} expects {expected} pdfium functions, not {len(FUNCTIONS)}")
     if lib.jb_state_size() != len(STATE):
-        raise BuildError(f"{library}'s State has {lib.jb_state_size()} fields, not {len(STATE)}")
+        raise BuildError(f"{lib._name}'s State has {lib.jb_state_size()} fields, not {len(STATE)}")
     return Compiled(lib)
