@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,7 +54,7 @@ class Timer:
             "documents_per_second": round(documents / seconds, 1) if seconds else None,
             **peak_mb(),
         }
-        print(f"  {name:<28} {seconds:8.2f} s  {documents / seconds if seconds else 0:8.1f} doc/s",
+        print(f"  {name:<42} {seconds:8.2f} s  {documents / seconds if seconds else 0:8.1f} doc/s",
               flush=True)  # fmt: skip
 
 
@@ -143,13 +144,26 @@ def pdfplumber_text(paths: list[Path]) -> None:
                 page.extract_text()
 
 
-def read_then_parse(paths: list[Path]) -> tuple[float, float, int]:
-    """Each document read, then parsed, one after the other, as a pool worker does: the seconds
-    spent reading and parsing, apart, and the line items. Parsing is what the worker runs on the
-    rows (juesuan.parse_year): the tables into line items, the prose, the printed date, the
-    identities and the prose's checks; the rows of its outcome and their Arrow batches are not
-    counted. No document is kept: holding the corpus would slow both by the garbage collector's
-    passes over it."""
+@dataclass
+class SideBySide:
+    """Seconds per format: the floor (`text_of`), our reading and our parsing of the same files."""
+
+    floor: Counter = field(default_factory=Counter)
+    reading: Counter = field(default_factory=Counter)
+    parsing: Counter = field(default_factory=Counter)
+    items: int = 0
+
+
+def side_by_side(paths: list[Path]) -> SideBySide:
+    """Each document's floor, then its reading and parsing, timed back to back, the two in
+    alternate order from one document to the next: the ratio of the two then holds however the
+    machine's speed drifts during the run (this VM's varies by 10% within an hour), which two
+    passes minutes apart would not.
+
+    Reading and parsing are what a pool worker runs (juesuan.parse_year): the rows, then the
+    tables into line items, the prose, the printed date, the identities and the prose's checks;
+    the rows of its outcome and their Arrow batches are not counted. No document is kept:
+    holding the corpus would slow both by the garbage collector's passes over it."""
     from juesuan.checks.identities import Amounts, identity_statuses
     from juesuan.checks.narrative import run_narrative_checks
     from juesuan.parse import parse_source
@@ -157,9 +171,7 @@ def read_then_parse(paths: list[Path]) -> tuple[float, float, int]:
     from juesuan.parse_year import _narrative
     from juesuan.readers import read_document
 
-    reading = parsing = 0.0
-    items = 0
-    for path in paths:
+    def ours(path: Path) -> tuple[float, float, int]:
         started = time.perf_counter()
         source = read_document(path)
         read = time.perf_counter()
@@ -170,10 +182,26 @@ def read_then_parse(paths: list[Path]) -> tuple[float, float, int]:
         identity_statuses(amounts)
         if narrative:
             run_narrative_checks(narrative, parsed.line_items, amounts.by_key)
-        items += len(parsed.line_items)
-        reading += read - started
-        parsing += time.perf_counter() - read
-    return reading, parsing, items
+        return read - started, time.perf_counter() - read, len(parsed.line_items)
+
+    def floor(path: Path) -> float:
+        started = time.perf_counter()
+        text_of(path)
+        return time.perf_counter() - started
+
+    out = SideBySide()
+    for n, path in enumerate(paths):
+        fmt = path.suffix.lstrip(".")
+        if n % 2:
+            reading, parsing, items = ours(path)
+            out.floor[fmt] += floor(path)
+        else:
+            out.floor[fmt] += floor(path)
+            reading, parsing, items = ours(path)
+        out.reading[fmt] += reading
+        out.parsing[fmt] += parsing
+        out.items += items
+    return out
 
 
 # The stages of a build, in order; the end-to-end time is their sum.
@@ -289,17 +317,28 @@ def main() -> None:
     for fmt in sorted(by_format):
         of_format = [p for p in paths if p.suffix == f".{fmt}"]
         timer.run(f"floor: text ({fmt})", len(of_format), text_floor, of_format)
+    items = None
     if not args.pipeline_only:
-        print("stages, one document after the other")
-        reading, parsing, items = read_then_parse(paths)
-        timer.record("read (all formats)", len(paths), reading)
-        timer.record("parse (from rows)", len(paths), parsing)
-        reading, parsing, _ = read_then_parse(pdfs)
-        timer.record("read (pdf only)", len(pdfs), reading)
-        timer.record("parse (pdf only)", len(pdfs), parsing)
+        print("side by side, one document after the other: its floor, our reading and parsing")
+        paired = side_by_side(paths)
+        items = paired.items
+        timer.record("floor, side by side: text (all formats)", len(paths), paired.floor.total())
+        timer.record("read (all formats)", len(paths), paired.reading.total())
+        timer.record("parse (from rows)", len(paths), paired.parsing.total())
+        if pdfs:
+            side = "floor, side by side: pypdfium2 text (pdf)"
+            timer.record(side, len(pdfs), paired.floor["pdf"])
+            timer.record("read (pdf only)", len(pdfs), paired.reading["pdf"])
+            timer.record("parse (pdf only)", len(pdfs), paired.parsing["pdf"])
     print("the pipeline")
     pipeline(layout, corpus, timer, len(paths), "")
     rows = timer.run("floor: plain DuckDB load", len(paths), plain_load, layout)
+    # Measured again after the build: the end-to-end ratio takes the mean of the floors before
+    # and after it, so that the machine's drift during the build weighs on both sides alike.
+    timer.run("floor again: pypdfium2 text (pdf)", len(pdfs), pdfium_text, pdfs)
+    for fmt in sorted(by_format):
+        of_format = [p for p in paths if p.suffix == f".{fmt}"]
+        timer.run(f"floor again: text ({fmt})", len(of_format), text_floor, of_format)
     print("a rebuild with nothing new")
     pipeline(layout, corpus, timer, len(paths), "rebuild: ")
     if args.dagster:
@@ -313,29 +352,28 @@ def main() -> None:
     full = sum(s[k]["seconds"] for k in PIPELINE_STAGES)
     rebuild = sum(s[f"rebuild: {k}"]["seconds"] for k in PIPELINE_STAGES if f"rebuild: {k}" in s)
     load_floor = s["floor: plain DuckDB load"]["seconds"]
-    floor = s["floor: pypdfium2 text (pdf)"]["seconds"] + load_floor
-    text_floors = sum(s[f"floor: text ({fmt})"]["seconds"] for fmt in by_format)
-    pdf_pipeline = (
-        s["read (pdf only)"]["seconds"] + s["parse (pdf only)"]["seconds"]
-        if "read (pdf only)" in s
-        else None
+
+    def mean_floor(name: str) -> float:  # before and after the build
+        return (s[f"floor: {name}"]["seconds"] + s[f"floor again: {name}"]["seconds"]) / 2
+
+    floor = mean_floor("pypdfium2 text (pdf)") + load_floor
+    text_floors = sum(mean_floor(f"text ({fmt})") for fmt in by_format)
+    paired = "read (pdf only)" in s
+    pdf_read, pdf_parse = (
+        (s["read (pdf only)"]["seconds"], s["parse (pdf only)"]["seconds"]) if paired else (0, 0)
     )
+    # Reading and parsing against the floor measured side by side with them, document by document.
+    pdf_floor = s["floor, side by side: pypdfium2 text (pdf)"]["seconds"] if paired else 0
     ratios = {
         # Reading alone: the PDF's text layer into rows (tables, cells, lines), as pdfplumber.
-        "pdf_read_over_pypdfium2_text": round(
-            s["read (pdf only)"]["seconds"] / s["floor: pypdfium2 text (pdf)"]["seconds"], 2
-        )
-        if pdfs and "read (pdf only)" in s
-        else None,
-        "pdf_read_and_parse_over_pypdfium2_text": round(
-            pdf_pipeline / s["floor: pypdfium2 text (pdf)"]["seconds"], 2
-        )
-        if pdfs and pdf_pipeline
+        "pdf_read_over_pypdfium2_text": round(pdf_read / pdf_floor, 2) if pdf_floor else None,
+        "pdf_read_and_parse_over_pypdfium2_text": round((pdf_read + pdf_parse) / pdf_floor, 2)
+        if pdf_floor
         else None,
         "pdf_read_and_parse_over_pdfplumber_text": round(
-            pdf_pipeline / s["floor: pdfplumber text (pdf)"]["seconds"], 2
+            (pdf_read + pdf_parse) / s["floor: pdfplumber text (pdf)"]["seconds"], 2
         )
-        if pdfs and pdf_pipeline and "floor: pdfplumber text (pdf)" in s
+        if pdf_floor and "floor: pdfplumber text (pdf)" in s
         else None,
         "end_to_end_over_sum_of_floors": round(full / floor, 2) if floor else None,
         # The same with the text of every document, whatever its format, read by the fastest
