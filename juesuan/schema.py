@@ -108,9 +108,14 @@ class ResourceSchema:
         return [f.name for f in self.fields]
 
 
+# libyaml's safe loader where PyYAML was built with it: the same data, ~8x faster to read, and
+# every process of a build (each pool worker, each Dagster step) reads the schemas once.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=_YAML_LOADER)  # a safe loader, either way
 
 
 @cache

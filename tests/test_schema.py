@@ -104,3 +104,10 @@ def test_package_metadata_has_no_resources() -> None:
     assert meta["name"] == "juesuan"
     assert "resources" not in meta
     assert meta["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_schemas_read_by_libyaml_as_by_pyyaml() -> None:
+    """The schemas are read with libyaml's loader when there is one: the same data."""
+    for path in sorted(SCHEMAS_DIR.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert schema._read_yaml(path) == yaml.safe_load(text), path.name
