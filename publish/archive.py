@@ -203,9 +203,9 @@ class Archiver:
     deflated by worker threads while the build goes on (validation, change log), and `write`
     deflates whatever is left and writes the zip. A file that changed after `prepare` (its size
     or time differ) is deflated again, and every member must have the sha256 SHA256SUMS lists
-    (hashed as it is deflated). A file in a copies' folder (COPIES) is only hashed: if it holds
+    (hashed as it is deflated). A file in a copies' folder (COPIES) waits for `write`: if it holds
     the prefix followed by its original's bytes, its member reuses the original's deflated bytes,
-    else it is deflated in `write`. Scratch files go to a folder outside the release.
+    else it is deflated then. Scratch files go to a folder outside the release.
     """
 
     def __init__(self, folder: Path, scratch: Path | None = None, workers: int = 2) -> None:
@@ -213,7 +213,6 @@ class Archiver:
         self._tmp = tempfile.TemporaryDirectory(prefix="zip-", dir=scratch)
         self._pool = ThreadPoolExecutor(max(1, workers))
         self._jobs: dict[str, tuple[tuple[int, int], Future[_Deflated]]] = {}
-        self._hashes: dict[str, tuple[tuple[int, int], Future[tuple[int, str]]]] = {}
         self._submitted = 0  # names the scratch files
 
     def _stamp(self, rel: str) -> tuple[int, int]:
@@ -221,13 +220,11 @@ class Archiver:
         return st.st_size, st.st_mtime_ns
 
     def prepare(self, files: list[str]) -> None:
-        """Start deflating `files` (relative paths), the largest first; hash the copies."""
-        stamps = {rel: self._stamp(rel) for rel in files if rel not in (*self._jobs, *self._hashes)}
+        """Start deflating `files` (relative paths), the largest first; copies wait for `write`."""
+        stamps = {rel: self._stamp(rel) for rel in files if rel not in self._jobs}
         for rel in sorted(stamps, key=lambda r: (-stamps[r][0], r)):
             copy = _copy_of(rel)
-            if copy and (self.folder / copy[0]).is_file():
-                self._hashes[rel] = (stamps[rel], self._pool.submit(file_stats, self.folder / rel))
-            else:
+            if not (copy and (self.folder / copy[0]).is_file()):
                 self._deflate(rel, stamps[rel])
 
     def _deflate(self, rel: str, stamp: tuple[int, int]) -> None:
@@ -238,31 +235,35 @@ class Archiver:
         job = self._pool.submit(_deflate, self.folder / rel, target, prefixes)
         self._jobs[rel] = (stamp, job)
 
-    def _member(self, rel: str) -> _Deflated:
-        """The member of `rel`: its deflated bytes, or the reused ones of its original."""
-        if rel in self._hashes:
-            source, prefix = _copy_of(rel) or ("", b"")
-            stamp, hashed = self._hashes.pop(rel)
-            if source in self._jobs:
-                original = self._jobs[source][1].result()
-                sums = original.prefixed.get(prefix) or _Sums(prefix).of(self.folder / source)
-                if hashed.result()[1] == f"sha256:{sums.sha256.hexdigest()}":
-                    return _copy(original, prefix, sums)
-            self._deflate(rel, stamp)  # not a copy after all
+    def _member(self, rel: str, listed: Mapping[str, str]) -> _Deflated:
+        """The member of `rel`: its deflated bytes, or the reused ones of its original.
+
+        A copy's sha256 is the one SHA256SUMS lists (hashed from the file by the build), else
+        the file is hashed now; a file that is not the copy it could be is deflated itself.
+        """
+        copy = _copy_of(rel)
+        if rel not in self._jobs and copy and copy[0] in self._jobs:
+            source, prefix = copy
+            original = self._jobs[source][1].result()
+            sums = original.prefixed.get(prefix) or _Sums(prefix).of(self.folder / source)
+            digest = listed.get(rel) or file_stats(self.folder / rel)[1].removeprefix("sha256:")
+            if digest == sums.sha256.hexdigest():
+                return _copy(original, prefix, sums)
+        if rel not in self._jobs:
+            self._deflate(rel, self._stamp(rel))
         return self._jobs[rel][1].result()
 
     def write(self, name: str, top: str) -> Path:
         """The zip of every file of the folder (but the zip and its checksum), under `top/`."""
         path = self.folder / name
         files = release_files(self.folder, {name, f"{name}.sha256"})
-        for jobs in (self._jobs, self._hashes):
-            for rel in [r for r in jobs if r not in files or jobs[r][0] != self._stamp(r)]:
-                del jobs[rel]  # gone or changed since: deflate or hash it again
+        for rel in [r for r in self._jobs if r not in files or self._jobs[r][0] != self._stamp(r)]:
+            del self._jobs[rel]  # gone or changed since: deflate it again
         self.prepare(files)
         listed = _listed_sums(self.folder / SUMS_FILE) if SUMS_FILE in files else {}
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for rel in files:
-                member = self._member(rel)
+                member = self._member(rel, listed)
                 if listed.get(rel, member.sha256) != member.sha256:  # a bug of ours
                     raise RuntimeError(f"{rel}: not the bytes {SUMS_FILE} lists")
                 _add_deflated(zf, _info(f"{top}/{rel}"), member)

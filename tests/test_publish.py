@@ -597,6 +597,14 @@ def test_zip_members_are_zipfiles_deflate_but_for_the_copies(
     assert (folder / name).read_bytes() == (tmp_path / name).read_bytes()
 
 
+def _assert_copies_reused(folder: Path) -> None:
+    _assert_valid_zip(folder, folder / "x.zip", "top")
+    with zipfile.ZipFile(folder / "x.zip") as zf:
+        for rel in ("big.csv", "small.csv"):
+            assert _raw(zf, f"top/excel/{rel}").endswith(_raw(zf, f"top/{rel}")), rel
+        assert not _raw(zf, "top/excel/other.csv").endswith(_raw(zf, "top/other.csv"))
+
+
 @pytest.mark.parametrize("zip64_from", [1 << 31, 4096], ids=["small", "zip64"])
 def test_copies_reuse_the_deflated_original_only_when_they_are_copies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64_from: int
@@ -618,11 +626,10 @@ def test_copies_reuse_the_deflated_original_only_when_they_are_copies(
         (folder / "excel" / "big.csv").write_bytes(UTF8_BOM + data)  # after big.csv's deflate
         archive.write_sums(folder, exclude={"x.zip", "x.zip.sha256"})
         archiver.write("x.zip", "top")
-    _assert_valid_zip(folder, folder / "x.zip", "top")
-    with zipfile.ZipFile(folder / "x.zip") as zf:
-        for rel in ("big.csv", "small.csv"):
-            assert _raw(zf, f"top/excel/{rel}").endswith(_raw(zf, f"top/{rel}")), rel
-        assert not _raw(zf, "top/excel/other.csv").endswith(_raw(zf, "top/other.csv"))
+    _assert_copies_reused(folder)  # copies told by SHA256SUMS ...
+    (folder / "SHA256SUMS").unlink()
+    archive.write_zip(folder, "x.zip", "top", scratch=tmp_path)
+    _assert_copies_reused(folder)  # ... and by their own bytes
 
 
 def test_csv_without_parquet_round_trip_is_the_same(tmp_path: Path, monkeypatch) -> None:
