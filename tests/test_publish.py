@@ -553,6 +553,15 @@ def _assert_valid_zip(folder: Path, path: Path, top: str) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _without_zip(released: Path, folder: Path) -> tuple[Path, str, str]:
+    """A writable copy of the release without its zip; the zip's name and top folder."""
+    shutil.copytree(released, folder, copy_function=shutil.copyfile)
+    name, top = "juesuan-2025.01.0.zip", "juesuan-2025.01.0"
+    (folder / name).unlink()
+    (folder / f"{name}.sha256").unlink()
+    return folder, name, top
+
+
 @pytest.mark.parametrize("zip64_from", [1 << 31, 4096], ids=["small", "zip64"])
 def test_zip_holds_every_file_and_is_reproducible(
     released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64_from: int
@@ -560,11 +569,7 @@ def test_zip_holds_every_file_and_is_reproducible(
     """The zip is valid, holds every file's bytes, and the same files give the same zip, whether
     its members were deflated in the background during the build or all at the end."""
     monkeypatch.setattr(archive, "ZIP64_FROM", zip64_from)
-    folder = tmp_path / "copy"
-    shutil.copytree(released, folder, copy_function=shutil.copyfile)
-    name, top = "juesuan-2025.01.0.zip", "juesuan-2025.01.0"
-    (folder / name).unlink()
-    (folder / f"{name}.sha256").unlink()
+    folder, name, top = _without_zip(released, tmp_path / "copy")
     archive.write_zip(folder, name, top, scratch=tmp_path)
     _assert_valid_zip(folder, folder / name, top)
     first = (folder / name).read_bytes()
@@ -586,11 +591,7 @@ def test_zip_members_are_zipfiles_deflate_but_for_the_copies(
 ) -> None:
     """Without Excel copies, the zip is the very one zipfile writes member by member."""
     monkeypatch.setattr(archive, "ZIP64_FROM", zip64_from)
-    folder = tmp_path / "copy"
-    shutil.copytree(released, folder, copy_function=shutil.copyfile)
-    name, top = "juesuan-2025.01.0.zip", "juesuan-2025.01.0"
-    (folder / name).unlink()
-    (folder / f"{name}.sha256").unlink()
+    folder, name, top = _without_zip(released, tmp_path / "copy")
     shutil.rmtree(folder / export.EXCEL_DIR)
     _zip_serially(folder, tmp_path / name, top)
     archive.write_zip(folder, name, top, scratch=tmp_path)
