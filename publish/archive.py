@@ -14,8 +14,9 @@ by the bytes of the CSV of the same name (publish.export), and deflating its 100
 repeat work already done. Its member is the BOM deflated and flushed to a byte boundary without
 ending the stream, followed by the CSV member's own deflate stream: a valid stream of the BOM and
 the CSV, since the CSV's stream never refers back before its own start. Whether a file is such a
-copy is decided from its bytes (its sha256 against that of the BOM and the CSV), so the zip still
-depends only on the files, and every member decompresses to exactly its file's bytes.
+copy is decided from its bytes (its sha256, as SHA256SUMS lists it or hashed, against that of the
+BOM and the CSV), so the zip still depends only on the files, and every member decompresses to
+exactly its file's bytes (zipfile, `unzip -t`; the tests check both).
 """
 
 from __future__ import annotations
