@@ -516,7 +516,7 @@ def test_publish_and_releases_commands(tmp_path: Path) -> None:
 
 
 def _zip_serially(folder: Path, path: Path, top: str) -> None:
-    """The zip as `zipfile` writes it, one member after the other: what write_zip must match."""
+    """The zip as `zipfile` writes it, one member after the other."""
     files = archive.release_files(folder, {path.name, f"{path.name}.sha256"})
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for rel in files:
@@ -530,25 +530,107 @@ def _zip_serially(folder: Path, path: Path, top: str) -> None:
                     dst.write(chunk)
 
 
-@pytest.mark.parametrize("zip64_from", [1 << 31, 4096], ids=["small", "zip64"])
-def test_parallel_zip_has_the_bytes_of_zipfile(
-    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64_from: int
-) -> None:
-    """Members deflated in parallel and written raw give the zip zipfile writes serially."""
-    monkeypatch.setattr(archive, "ZIP64_FROM", zip64_from)
-    folder = tmp_path / "copy"
+def _raw(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A member's deflated bytes, as stored."""
+    info = zf.getinfo(name)
+    assert zf.fp is not None
+    zf.fp.seek(info.header_offset + 26)
+    skip = int.from_bytes(zf.fp.read(2), "little") + int.from_bytes(zf.fp.read(2), "little")
+    zf.fp.seek(skip, os.SEEK_CUR)
+    return zf.fp.read(info.compress_size)
+
+
+def _assert_valid_zip(folder: Path, path: Path, top: str) -> None:
+    """Every file of `folder` is a member holding its bytes, for zipfile and for `unzip -t`."""
+    files = archive.release_files(folder, {path.name, f"{path.name}.sha256"})
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+        assert zf.namelist() == [f"{top}/{rel}" for rel in files]
+        for rel in files:
+            assert zf.read(f"{top}/{rel}") == (folder / rel).read_bytes(), rel
+    if shutil.which("unzip"):
+        result = subprocess.run(["unzip", "-tq", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _without_zip(released: Path, folder: Path) -> tuple[Path, str, str]:
+    """A writable copy of the release without its zip; the zip's name and top folder."""
     shutil.copytree(released, folder, copy_function=shutil.copyfile)
-    name = "juesuan-2025.01.0.zip"
+    name, top = "juesuan-2025.01.0.zip", "juesuan-2025.01.0"
     (folder / name).unlink()
     (folder / f"{name}.sha256").unlink()
-    _zip_serially(folder, tmp_path / name, "juesuan-2025.01.0")
-    archive.write_zip(folder, name, "juesuan-2025.01.0", scratch=tmp_path)
-    assert (folder / name).read_bytes() == (tmp_path / name).read_bytes()
+    return folder, name, top
+
+
+@pytest.mark.parametrize("zip64_from", [1 << 31, 4096], ids=["small", "zip64"])
+def test_zip_holds_every_file_and_is_reproducible(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64_from: int
+) -> None:
+    """The zip is valid, holds every file's bytes, and the same files give the same zip, whether
+    its members were deflated in the background during the build or all at the end."""
+    monkeypatch.setattr(archive, "ZIP64_FROM", zip64_from)
+    folder, name, top = _without_zip(released, tmp_path / "copy")
+    archive.write_zip(folder, name, top, scratch=tmp_path)
+    _assert_valid_zip(folder, folder / name, top)
+    first = (folder / name).read_bytes()
+    archive.write_zip(folder, name, top, scratch=tmp_path)
+    assert (folder / name).read_bytes() == first
     if zip64_from == 1 << 31:  # and the published zip is that very zip
-        assert (released / name).read_bytes() == (tmp_path / name).read_bytes()
-    with zipfile.ZipFile(folder / name) as zf:
-        assert zf.testzip() is None
+        assert (released / name).read_bytes() == first
+    with zipfile.ZipFile(folder / name) as zf:  # each Excel CSV reuses its CSV's deflate
+        for rel in archive.release_files(folder, {name}):
+            if rel.startswith(f"{export.EXCEL_DIR}/"):
+                csv_raw = _raw(zf, f"{top}/{rel.split('/', 1)[1]}")
+                assert _raw(zf, f"{top}/{rel}").endswith(csv_raw) and csv_raw, rel
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("zip-")]  # scratch removed
+
+
+@pytest.mark.parametrize("zip64_from", [1 << 31, 4096], ids=["small", "zip64"])
+def test_zip_members_are_zipfiles_deflate_but_for_the_copies(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64_from: int
+) -> None:
+    """Without Excel copies, the zip is the very one zipfile writes member by member."""
+    monkeypatch.setattr(archive, "ZIP64_FROM", zip64_from)
+    folder, name, top = _without_zip(released, tmp_path / "copy")
+    shutil.rmtree(folder / export.EXCEL_DIR)
+    _zip_serially(folder, tmp_path / name, top)
+    archive.write_zip(folder, name, top, scratch=tmp_path)
+    assert (folder / name).read_bytes() == (tmp_path / name).read_bytes()
+
+
+def _assert_copies_reused(folder: Path) -> None:
+    _assert_valid_zip(folder, folder / "x.zip", "top")
+    with zipfile.ZipFile(folder / "x.zip") as zf:
+        for rel in ("big.csv", "small.csv"):
+            assert _raw(zf, f"top/excel/{rel}").endswith(_raw(zf, f"top/{rel}")), rel
+        assert not _raw(zf, "top/excel/other.csv").endswith(_raw(zf, "top/other.csv"))
+
+
+@pytest.mark.parametrize("zip64_from", [1 << 31, 4096], ids=["small", "zip64"])
+def test_copies_reuse_the_deflated_original_only_when_they_are_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64_from: int
+) -> None:
+    """An Excel CSV that is the BOM and its CSV's bytes reuses their deflate (also when it came
+    after the CSV was prepared); one that is not is deflated itself; both read back exactly."""
+    monkeypatch.setattr(archive, "ZIP64_FROM", zip64_from)
+    folder = tmp_path / "release"
+    (folder / "excel").mkdir(parents=True)
+    rows = "".join(f"{i},项目{i % 97},{i * 37 % 1000}.{i % 100:02d}\n" for i in range(20000))
+    data = ("a,b,c\n" + rows).encode()  # ~0.5 MB: many blocks referring back to the start
+    (folder / "big.csv").write_bytes(data)
+    (folder / "small.csv").write_bytes(b"x\n1\n")
+    (folder / "other.csv").write_bytes(b"y\n2\n")
+    (folder / "excel" / "small.csv").write_bytes(UTF8_BOM + b"x\n1\n")
+    (folder / "excel" / "other.csv").write_bytes(UTF8_BOM + b"y\n3\n")  # not a copy
+    with archive.Archiver(folder, scratch=tmp_path) as archiver:
+        archiver.prepare(["big.csv", "small.csv", "other.csv", "excel/small.csv"])
+        (folder / "excel" / "big.csv").write_bytes(UTF8_BOM + data)  # after big.csv's deflate
+        archive.write_sums(folder, exclude={"x.zip", "x.zip.sha256"})
+        archiver.write("x.zip", "top")
+    _assert_copies_reused(folder)  # copies told by SHA256SUMS ...
+    (folder / "SHA256SUMS").unlink()
+    archive.write_zip(folder, "x.zip", "top", scratch=tmp_path)
+    _assert_copies_reused(folder)  # ... and by their own bytes
 
 
 def test_csv_without_parquet_round_trip_is_the_same(tmp_path: Path, monkeypatch) -> None:
