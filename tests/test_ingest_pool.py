@@ -10,6 +10,7 @@ import pytest
 from juesuan import ingest as ingest_module
 from juesuan import workers
 from juesuan.ingest import ingest
+from juesuan.parse.metadata import COVER_ROWS, read_cover
 from juesuan.paths import SAMPLES_DIR
 from juesuan.rawstore import RawStore
 
@@ -91,3 +92,35 @@ def test_by_year_reads_the_records_once_and_keeps_their_order(inbox, tmp_path, m
     assert len(by_year) >= 2  # 2023 (the seed), 2024 (Putuo)…
     for year, docs in by_year.items():
         assert docs == [d for d in real(store) if d.fiscal_year == year]  # all()'s order
+
+
+@pytest.mark.parametrize(
+    ("pages", "read"),
+    [
+        ([["2023 年度", "某市财政局", "部门决算", "二〇二四年五月"], ["目 录"]], [1]),
+        ([["2023 年度"], ["某市财政局部门决算"]], [1, 2]),  # the title goes on overleaf
+        ([[], ["某市财政局 2023 年度部门决算"]], [1, 2]),  # a blank cover
+        ([["某市财政局 2023 年度部门决算"]], [1]),
+    ],
+)
+def test_identification_reads_the_second_page_only_for_a_cover_that_goes_on(
+    tmp_path, monkeypatch, pages, read
+):
+    from bad_inputs.corpus import pdf_bytes
+
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(pdf_bytes(pages))
+    calls = []
+    real = ingest_module.read_document
+    monkeypatch.setattr(
+        ingest_module,
+        "read_document",
+        lambda p, max_pages=None, max_rows=None: (
+            calls.append(max_pages) or real(p, max_pages, max_rows)
+        ),
+    )
+    rows = ingest_module.read_cover_rows(path)
+    assert calls == read
+    two_pages = real(path, max_pages=ingest_module.COVER_PAGES, max_rows=COVER_ROWS + 1)
+    assert read_cover(rows) == read_cover(two_pages.rows)
+    assert read_cover(rows).fiscal_year == 2023
