@@ -124,3 +124,29 @@ def test_identification_reads_the_second_page_only_for_a_cover_that_goes_on(
     two_pages = real(path, max_pages=ingest_module.COVER_PAGES, max_rows=COVER_ROWS + 1)
     assert read_cover(rows) == read_cover(two_pages.rows)
     assert read_cover(rows).fiscal_year == 2023
+
+
+@pytest.mark.parametrize("in_memory", [64 << 20, 10])  # read once, or hashed then copied
+def test_the_store_keeps_the_bytes_and_remakes_what_was_removed(tmp_path, monkeypatch, in_memory):
+    import hashlib
+
+    from juesuan import rawstore
+
+    monkeypatch.setattr(rawstore, "_IN_MEMORY", in_memory)
+    source = tmp_path / "doc.txt"
+    source.write_bytes("2023 年度部门决算\n".encode() * 1000)
+    store = RawStore(tmp_path / "raw")
+    doc, new = store.stage(source)
+    assert new and doc.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert doc.size == source.stat().st_size
+    assert store.object_path(doc).read_bytes() == source.read_bytes()
+    store.save(doc)
+    assert store.get(doc.sha256) == doc and store.get("0" * 64) is None
+    shutil.rmtree(store.object_path(doc).parent)  # removed by hand, folder and all
+    again, new = store.stage(source)
+    assert (again, new) == (doc, False)
+    assert store.object_path(doc).read_bytes() == source.read_bytes()
+    shutil.rmtree(tmp_path / "raw" / "meta")
+    store.save(doc)  # the folder is made again
+    assert store.get(doc.sha256) == doc
+    assert not list((tmp_path / "raw").rglob(".tmp-*"))
