@@ -121,8 +121,9 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Code lists that come from the library, not from documents: the catalogue of checks."""
     from juesuan.checks.catalogue import ALL_CHECKS
 
-    con.executemany(
-        "INSERT INTO checks (check_id, description, severity) VALUES (?, ?, ?)",
+    duckdb_settings.insert_rows(
+        con,
+        "INSERT INTO checks (check_id, description, severity)",
         [(c.id, c.description, c.severity) for c in ALL_CHECKS],
     )
 
