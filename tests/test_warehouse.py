@@ -264,3 +264,30 @@ def test_a_failing_sql_file_is_named_and_keeps_the_old_warehouse(tmp_path: Path)
         assert not con.execute(
             "SELECT * FROM duckdb_tables() WHERE table_name = 'half_done'"
         ).fetchall()
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_line_items_keep_the_order_of_the_files(tmp_path: Path, monkeypatch, together) -> None:
+    """line_items is loaded on a connection of its own, beside the other resources: its rows
+    are in the order of the files, read by one statement or, where the files cannot be read
+    together (an older parser's), file by file."""
+    from juesuan import warehouse
+
+    if not together:
+        real = warehouse._insert_sql
+        monkeypatch.setattr(
+            warehouse,
+            "_insert_sql",
+            lambda name, files: real(name, files) + (" !" if files.count(".parquet") > 1 else ""),
+        )
+    layout = Layout.under(tmp_path)
+    expected = []
+    for year in range(2019, 2024):
+        write(layout, year, "documents", [document(f"d{year}", year, DEPT, "财政局")])
+        amounts = [f"{year}.{n:02d}" for n in range(3, 0, -1)]
+        write(layout, year, "line_items", [line_item(f"d{year}", year, a) for a in amounts])
+        expected += [Decimal(a) for a in amounts]
+    build_warehouse(layout)
+    with connect_read_only(layout.warehouse_path) as con:
+        rows = con.execute("SELECT amount_yuan FROM line_items ORDER BY rowid").fetchall()
+    assert [r[0] for r in rows] == expected
