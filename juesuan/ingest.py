@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from juesuan.parse.metadata import COVER_ROWS, read_cover
+from juesuan.parse.metadata import COVER_ROWS, cover_rows, read_cover
 from juesuan.rawstore import RawStore, StoredDocument, display_name
-from juesuan.readers import UnreadableDocument, detect_format, read_document
+from juesuan.readers import Row, UnreadableDocument, detect_format, read_document
 from juesuan.workers import map_documents
 
-# Pages read to identify a document: the cover, and the title page after a blank one.
+# Pages read to identify a document, at most: the cover, and the title page after a blank one
+# (the second only when the first page's rows do not settle the cover: read_cover_rows).
 COVER_PAGES = 2
 
 # Formats a disclosure is published in; anything else in a source folder is not a document.
@@ -61,14 +62,10 @@ def iter_source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, str | Non
 def identify(store: RawStore, doc: StoredDocument) -> StoredDocument:
     """Read the cover of a stored document and record what it is (or why it cannot be read)."""
     try:
-        # The title and the row after it are all a cover holds (read_cover); formats without
-        # pages stop there.
-        source = read_document(
-            store.object_path(doc), max_pages=COVER_PAGES, max_rows=COVER_ROWS + 1
-        )
+        rows = read_cover_rows(store.object_path(doc))
     except UnreadableDocument as exc:
         return replace(doc, problem=str(exc).replace(doc.object_name, display_name(doc.file_name)))
-    cover = read_cover(source.rows)
+    cover = read_cover(rows)
     return replace(
         doc,
         kind=cover.kind,
@@ -76,6 +73,19 @@ def identify(store: RawStore, doc: StoredDocument) -> StoredDocument:
         department_name=cover.department_name,
         problem=None if cover.fiscal_year else "no fiscal year found on the cover",
     )
+
+
+def read_cover_rows(path: Path) -> tuple[Row, ...]:
+    """The first rows of a document, enough for `read_cover` to say what it says of the
+    whole document. The first page is read, and the second only where the cover goes on past
+    the first page's rows (a blank cover, a title page after it): pages are read one by one
+    (a page's rows are the same however many pages are read), so the rows read are the first
+    rows of the document and `cover_rows` says whether they are enough. The title and the row
+    after it are all a cover holds; formats without pages stop there."""
+    source = read_document(path, max_pages=1, max_rows=COVER_ROWS + 1)
+    if source.page_count > 1 and len(source.rows) < cover_rows(source.rows):
+        source = read_document(path, max_pages=COVER_PAGES, max_rows=COVER_ROWS + 1)
+    return source.rows
 
 
 def ingest(store: RawStore, sources: Iterable[Path]) -> IngestSummary:

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +25,9 @@ from juesuan.paths import REPO_ROOT
 from juesuan.readers import detect_format
 
 _CHUNK = 1 << 20
+# Files up to this size are read into memory once (hashed, then stored from the same bytes);
+# larger ones are hashed, then copied, never held whole.
+_IN_MEMORY = 64 << 20
 # The extension an object is stored under: a plain one, or none (the name never makes a path).
 _OBJECT_SUFFIX = re.compile(r"[a-z0-9]{1,10}")
 
@@ -81,26 +84,39 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=temporary_prefix())
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _read_small(path: Path) -> bytes | None:
+    """The file's bytes when it is at most _IN_MEMORY long (None: larger). A file read whole
+    is hashed and stored from the same bytes: read once, not once to hash and once to copy."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > _IN_MEMORY:
+            return None
+        return handle.read()
 
 
-def _copy_atomic(source: Path, target: Path) -> None:
-    """Copy through a hidden temporary file and a rename: an object is whole or absent."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=temporary_prefix())
-    os.close(fd)
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new hidden temporary file in `folder`, open for writing. The folder is made only
+    when it is missing (found out by the failed create, not by a call per file)."""
     try:
-        shutil.copyfile(source, tmp)
-        pause_point("ingest")
+        return tempfile.mkstemp(dir=folder, prefix=temporary_prefix())
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(dir=folder, prefix=temporary_prefix())
+
+
+def _atomic_write(target: Path, content: bytes | Path, pause: str | None = None) -> None:
+    """Write `content` (bytes, or a file to copy) through a hidden temporary file and a
+    rename: the target is whole or absent. `pause` names a fault-injection point (juesuan.faults)
+    between the write and the rename."""
+    fd, tmp = _temporary(target.parent)
+    try:
+        if isinstance(content, bytes):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+        else:
+            os.close(fd)
+            shutil.copyfile(content, tmp)
+        if pause:
+            pause_point(pause)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -150,32 +166,35 @@ class RawStore:
         """
         path = Path(path)
         name = file_name_of(path)
-        sha = sha256_of(path)
+        data = _read_small(path)
+        sha = sha256_of(path) if data is None else hashlib.sha256(data).hexdigest()
+        content = path if data is None else data
         uri = source_uri or _local_uri(path)
         known = self.get(sha)
         if known is not None:
             if not self.object_path(known).is_file():  # removed by hand: the bytes come back
-                _copy_atomic(path, self.object_path(known))
+                _atomic_write(self.object_path(known), content, "ingest")
             if name != known.file_name and name not in known.other_names:
                 known = replace(known, other_names=(*known.other_names, name))
                 self.save(known)
             return known, False
         fmt = detect_format(path)
         object_name = sha + (f".{fmt}" if _OBJECT_SUFFIX.fullmatch(fmt) else "")
-        _copy_atomic(path, self.root / "objects" / sha[:2] / object_name)
+        _atomic_write(self.root / "objects" / sha[:2] / object_name, content, "ingest")
         doc = StoredDocument(
             sha256=sha,
             file_name=name,
             source_uri=uri,
             format=fmt,
-            size=path.stat().st_size,
+            size=path.stat().st_size if data is None else len(data),
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             object_name=object_name,
         )
         return doc, True
 
     def save(self, doc: StoredDocument) -> None:
-        data = asdict(doc)
+        # The fields are text, numbers and a tuple of names: no deep copy (asdict) needed.
+        data = {f.name: getattr(doc, f.name) for f in fields(doc)}
         data["other_names"] = list(doc.other_names)
         _atomic_write(
             self._meta_path(doc.sha256),
@@ -183,10 +202,10 @@ class RawStore:
         )
 
     def get(self, sha256: str) -> StoredDocument | None:
-        meta = self._meta_path(sha256)
-        if not meta.exists():
+        try:
+            return _load(self._meta_path(sha256))
+        except FileNotFoundError:
             return None
-        return _load(meta)
 
     def all(self) -> list[StoredDocument]:
         meta_dir = self.root / "meta"

@@ -30,3 +30,15 @@ def test_a_bounded_connection_spills_rather_than_fails(monkeypatch):
             "ORDER BY h)"
         ).fetchone()[0]
     assert count == 5_000_000
+
+
+def test_insert_rows_inserts_what_executemany_does(monkeypatch):
+    monkeypatch.setattr(duckdb_settings, "_ROWS_PER_INSERT", 3)  # chunks, and a last short one
+    rows = [(f"名{i}", None if i % 2 else "x", [f"e{i}"] if i % 3 else [], i) for i in range(7)]
+    con = duckdb_settings.connect()
+    for table in ("a", "b"):
+        con.execute(f"CREATE TABLE {table} (name VARCHAR, note VARCHAR, earlier VARCHAR[], n INT)")
+    con.executemany("INSERT INTO a VALUES (?, ?, ?, ?)", rows)
+    duckdb_settings.insert_rows(con, "INSERT INTO b", rows)
+    duckdb_settings.insert_rows(con, "INSERT INTO b", [])
+    assert con.execute("SELECT * FROM b").fetchall() == con.execute("SELECT * FROM a").fetchall()

@@ -10,6 +10,7 @@ import pytest
 from juesuan import ingest as ingest_module
 from juesuan import workers
 from juesuan.ingest import ingest
+from juesuan.parse.metadata import COVER_ROWS, read_cover
 from juesuan.paths import SAMPLES_DIR
 from juesuan.rawstore import RawStore
 
@@ -91,3 +92,61 @@ def test_by_year_reads_the_records_once_and_keeps_their_order(inbox, tmp_path, m
     assert len(by_year) >= 2  # 2023 (the seed), 2024 (Putuo)…
     for year, docs in by_year.items():
         assert docs == [d for d in real(store) if d.fiscal_year == year]  # all()'s order
+
+
+@pytest.mark.parametrize(
+    ("pages", "read"),
+    [
+        ([["2023 年度", "某市财政局", "部门决算", "二〇二四年五月"], ["目 录"]], [1]),
+        ([["2023 年度"], ["某市财政局部门决算"]], [1, 2]),  # the title goes on overleaf
+        ([[], ["某市财政局 2023 年度部门决算"]], [1, 2]),  # a blank cover
+        ([["某市财政局 2023 年度部门决算"]], [1]),
+    ],
+)
+def test_identification_reads_the_second_page_only_for_a_cover_that_goes_on(
+    tmp_path, monkeypatch, pages, read
+):
+    from bad_inputs.corpus import pdf_bytes
+
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(pdf_bytes(pages))
+    calls = []
+    real = ingest_module.read_document
+    monkeypatch.setattr(
+        ingest_module,
+        "read_document",
+        lambda p, max_pages=None, max_rows=None: (
+            calls.append(max_pages) or real(p, max_pages, max_rows)
+        ),
+    )
+    rows = ingest_module.read_cover_rows(path)
+    assert calls == read
+    two_pages = real(path, max_pages=ingest_module.COVER_PAGES, max_rows=COVER_ROWS + 1)
+    assert read_cover(rows) == read_cover(two_pages.rows)
+    assert read_cover(rows).fiscal_year == 2023
+
+
+@pytest.mark.parametrize("in_memory", [64 << 20, 10])  # read once, or hashed then copied
+def test_the_store_keeps_the_bytes_and_remakes_what_was_removed(tmp_path, monkeypatch, in_memory):
+    import hashlib
+
+    from juesuan import rawstore
+
+    monkeypatch.setattr(rawstore, "_IN_MEMORY", in_memory)
+    source = tmp_path / "doc.txt"
+    source.write_bytes("2023 年度部门决算\n".encode() * 1000)
+    store = RawStore(tmp_path / "raw")
+    doc, new = store.stage(source)
+    assert new and doc.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert doc.size == source.stat().st_size
+    assert store.object_path(doc).read_bytes() == source.read_bytes()
+    store.save(doc)
+    assert store.get(doc.sha256) == doc and store.get("0" * 64) is None
+    shutil.rmtree(store.object_path(doc).parent)  # removed by hand, folder and all
+    again, new = store.stage(source)
+    assert (again, new) == (doc, False)
+    assert store.object_path(doc).read_bytes() == source.read_bytes()
+    shutil.rmtree(tmp_path / "raw" / "meta")
+    store.save(doc)  # the folder is made again
+    assert store.get(doc.sha256) == doc
+    assert not list((tmp_path / "raw").rglob(".tmp-*"))

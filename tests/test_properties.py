@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from juesuan.amounts import (
@@ -34,7 +34,7 @@ from juesuan.checks.scorecard import score_document
 from juesuan.parse import parse_rows
 from juesuan.parse.dates import parse_printed_date
 from juesuan.parse.finder import find_tables
-from juesuan.parse.metadata import read_cover
+from juesuan.parse.metadata import COVER_ROWS, cover_rows, read_cover
 from juesuan.paths import SAMPLES_DIR
 from juesuan.readers import Row, UnreadableDocument
 from juesuan.readers.text import decode
@@ -141,6 +141,26 @@ def test_dates_covers_and_names_never_fail(text: str) -> None:
     assert cover.kind in ("final_accounts", "budget", "template", "unknown")
     assert department_id(text or "某局").startswith("dept-")
     place_of(text)
+
+
+# What a cover's rows may be: noise, the title's parts, a bare year, a table row, a blank line.
+COVER_LINES = ["合成测试文件", "2023 年度", "2023", "某市财政局", "部门决算", "单位预算公开", ""]
+cover_row = st.one_of(
+    st.sampled_from([(line,) for line in COVER_LINES] + [("项目", "金额", "合计")]),
+    st.tuples(any_text),
+).map(lambda cells: Row(cells, "L"))
+
+
+@FAST
+@given(st.lists(cover_row, max_size=16))
+@example([Row(("某市财政局部门决算",), "L"), Row(("2023",), "L")])  # the year after the title
+@example([Row(("某市财政局",), "L")] * (COVER_ROWS - 1) + [Row(("2023年度部门决算",), "L")])
+def test_the_rows_a_cover_depends_on(rows: list[Row]) -> None:
+    # Identification reads the first page only when its rows are enough (cover_rows): then
+    # the rest of the document cannot change the cover.
+    for n in range(len(rows) + 1):
+        if cover_rows(rows[:n]) <= n:
+            assert read_cover(rows[:n]) == read_cover(rows)
 
 
 # --- codes: a table 05 of random codes and amounts --------------------------------------------

@@ -236,3 +236,58 @@ def test_files_with_a_column_the_schema_does_not_know_still_load(tmp_path: Path)
             table = pq.read_table(path)
             pq.write_table(table.append_column("new_column", pa.array(["x"])), path)
     assert build_warehouse(layout).row_counts["line_items"] == 2
+
+
+def test_a_failing_sql_file_is_named_and_keeps_the_old_warehouse(tmp_path: Path) -> None:
+    """The SQL runs in one transaction after the loads: a failing file stops it, is named, and
+    the warehouse built before stays as it was."""
+    import shutil
+
+    from juesuan.paths import WAREHOUSE_SQL_DIR
+
+    layout = Layout.under(tmp_path)
+    write(layout, 2022, "documents", [document("a", 2022, DEPT, "财政局")])
+    write(layout, 2022, "line_items", [line_item("a", 2022, "1.00")])
+    build_warehouse(layout)
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(WAREHOUSE_SQL_DIR, sql_dir)
+    (sql_dir / "35_broken.sql").write_text(
+        "CREATE TABLE half_done AS SELECT 1 AS x;\nSELECT no_such_column FROM line_items;\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(WarehouseError, match=r"35_broken\.sql"):
+        build_warehouse(layout, sql_dir)
+    names = sorted(p.name for p in layout.warehouse_path.parent.iterdir())
+    assert names == ["juesuan.duckdb", "juesuan.duckdb.inputs"]  # no temporary left
+    with connect_read_only(layout.warehouse_path) as con:
+        assert con.execute("SELECT count(*) FROM line_items").fetchone() == (1,)
+        assert not con.execute(
+            "SELECT * FROM duckdb_tables() WHERE table_name = 'half_done'"
+        ).fetchall()
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_line_items_keep_the_order_of_the_files(tmp_path: Path, monkeypatch, together) -> None:
+    """line_items is loaded on a connection of its own, beside the other resources: its rows
+    are in the order of the files, read by one statement or, where the files cannot be read
+    together (an older parser's), file by file."""
+    from juesuan import warehouse
+
+    if not together:
+        real = warehouse._insert_sql
+        monkeypatch.setattr(
+            warehouse,
+            "_insert_sql",
+            lambda name, files: real(name, files) + (" !" if files.count(".parquet") > 1 else ""),
+        )
+    layout = Layout.under(tmp_path)
+    expected = []
+    for year in range(2019, 2024):
+        write(layout, year, "documents", [document(f"d{year}", year, DEPT, "财政局")])
+        amounts = [f"{year}.{n:02d}" for n in range(3, 0, -1)]
+        write(layout, year, "line_items", [line_item(f"d{year}", year, a) for a in amounts])
+        expected += [Decimal(a) for a in amounts]
+    build_warehouse(layout)
+    with connect_read_only(layout.warehouse_path) as con:
+        rows = con.execute("SELECT amount_yuan FROM line_items ORDER BY rowid").fetchall()
+    assert [r[0] for r in rows] == expected

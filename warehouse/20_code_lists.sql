@@ -20,6 +20,9 @@ WHERE li.code IS NOT NULL
         OR (li.table_no IN ('01', '04') AND li.side = 'expenditure'))
 GROUP BY ALL;
 
+-- Read by the three tables below: aggregated once.
+CREATE TEMP TABLE printed_codes AS SELECT * FROM v_printed_codes;
+
 INSERT INTO functional_codes BY NAME
 SELECT
     p.code,
@@ -35,14 +38,14 @@ SELECT
         WHEN list_contains(any_value(r.earlier_names), p.name) THEN 'earlier'
         ELSE 'unlisted'
     END AS reference_status
-FROM v_printed_codes AS p
+FROM printed_codes AS p
 LEFT JOIN ref_function_classes AS r ON p.level = '类' AND r.code = p.code
 WHERE p.classification = 'functional'
 GROUP BY p.code, p.level, p.fiscal_year, p.name;
 
 INSERT INTO economic_codes BY NAME
 SELECT code, level, fiscal_year, name, count(DISTINCT document_id) AS documents
-FROM v_printed_codes
+FROM printed_codes
 WHERE classification = 'economic'
 GROUP BY ALL;
 
@@ -54,7 +57,7 @@ WITH names AS (
         count(DISTINCT document_id) AS documents,
         arg_min(document_id, document_id || ' ' || source_ref) AS example_document_id,
         arg_min(source_ref, document_id || ' ' || source_ref) AS example_source_ref
-    FROM v_printed_codes
+    FROM printed_codes
     GROUP BY ALL
 )
 SELECT
@@ -62,3 +65,5 @@ SELECT
     count(*) OVER (PARTITION BY classification, code, fiscal_year) AS names_in_year
 FROM names
 QUALIFY names_in_year > 1;
+
+DROP TABLE printed_codes;

@@ -14,6 +14,7 @@ from importlib import resources
 
 import duckdb
 
+from juesuan.duckdb_settings import insert_rows
 from juesuan.paths import DATA_DIR
 from juesuan.textnorm import printed_name
 
@@ -69,8 +70,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "title VARCHAR, table_no VARCHAR, side VARCHAR, item VARCHAR, line_measure VARCHAR, "
         "position INTEGER)"
     )
-    con.executemany(
-        "INSERT INTO ref_panel_measures VALUES (?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "INSERT INTO ref_panel_measures",
         [
             (m.measure, m.title, m.table_no, m.side, m.item, m.line_measure, n)
             for n, m in enumerate(panel_measures(), start=1)
@@ -79,9 +81,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE OR REPLACE TABLE ref_stated_subjects (subject VARCHAR PRIMARY KEY, measure VARCHAR)"
     )
-    con.executemany(
-        "INSERT INTO ref_stated_subjects VALUES (?, ?)", sorted(stated_subjects().items())
-    )
+    insert_rows(con, "INSERT INTO ref_stated_subjects", sorted(stated_subjects().items()))
     con.execute(
         "CREATE OR REPLACE TABLE ref_function_classes (code VARCHAR PRIMARY KEY, "
         "name VARCHAR, earlier_names VARCHAR[])"
@@ -95,7 +95,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
             )
             for row in csv.DictReader(handle)
         ]
-    con.executemany("INSERT INTO ref_function_classes VALUES (?, ?, ?)", classes)
+    insert_rows(con, "INSERT INTO ref_function_classes", classes)
     for table, what in (
         ("ref_panel_measures", "Columns of department_years and the printed amount of each"),
         ("ref_stated_subjects", "Subjects of the prose (narrative_facts) read as panel measures"),

@@ -38,21 +38,7 @@ def read_cover(rows: Sequence[Row]) -> Cover:
     and PDFs may put the year in a run of its own after the rest (`…年度部门决算` / `2024`), so the
     lines are joined, a bare year right after the title line included.
     """
-    lines: list[str] = []
-    found = None
-    for index, row in enumerate(rows[:COVER_ROWS]):
-        if len(row.filled) > 2:
-            break
-        text = compact(row.text)
-        if _NOISE.match(text):
-            continue
-        lines.append(text)
-        if _KIND.search(text):
-            found = index
-            following = rows[index + 1] if index + 1 < len(rows) else None
-            if following is not None and _BARE_YEAR.match(compact(following.text)):
-                lines.append(compact(following.text))
-            break
+    lines, found, _ = _title(rows)
     if found is None:
         return Cover(None, "unknown", None, None)
     title = "".join(lines)
@@ -63,6 +49,33 @@ def read_cover(rows: Sequence[Row]) -> Cover:
     if department and _PLACEHOLDER.search(department):
         kind = "template"
     return Cover(title, kind, int(year.group(1)) if year else None, department)
+
+
+def cover_rows(rows: Sequence[Row]) -> int:
+    """How many first rows `read_cover(rows)` depends on: where these rows are the first of a
+    longer document and at least that many, `read_cover` gives the same for the whole document
+    (identification may read the first page only, ingest.identify)."""
+    return _title(rows)[2]
+
+
+def _title(rows: Sequence[Row]) -> tuple[list[str], int | None, int]:
+    """The title's lines, the index of the row saying 决算 or 预算 (None: no title), and how
+    many first rows decided that (the rows looked at, and the one after the title line that
+    may hold its year)."""
+    lines: list[str] = []
+    for index, row in enumerate(rows[:COVER_ROWS]):
+        if len(row.filled) > 2:
+            return lines, None, index + 1
+        text = compact(row.text)
+        if _NOISE.match(text):
+            continue
+        lines.append(text)
+        if _KIND.search(text):
+            following = rows[index + 1] if index + 1 < len(rows) else None
+            if following is not None and _BARE_YEAR.match(compact(following.text)):
+                lines.append(compact(following.text))
+            return lines, index, index + 2
+    return lines, None, COVER_ROWS
 
 
 def most_common(values: Sequence[str | None]) -> str | None:

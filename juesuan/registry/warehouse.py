@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from juesuan.duckdb_settings import insert_rows
 from juesuan.registry.aliases import AliasTable, current_aliases
 from juesuan.registry.places import place_of
 from juesuan.registry.resolve import resolve
@@ -77,14 +78,14 @@ def apply_registry(
         places.append((name, p.region, p.province, p.city, p.county, p.adcode, p.admin_level))
     con.execute(PLACES_DDL)
     if places:
-        con.executemany("INSERT INTO ref_department_places VALUES (?, ?, ?, ?, ?, ?, ?)", places)
+        insert_rows(con, "INSERT INTO ref_department_places", places)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE registry_names (name VARCHAR, name_key VARCHAR, "
         "department_id VARCHAR, match VARCHAR, first_year BIGINT, last_year BIGINT, "
         "documents BIGINT)"
     )
     if names:
-        con.executemany("INSERT INTO registry_names VALUES (?, ?, ?, ?, ?, ?, ?)", names)
+        insert_rows(con, "INSERT INTO registry_names", names)
     (moved,) = con.execute(
         "SELECT count(*) FROM documents d JOIN registry_names r ON d.department_name = r.name "
         "WHERE d.department_id IS NOT NULL AND d.department_id <> r.department_id"
