@@ -145,14 +145,20 @@ def _select(row: str, field: str, value: str, kind: str, message: str) -> str:
     )
 
 
-def _cell_queries(t: _Table, f: CellField, rel: str) -> list[ConstraintQuery]:
+def _cell_queries(t: _Table, f: CellField, rel: str) -> tuple[list[ConstraintQuery], str | None]:
+    """The checks of one field's cells, and a condition true for every row they report.
+
+    The condition is their conditions ORed, with the type test written once: a cell that is not
+    missing must be well-typed and meet every constraint (NOT missing AND NOT (typed AND holds…)),
+    so that `typed` is evaluated once per cell and the constraints only on well-typed cells.
+    """
     col = quote_ident(f.name)
     missing, typed = cells.missing(f, col), cells.well_typed(f, col)
-    out = []
+    out, holds_all, screen = [], [], []
     if f.type != "string":
         note = literal(f'type is "{f.type}/default"')
-        sql = f"{_select(_ROW, f.name, col, 'type-error', note)} FROM {rel} "
-        sql += f"WHERE NOT {missing} AND NOT ({typed})"
+        where = f"NOT {missing} AND NOT ({typed})"
+        sql = f"{_select(_ROW, f.name, col, 'type-error', note)} FROM {rel} WHERE {where}"
         out.append(ConstraintQuery(t.name, "type-error", f.name, None, sql))
     for name in _CELL_CONSTRAINTS[f.type]:
         c = f.constraints.get(name)
@@ -160,6 +166,7 @@ def _cell_queries(t: _Table, f: CellField, rel: str) -> list[ConstraintQuery]:
             continue
         if name == "required":
             where = missing
+            screen.append(missing)
         else:
             if name == "pattern":
                 holds = cells.matches(c, col)
@@ -169,11 +176,14 @@ def _cell_queries(t: _Table, f: CellField, rel: str) -> list[ConstraintQuery]:
                 holds = cells.compare(f, col, _BOUNDS[name], c)
             else:  # minLength, maxLength: Python len() and DuckDB length() count code points
                 holds = f"length({col}) {'>=' if name == 'minLength' else '<='} {int(c)}"
-            where = f"NOT {missing} AND ({typed}) AND NOT coalesce({holds}, FALSE)"
+            holds_all.append(f"coalesce({holds}, FALSE)")
+            where = f"NOT {missing} AND ({typed}) AND NOT {holds_all[-1]}"
         note = literal(f'constraint "{name}" is "{c}"')
         sql = f"{_select(_ROW, f.name, col, 'constraint-error', note)} FROM {rel} WHERE {where}"
         out.append(ConstraintQuery(t.name, "constraint-error", f.name, name, sql))
-    return out
+    if f.type != "string" or holds_all:
+        screen.append(f"NOT {missing} AND NOT ({' AND '.join([f'({typed})', *holds_all])})")
+    return out, " OR ".join(f"({c})" for c in screen) or None
 
 
 def _parts(t: _Table, names: Sequence[str], prefix: str = "") -> str:
@@ -202,13 +212,15 @@ def _repeats(t: _Table, names: Sequence[str], rel: str, kind: str, what: str) ->
     frictionless remembers the last row of every key and reports each later one. Ordering all
     rows by key is the costly part, so keys are first counted by hash (one integer per row, a
     cheap aggregate) and only the rows of repeated hashes are ordered; there the real parts
-    decide, so a hash collision reports nothing. All-None keys never repeat.
+    decide, so a hash collision reports nothing. All-None keys never repeat. The keyed rows are
+    computed again rather than stored (NOT MATERIALIZED): storing them cost more than the count,
+    and with no repeated hash (the usual case) the second reading stops at its first rows.
     """
     n = len(names)
     ks = ", ".join(f"__k{i}" for i in range(n))
     message = f"'the same {what} as in data row ' || __prev"
     return (
-        f"WITH keyed AS (SELECT *, hash({ks}) AS __h FROM ("
+        f"WITH keyed AS NOT MATERIALIZED (SELECT *, hash({ks}) AS __h FROM ("
         f"SELECT {_ROW}, {', '.join(quote_ident(c) for c in names)}, {_parts(t, names)} "
         f"FROM {rel}) WHERE NOT {_all_none(n)}), "
         "repeated AS (SELECT __h FROM keyed GROUP BY __h HAVING count(*) > 1) "
@@ -277,24 +289,50 @@ def _foreign_key_query(
     return ConstraintQuery(t.name, "foreign-key", fields, None, sql)
 
 
-def _queries(
+@dataclass(frozen=True)
+class ResourceChecks:
+    """The checks of one resource over one relation, split for screening.
+
+    `cells` check single cells; `screen` is true for every row one of them reports (None when
+    there are none), so one scan of a clean relation replaces them all and they need only run
+    on the rows it selects (`cells_over`). `keys` compare rows (unique, primary, foreign keys).
+    """
+
+    table: _Table
+    relation: str
+    cells: tuple[ConstraintQuery, ...]
+    screen: str | None
+    keys: tuple[ConstraintQuery, ...]
+
+    @property
+    def queries(self) -> list[ConstraintQuery]:
+        return [*self.cells, *self.keys]
+
+    def cells_over(self, relation: str) -> list[ConstraintQuery]:
+        """The cell checks over `relation`, rows of this one (the screened rows, say)."""
+        return [q for f in self.table.fields for q in _cell_queries(self.table, f, relation)[0]]
+
+
+def _checks(
     t: _Table, relation: str, references: Mapping[str, tuple[_Table, str]]
-) -> list[ConstraintQuery]:
-    out: list[ConstraintQuery] = []
+) -> ResourceChecks:
+    cell_queries: list[ConstraintQuery] = []
+    screens = []
     for f in t.fields:
-        out += _cell_queries(t, f, relation)
-    for f in t.fields:
-        if f.constraints.get("unique"):
-            out.append(_unique_query(t, f, relation))
+        queries, screen = _cell_queries(t, f, relation)
+        cell_queries += queries
+        screens += [screen] if screen else []
+    keys = [_unique_query(t, f, relation) for f in t.fields if f.constraints.get("unique")]
     if t.primary_key:
-        out.append(_primary_key_query(t, relation))
+        keys.append(_primary_key_query(t, relation))
     for fk in t.foreign_keys:
         if fk.resource == t.name:
-            out.append(_foreign_key_query(t, fk, relation, t, relation))
+            keys.append(_foreign_key_query(t, fk, relation, t, relation))
         elif fk.resource in references:
             ref, ref_rel = references[fk.resource]
-            out.append(_foreign_key_query(t, fk, relation, ref, ref_rel))
-    return out
+            keys.append(_foreign_key_query(t, fk, relation, ref, ref_rel))
+    screen = " OR ".join(screens) or None
+    return ResourceChecks(t, relation, tuple(cell_queries), screen, tuple(keys))
 
 
 def constraint_sql(
@@ -312,13 +350,60 @@ def constraint_sql(
     a foreign key to a resource not given there gets no query, one to itself always does.
     `descriptor` replaces the resource's Table Schema from schemas/ (an older release's, say).
     """
+    return resource_checks(resource_name, relation, references, descriptor=descriptor).queries
+
+
+def resource_checks(
+    resource_name: str,
+    relation: str,
+    references: Mapping[str, str] | None = None,
+    *,
+    descriptor: Mapping[str, Any] | None = None,
+) -> ResourceChecks:
+    """The queries of `constraint_sql` (same arguments), split into cells, screen and keys."""
     table = (
         _Table.from_descriptor(resource_name, descriptor)
         if descriptor is not None
         else _schema_table(resource_name)
     )
     refs = {name: (_schema_table(name), rel) for name, rel in (references or {}).items()}
-    return _queries(table, relation, refs)
+    return _checks(table, relation, refs)
+
+
+def screen(con: duckdb.DuckDBPyConnection, relation: str, condition: str, table: str) -> bool:
+    """Whether any row of `relation` meets `condition`; if so, they are copied into `table`.
+
+    Each check reading its own scan, a clean relation (the usual case) took one scan per cell
+    check; screened, it takes one, and the few rows it selects go into a temporary table that
+    the cell checks then read instead. A check of cells sees one row at a time, so it finds on
+    the selected rows what it finds on them all. `table` is replaced if it exists.
+    """
+    (count,) = con.execute(f"SELECT count(*) FROM {relation} WHERE {condition}").fetchone()
+    if count:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {relation} WHERE {condition}"
+        )
+    return bool(count)
+
+
+def _screened(con: duckdb.DuckDBPyConnection, checks: ResourceChecks) -> list[ConstraintQuery]:
+    """The cell checks to run after screening: none on a clean relation.
+
+    If the screen itself fails, every check runs on the whole relation, so that a failure is
+    reported by the check that fails, as without screening.
+    """
+    if checks.screen is None:
+        return []
+    table = quote_ident(f"__screened_{checks.table.name}")
+    try:
+        found = screen(con, checks.relation, checks.screen, table)
+    except duckdb.Error:
+        return list(checks.cells)
+    return checks.cells_over(table) if found else []
+
+
+def _fired(q: ConstraintQuery, fired: set[tuple[str | None, str, str | None]]) -> bool:
+    return bool({(q.resource, q.kind, q.field), (q.resource, q.kind, None)} & fired)
 
 
 def _run(
@@ -329,7 +414,7 @@ def _run(
     fired: set[tuple[str | None, str, str | None]] | None = None,
 ) -> list[ConstraintFinding]:
     """Run the checks of the resources in `only` (default: all), references across all; with
-    `fired`, only the checks of those (resource, kind, field)."""
+    `fired`, only the checks of those (resource, kind, field), else cells screened first."""
     refs = {name: (tables[name], rel) for name, rel in relations.items()}
     findings = []
     for name in relations if only is None else only:
@@ -339,10 +424,12 @@ def _run(
                 raise ConstraintCheckError(
                     f"{name} refers to {fk.resource}, which is not among the relations checked"
                 )
-        for q in _queries(t, relations[name], refs):
-            if fired is not None and not {(q.resource, q.kind, q.field),
-                                          (q.resource, q.kind, None)} & fired:  # fmt: skip
-                continue
+        checks = _checks(t, relations[name], refs)
+        if fired is None:
+            queries = [*_screened(con, checks), *checks.keys]
+        else:
+            queries = [q for q in checks.queries if _fired(q, fired)]
+        for q in queries:
             try:
                 rows = con.execute(q.sql).fetchall()
             except duckdb.Error as exc:
