@@ -578,16 +578,31 @@ def test_sql_validation_gives_frictionless_verdicts(tmp_path: Path) -> None:
     assert sql_can_check(json.loads((folder / "datapackage.json").read_text("utf-8")))
     issues = validate_release(folder)
     assert issues and _verdicts(issues) == _verdicts(frictionless_issues(folder))
+    assert _every_row_checked(folder) == issues
     assert any("violates the primary key" in i.message for i in issues)  # frictionless' wording
     # Rows were appended without updating x-rows: said too, without a row.
     assert {i.resource for i in issues if not i.row} == {"line_items", "documents", "departments"}
     assert all("x-rows" in i.message for i in issues if not i.row)
 
 
+def _every_row_checked(folder: Path) -> tuple[ReleaseIssue, ...]:
+    """validate_release with every row screened in: each check reads every row, the long way."""
+    real = validate.screen
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate, "screen", lambda con, rel, _, table: real(con, rel, "TRUE", table))
+        return validate_release(folder)
+
+
 @pytest.mark.parametrize(
     ("line", "kind"),
-    [("\n", "empty lines"), (",,,,,,,,,,,\n", "blank"), ("a,b\n", "source-error")],
-    ids=["empty line", "blank row", "too few cells"],
+    [
+        ("\n", "empty lines"),
+        (",,,,,,,,,,,\n", "blank"),
+        ("a,b\n", "source-error"),
+        # cells that pass every cell check (only the foreign keys fail): screened for line feeds
+        ('ffffffffffffffff,2023,d,01,,101,,"n\n1",basic,1.00,元,"p\nq"\n\n', "1 empty lines"),
+    ],
+    ids=["empty line", "blank row", "too few cells", "line feeds in cells and an empty line"],
 )
 def test_malformed_csv_lines_are_refused(tmp_path: Path, line: str, kind: str) -> None:
     """What DuckDB reads differently from frictionless (it skips empty lines) is refused too."""
@@ -604,6 +619,7 @@ def test_malformed_csv_lines_are_refused(tmp_path: Path, line: str, kind: str) -
     assert frictionless_issues(folder)
     issues = validate_release(folder)
     assert any(kind in i.message for i in issues), issues
+    assert _every_row_checked(folder) == issues
 
 
 def test_other_schemas_are_validated_by_frictionless(released: Path, tmp_path: Path, monkeypatch):

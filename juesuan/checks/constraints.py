@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import frictionless
@@ -43,7 +44,6 @@ _CELL_CONSTRAINTS = {
     "number": ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
     "boolean": ("required", "enum"),
 }
-_BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
 
 
 class ConstraintCheckError(RuntimeError):
@@ -149,12 +149,12 @@ def _cell_queries(t: _Table, f: CellField, rel: str) -> tuple[list[ConstraintQue
     """The checks of one field's cells, and a condition true for every row they report.
 
     The condition is their conditions ORed, with the type test written once: a cell that is not
-    missing must be well-typed and meet every constraint (NOT missing AND NOT (typed AND holds…)),
-    so that `typed` is evaluated once per cell and the constraints only on well-typed cells.
+    missing must be well-typed and meet every constraint (NOT missing AND NOT `cells.valid`), so
+    that each cell is typed once and its constraints tested only if it is well-typed.
     """
     col = quote_ident(f.name)
     missing, typed = cells.missing(f, col), cells.well_typed(f, col)
-    out, holds_all, screen = [], [], []
+    out, tests, screen = [], [], []
     if f.type != "string":
         note = literal(f'type is "{f.type}/default"')
         where = f"NOT {missing} AND NOT ({typed})"
@@ -168,21 +168,14 @@ def _cell_queries(t: _Table, f: CellField, rel: str) -> tuple[list[ConstraintQue
             where = missing
             screen.append(missing)
         else:
-            if name == "pattern":
-                holds = cells.matches(c, col)
-            elif name == "enum":
-                holds = cells.in_enum(f, col, c)
-            elif name in _BOUNDS:
-                holds = cells.compare(f, col, _BOUNDS[name], c)
-            else:  # minLength, maxLength: Python len() and DuckDB length() count code points
-                holds = f"length({col}) {'>=' if name == 'minLength' else '<='} {int(c)}"
-            holds_all.append(f"coalesce({holds}, FALSE)")
-            where = f"NOT {missing} AND ({typed}) AND NOT {holds_all[-1]}"
+            tests.append((name, c))
+            holds = cells.holds(f, col, name, c)
+            where = f"NOT {missing} AND ({typed}) AND NOT coalesce({holds}, FALSE)"
         note = literal(f'constraint "{name}" is "{c}"')
         sql = f"{_select(_ROW, f.name, col, 'constraint-error', note)} FROM {rel} WHERE {where}"
         out.append(ConstraintQuery(t.name, "constraint-error", f.name, name, sql))
-    if f.type != "string" or holds_all:
-        screen.append(f"NOT {missing} AND NOT ({' AND '.join([f'({typed})', *holds_all])})")
+    if f.type != "string" or tests:
+        screen.append(f"NOT {missing} AND NOT {cells.valid(f, col, tests)}")
     return out, " OR ".join(f"({c})" for c in screen) or None
 
 
@@ -406,36 +399,106 @@ def _fired(q: ConstraintQuery, fired: set[tuple[str | None, str, str | None]]) -
     return bool({(q.resource, q.kind, q.field), (q.resource, q.kind, None)} & fired)
 
 
+def _resource_findings(
+    con: duckdb.DuckDBPyConnection,
+    t: _Table,
+    relation: str,
+    references: Mapping[str, tuple[_Table, str]],
+    fired: set[tuple[str | None, str, str | None]] | None,
+) -> list[ConstraintFinding]:
+    for fk in t.foreign_keys:
+        if fk.resource not in references:
+            raise ConstraintCheckError(
+                f"{t.name} refers to {fk.resource}, which is not among the relations checked"
+            )
+    checks = _checks(t, relation, references)
+    if fired is None:
+        queries = [*_screened(con, checks), *checks.keys]
+    else:
+        queries = [q for q in checks.queries if _fired(q, fired)]
+    findings = []
+    for q in queries:
+        try:
+            rows = con.execute(q.sql).fetchall()
+        except duckdb.Error as exc:
+            raise ConstraintCheckError(f"{q.resource} {q.kind} {q.field}: {exc}") from exc
+        findings += [ConstraintFinding(t.name, r[0], r[1], r[3], r[2], r[4]) for r in rows]
+    return findings
+
+
+_Result = TypeVar("_Result")
+
+
+def _in_threads(
+    con: duckdb.DuckDBPyConnection,
+    names: Sequence[str],
+    work: Callable[[duckdb.DuckDBPyConnection, str], _Result],
+    workers: int,
+    cost: Mapping[str, int],
+) -> list[_Result]:
+    """`work(cursor, name)` for every name, on `workers` threads with a cursor of `con` each.
+
+    DuckDB releases the GIL, so the threads plan and run their queries at the same time: a
+    small table's query runs on one core, and the many small ones would otherwise leave the
+    other idle. The costliest names start first. Results come in the order of `names`, and an
+    error is raised as running them in that order would raise it: the first name's that fails.
+    """
+    pending = iter(sorted(names, key=lambda n: -cost.get(n, 0)))
+    lock = threading.Lock()
+    outcomes: dict[str, tuple[Any, BaseException | None]] = {}
+
+    def worker() -> None:
+        with con.cursor() as cursor:
+            while True:
+                with lock:
+                    name = next(pending, None)
+                if name is None:
+                    return
+                try:
+                    outcomes[name] = (work(cursor, name), None)
+                except Exception as exc:  # raised in the caller, in the order of `names`
+                    outcomes[name] = (None, exc)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results = []
+    for name in names:
+        value, error = outcomes[name]
+        if error is not None:
+            raise error
+        results.append(value)
+    return results
+
+
 def _run(
     con: duckdb.DuckDBPyConnection,
     tables: Mapping[str, _Table],
     relations: Mapping[str, str],
     only: Sequence[str] | None = None,
     fired: set[tuple[str | None, str, str | None]] | None = None,
+    workers: int = 1,
+    cost: Mapping[str, int] | None = None,
 ) -> list[ConstraintFinding]:
     """Run the checks of the resources in `only` (default: all), references across all; with
-    `fired`, only the checks of those (resource, kind, field), else cells screened first."""
+    `fired`, only the checks of those (resource, kind, field), else cells screened first.
+
+    With `workers` > 1, resources are checked in threads (`_in_threads`, costliest first by
+    `cost`): the relations must then be visible to other cursors (not temporary objects).
+    """
     refs = {name: (tables[name], rel) for name, rel in relations.items()}
-    findings = []
-    for name in relations if only is None else only:
-        t = tables[name]
-        for fk in t.foreign_keys:
-            if fk.resource not in refs:
-                raise ConstraintCheckError(
-                    f"{name} refers to {fk.resource}, which is not among the relations checked"
-                )
-        checks = _checks(t, relations[name], refs)
-        if fired is None:
-            queries = [*_screened(con, checks), *checks.keys]
-        else:
-            queries = [q for q in checks.queries if _fired(q, fired)]
-        for q in queries:
-            try:
-                rows = con.execute(q.sql).fetchall()
-            except duckdb.Error as exc:
-                raise ConstraintCheckError(f"{q.resource} {q.kind} {q.field}: {exc}") from exc
-            findings += [ConstraintFinding(name, r[0], r[1], r[3], r[2], r[4]) for r in rows]
-    return sorted(findings, key=_order)
+    names = list(relations if only is None else only)
+
+    def work(cursor: duckdb.DuckDBPyConnection, name: str) -> list[ConstraintFinding]:
+        return _resource_findings(cursor, tables[name], relations[name], refs, fired)
+
+    if workers > 1:
+        found = _in_threads(con, names, work, workers, cost or {})
+    else:
+        found = [work(con, name) for name in names]
+    return sorted((f for findings in found for f in findings), key=_order)
 
 
 def check_relation_set(
@@ -458,20 +521,26 @@ def check_warehouse(path: Path) -> list[ConstraintFinding]:
     rows in release order takes a sort, which would cost more than all the checks together, so
     a first pass numbers them by storage order (rowid), and only a table with findings is
     numbered in release order, into a temporary table, and checked again by the checks that
-    found something. Temporary objects are allowed on the read-only connection; the warehouse
-    file is never written.
+    found something. The first pass checks the tables in threads, as many as DuckDB's, each
+    with its own cursor. Temporary objects are allowed on the read-only connection; the
+    warehouse file is never written.
     """
     con = connect_read_only(Path(path))
     try:
-        tables, relations = {}, {}
-        for r in schema.resources():
-            tables[r.name] = _schema_table(r.name)
-            relations[r.name] = quote_ident(f"__check_{r.name}")
+        tables = {r.name: _schema_table(r.name) for r in schema.resources()}
+        # Subqueries, not temporary views: the first pass reads them from several cursors.
+        relations = {
+            r.name: f"(SELECT rowid + 1 AS {_ROW}, {_as_text(r)} FROM main.{quote_ident(r.name)})"
+            for r in schema.resources()
+        }
+        sizes = dict(
             con.execute(
-                f"CREATE TEMP VIEW {relations[r.name]} AS SELECT rowid + 1 AS {_ROW}, "
-                f"{_as_text(r)} FROM main.{quote_ident(r.name)}"
-            )
-        first = _run(con, tables, relations)
+                "SELECT table_name, estimated_size FROM duckdb_tables() "
+                "WHERE database_name = current_database() AND schema_name = 'main'"
+            ).fetchall()
+        )
+        (threads,) = con.execute("SELECT current_setting('threads')").fetchone()
+        first = _run(con, tables, relations, workers=int(threads), cost=sizes)
         dirty = sorted({f.resource for f in first if f.resource})
         # Whether a row breaks a rule does not depend on the order (a repeated key is repeated
         # either way): only the checks that found something are run again, on rows numbered
