@@ -39,7 +39,7 @@ import frictionless
 
 from juesuan import duckdb_settings, schema
 from juesuan.checks.cells import UnsupportedField, literal
-from juesuan.checks.constraints import resource_checks, screen
+from juesuan.checks.constraints import is_empty, resource_checks, screen
 from juesuan.schema import quote_ident
 from publish.descriptor import checksum_mismatches
 
@@ -305,16 +305,19 @@ def _resource_rows(
 ) -> list[Row]:
     """The findings of one CSV: (row, field, value, kind, note).
 
-    One scan screens the rows (`constraints.screen`) for every check of single cells, blank
-    rows and line feeds in cells; the few rows it selects are then checked one check at a
-    time. A failure anywhere runs every check on the whole CSV instead, which says what failed
-    (as a check-error if that fails too).
+    An empty CSV has only its shape checked. Otherwise one scan screens the rows
+    (`constraints.screen`) for every check of single cells, blank rows and line feeds in cells;
+    the few rows it selects are then checked one check at a time. A failure anywhere runs
+    every check on the whole CSV instead, which says what failed (as a check-error if that
+    fails too).
     """
     checks = resource_checks(loaded.resource, loaded.relation, relations, descriptor=schema_)
     keys = [q.sql for q in checks.keys]
     screens = (checks.screen, _blank(loaded), _line_feeds(loaded))
     table = quote_ident(f"__screened_{loaded.resource}")
     try:
+        if is_empty(con, loaded.table):
+            return _union(con, _shape_queries(loaded, expected, None))
         if screen(con, loaded.relation, " OR ".join(f"({c})" for c in screens if c), table):
             cells = [q.sql for q in checks.cells_over(table)]
             return _union(con, keys + cells + _shape_queries(loaded, expected, table))

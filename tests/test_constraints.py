@@ -279,7 +279,7 @@ SCREENED = [
 
 @pytest.mark.parametrize("field", SCREENED, ids=_ids)
 def test_screen_selects_the_rows_the_cell_checks_report(field: dict[str, Any]) -> None:
-    """The one scan that screens the cell checks selects exactly the rows they report."""
+    """The one scan that screens the cell checks selects every row they report."""
     con = _tricky_table()
     con.execute("INSERT INTO t VALUES (0, NULL)")
     checks = resource_checks("t", "t", descriptor={"fields": [{"name": 'o"dd', **field}]})
@@ -288,7 +288,7 @@ def test_screen_selects_the_rows_the_cell_checks_report(field: dict[str, Any]) -
         assert reported == set()
         return
     screened = con.execute(f'SELECT "__row" FROM t WHERE {checks.screen}').fetchall()
-    assert {row for (row,) in screened} == reported
+    assert {row for (row,) in screened} >= reported  # and numbers not written plain
     assert screen(con, "t", checks.screen, "s") == bool(reported)
     if reported:  # the cell checks find on the screened rows what they find on all
         got = {row for q in checks.cells_over("s") for row, *_ in con.execute(q.sql).fetchall()}

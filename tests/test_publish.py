@@ -590,7 +590,27 @@ def _every_row_checked(folder: Path) -> tuple[ReleaseIssue, ...]:
     real = validate.screen
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(validate, "screen", lambda con, rel, _, table: real(con, rel, "TRUE", table))
+        patch.setattr(validate, "is_empty", lambda con, relation: False)
         return validate_release(folder)
+
+
+def test_empty_csvs_lines_are_counted(tmp_path: Path) -> None:
+    """A CSV with no row is not checked row by row, but its empty lines are still found."""
+    layout = warehouse(tmp_path / "w")
+    release = build_release(layout, version="2024.01.0").raise_if_invalid().path
+    folder = tmp_path / "broken"
+    shutil.copytree(release, folder, copy_function=shutil.copyfile)
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    empty = [r for r in descriptor["resources"] if r["x-rows"] == 0]
+    assert empty
+    with (folder / empty[0]["path"]).open("a", encoding="utf-8") as f:
+        f.write("\n\n")
+    for resource in descriptor["resources"]:
+        resource["bytes"], resource["hash"] = file_stats(folder / resource["path"])
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    issues = validate_release(folder)
+    assert [i.resource for i in issues if "2 empty lines" in i.message] == [empty[0]["name"]]
+    assert _every_row_checked(folder) == issues
 
 
 @pytest.mark.parametrize(
