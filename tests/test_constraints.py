@@ -273,6 +273,7 @@ SCREENED = [
     {"type": "number", "constraints": {}},
     {"type": "boolean", "constraints": {"required": True}},
     {"type": "string", "constraints": {"required": True}},
+    {"type": "string", "constraints": {"enum": ["abc", "决算"]}},
     {"type": "string", "constraints": {}},
 ]
 
@@ -293,6 +294,20 @@ def test_screen_selects_the_rows_the_cell_checks_report(field: dict[str, Any]) -
     if reported:  # the cell checks find on the screened rows what they find on all
         got = {row for q in checks.cells_over("s") for row, *_ in con.execute(q.sql).fetchall()}
         assert got == reported
+
+
+@pytest.mark.parametrize("field", SCREENED, ids=_ids)
+def test_cells_said_to_pass_the_screen_with_a_line_feed_do(field: dict[str, Any]) -> None:
+    """A field said not to let a line feed through the screen selects every such cell."""
+    descriptor = {"name": 'o"dd', **field}
+    checks = resource_checks("t", "t", descriptor={"fields": [descriptor]})
+    con = _tricky_table()
+    con.execute('DELETE FROM t WHERE NOT contains("o""dd", chr(10))')
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 2
+    if checks.passing("\n"):
+        return
+    screened = con.execute(f"SELECT count(*) FROM t WHERE {checks.screen}").fetchone()[0]
+    assert screened == 2
 
 
 def test_schemas_sql_cannot_read_alike_are_refused() -> None:

@@ -621,8 +621,16 @@ def test_empty_csvs_lines_are_counted(tmp_path: Path) -> None:
         ("a,b\n", "source-error"),
         # cells that pass every cell check (only the foreign keys fail): screened for line feeds
         ('ffffffffffffffff,2023,d,01,,101,,"n\n1",basic,1.00,元,"p\nq"\n\n', "1 empty lines"),
+        # in cells whose checks fail (an enum, a number): screened by those
+        ('ffffffffffffffff,2023,d,"0\n1",,101,,n,basic,"1\n",元,p\n\n', "1 empty lines"),
     ],
-    ids=["empty line", "blank row", "too few cells", "line feeds in cells and an empty line"],
+    ids=[
+        "empty line",
+        "blank row",
+        "too few cells",
+        "line feeds in cells and an empty line",
+        "line feeds in checked cells",
+    ],
 )
 def test_malformed_csv_lines_are_refused(tmp_path: Path, line: str, kind: str) -> None:
     """What DuckDB reads differently from frictionless (it skips empty lines) is refused too."""

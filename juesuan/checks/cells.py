@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 # What Python's str.strip() removes: frictionless strips integers and numbers before parsing.
@@ -311,3 +312,24 @@ def surely_valid(f: CellField, col: str, tests: Sequence[tuple[str, Any]]) -> st
         return f"({' AND '.join([_plain(f, col), *tested])})"
     tested = [f"coalesce({holds(f, col, *t)}, FALSE)" for t in tests]
     return f"({' AND '.join([f'({well_typed(f, col)})', *tested])})"
+
+
+def may_pass(f: CellField, character: str) -> bool:
+    """Whether a cell holding `character` may be missing or `surely_valid` (not screened).
+
+    A number that is surely valid is plain (digits, sign, point); a boolean, or a string with
+    an enum, one of a list of texts.
+    """
+    if any(character in v for v in f.missing_values):
+        return True
+    if f.numeric:
+        return character in "-.0123456789"
+    if f.type == "boolean":
+        texts = f.true_values + f.false_values
+    elif f.constraints.get("enum") is not None:
+        texts = tuple(
+            v for v in map(partial(python_value, f), f.constraints["enum"]) if v is not None
+        )
+    else:
+        return True
+    return any(character in text for text in texts)

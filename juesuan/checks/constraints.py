@@ -302,6 +302,10 @@ class ResourceChecks:
     def queries(self) -> list[ConstraintQuery]:
         return [*self.cells, *self.keys]
 
+    def passing(self, character: str) -> tuple[str, ...]:
+        """The fields whose cells may hold `character` and still not be screened."""
+        return tuple(f.name for f in self.table.fields if cells.may_pass(f, character))
+
     def cells_over(self, relation: str) -> list[ConstraintQuery]:
         """The cell checks over `relation`, rows of this one (the screened rows, say)."""
         return [q for f in self.table.fields for q in _cell_queries(self.table, f, relation)[0]]
