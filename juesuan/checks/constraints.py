@@ -12,6 +12,10 @@ Every check reads a relation whose columns are all VARCHAR plus a `__row` column
 SQL checks the typed warehouse (its columns cast to text, rows numbered as in the release) and
 the raw CSVs of a release. How a cell is read (missing, well-typed, its value) is in `cells`.
 Internal columns are named `__…`; schema fields must not be.
+
+The checks of single cells are screened: one scan of a relation selects every row any of
+them would report (`ResourceChecks.screen`), and they run on those rows only, which gives
+their findings at the cost of one scan when, as usual, there are none.
 """
 
 from __future__ import annotations
