@@ -29,7 +29,7 @@ import csv
 import json
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,7 +39,7 @@ import frictionless
 
 from juesuan import duckdb_settings, schema
 from juesuan.checks.cells import UnsupportedField, literal
-from juesuan.checks.constraints import constraint_sql
+from juesuan.checks.constraints import is_empty, resource_checks, screen
 from juesuan.schema import quote_ident
 from publish.descriptor import checksum_mismatches
 
@@ -226,18 +226,32 @@ def load_csvs(
     return loaded, issues
 
 
-def _shape_queries(loaded: LoadedCsv, expected: Any) -> list[str]:
+def _blank(loaded: LoadedCsv) -> str:
+    """A row of empty cells, which DuckDB reads as NULLs."""
+    return " AND ".join(f"{quote_ident(n)} IS NULL" for n in loaded.fields)
+
+
+def _line_feeds(fields: Sequence[str]) -> str:
+    """A row with a line feed (inside quotes) in one of `fields`."""
+    return " OR ".join(f"contains({quote_ident(n)}, chr(10))" for n in fields)
+
+
+def _shape_queries(loaded: LoadedCsv, expected: Any, rows: str | None) -> list[str]:
     """Blank rows and empty lines, and the number of rows datapackage.json states (x-rows).
 
     frictionless reports a row of empty cells and an empty line as a blank row; DuckDB reads
     the first as a row of NULLs and skips the second, which is found by counting line feeds.
+    Blank rows and line feeds in cells are looked for in `rows`: the loaded relation, or any
+    relation of its rows holding all the blank ones and all with a line feed in a cell, None
+    when there are none.
     """
     row = quote_ident(ROW)
-    empty = " AND ".join(f"{quote_ident(n)} IS NULL" for n in loaded.fields)
-    queries = [
-        f"SELECT {row}, NULL, NULL, 'blank-row', 'the row is empty' FROM {loaded.relation} "
-        f"WHERE {empty}"
-    ]
+    queries = []
+    if rows is not None:
+        queries.append(
+            f"SELECT {row}, NULL, NULL, 'blank-row', 'the row is empty' FROM {rows} "
+            f"WHERE {_blank(loaded)}"
+        )
     # Every line feed ends the header or a row, or is inside a quoted cell; any other ends an
     # empty line, which DuckDB skips and frictionless reports as a blank row.
     inside = " + ".join(
@@ -245,11 +259,12 @@ def _shape_queries(loaded: LoadedCsv, expected: Any) -> list[str]:
         f"THEN strlen({c}) - strlen(replace({c}, chr(10), '')) ELSE 0 END), 0)"
         for c in map(quote_ident, loaded.fields)
     )
-    rows = f"count(*) + {int(loaded.last_line_ended)}"
+    count = f"(SELECT count(*) FROM {loaded.table}) + {int(loaded.last_line_ended)}"
+    feeds = f"(SELECT {inside} FROM {rows})" if rows is not None else "0"
     queries.append(
-        f"SELECT NULL, NULL, NULL, 'empty-lines', ({loaded.line_ends} - ({rows} + {inside})) "
-        f"|| ' empty lines (each a blank row)' FROM {loaded.table} "
-        f"HAVING {loaded.line_ends} <> {rows} + {inside}"
+        f"SELECT NULL, NULL, NULL, 'empty-lines', ({loaded.line_ends} - (__n + __i)) "
+        f"|| ' empty lines (each a blank row)' FROM (SELECT {count} AS __n, {feeds} AS __i) "
+        f"WHERE {loaded.line_ends} <> __n + __i"
     )
     if isinstance(expected, int) and not isinstance(expected, bool):
         queries.append(
@@ -275,14 +290,56 @@ _MESSAGES = {
 }
 
 
+Row = tuple[int | None, str | None, str | None, str, str]
+
+
+def _union(con: duckdb.DuckDBPyConnection, queries: list[str]) -> list[Row]:
+    """Checks run as one query: DuckDB plans them together, not each on its own."""
+    return con.execute(" UNION ALL ".join(f"({q})" for q in queries)).fetchall()
+
+
+def _resource_rows(
+    con: duckdb.DuckDBPyConnection,
+    schema_: Mapping[str, Any],
+    loaded: LoadedCsv,
+    expected: Any,
+    relations: Mapping[str, str],
+) -> list[Row]:
+    """The findings of one CSV: (row, field, value, kind, note).
+
+    An empty CSV has only its shape checked. Otherwise one scan screens the rows
+    (`constraints.screen`) for every check of single cells, blank rows and line feeds in cells;
+    the few rows it selects are then checked one check at a time. A failure anywhere runs
+    every check on the whole CSV instead, which says what failed (as a check-error if that
+    fails too).
+    """
+    checks = resource_checks(loaded.resource, loaded.relation, relations, descriptor=schema_)
+    keys = [q.sql for q in checks.keys]
+    # A line feed in a field the screen of cells does not pass (a number, say) is screened.
+    screens = (checks.screen, _blank(loaded), _line_feeds(checks.passing("\n")))
+    table = quote_ident(f"__screened_{loaded.resource}")
+    try:
+        if is_empty(con, loaded.table):
+            return _union(con, _shape_queries(loaded, expected, None))
+        if screen(con, loaded.relation, " OR ".join(f"({c})" for c in screens if c), table):
+            cells = [q.sql for q in checks.cells_over(table)]
+            return _union(con, keys + cells + _shape_queries(loaded, expected, table))
+        return _union(con, keys + _shape_queries(loaded, expected, None))
+    except duckdb.Error:
+        pass
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    try:
+        cells = [q.sql for q in checks.cells]
+        return _union(con, keys + cells + _shape_queries(loaded, expected, loaded.relation))
+    except duckdb.Error as exc:
+        return [(None, None, None, "check-error", f"the checks could not run: {exc}")]
+
+
 def row_issues(
     con: duckdb.DuckDBPyConnection, descriptor: Mapping[str, Any], loaded: Mapping[str, LoadedCsv]
 ) -> list[ReleaseIssue]:
-    """Every constraint of every loaded CSV, foreign keys across them; frictionless' findings.
-
-    The checks of one resource run as one query (their UNION ALL): DuckDB plans them together,
-    and the hundreds of small checks do not each pay for a query of their own.
-    """
+    """Every constraint of every loaded CSV, foreign keys across them; frictionless' findings."""
     relations = {name: csv_.relation for name, csv_ in loaded.items()}
     found: list[tuple[str, int | None, str | None, str | None, str, str]] = []
     for res in descriptor["resources"]:
@@ -293,15 +350,7 @@ def row_issues(
             target = fk["reference"].get("resource") or name
             if target not in loaded:
                 found.append((name, None, None, None, "foreign-key", f"{target} not loaded"))
-        queries = [
-            q.sql
-            for q in constraint_sql(name, relations[name], relations, descriptor=res["schema"])
-        ]
-        queries += _shape_queries(loaded[name], res.get("x-rows"))
-        try:
-            rows = con.execute(" UNION ALL ".join(f"({q})" for q in queries)).fetchall()
-        except duckdb.Error as exc:
-            rows = [(None, None, None, "check-error", f"the checks could not run: {exc}")]
+        rows = _resource_rows(con, res["schema"], loaded[name], res.get("x-rows"), relations)
         found += [(name, *row) for row in rows]
     found.sort(key=lambda f: (f[0], f[1] or 0, f[2] or "", f[4], f[3] or "", f[5]))
     positions = {

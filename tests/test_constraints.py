@@ -25,6 +25,8 @@ from juesuan.checks.constraints import (
     check_warehouse,
     constraint_sql,
     frictionless_findings,
+    resource_checks,
+    screen,
 )
 from juesuan.paths import Layout
 from publish.release import build_release, validate_release
@@ -149,6 +151,9 @@ def test_corrupted_release_same_verdicts_as_frictionless(
     duck = check_release(folder)
     assert keys(duck) == keys(frictionless_findings(folder))
     assert set(keys(duck)) == expected
+    with pytest.MonkeyPatch.context() as patch:  # every cell check on every row: the same
+        patch.setattr(constraints_module, "_screened", lambda con, checks: list(checks.cells))
+        assert check_release(folder) == duck
     assert validate_release(folder)  # frictionless refuses the release as a whole
     by_key = {f.key: f for f in duck}
     assert by_key[("line_items", 4, "fiscal_year", "type-error")].value == "二〇二三"
@@ -184,6 +189,15 @@ def test_corrupted_warehouse_is_caught(tmp_path: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(constraints_module, "_run", lambda *a, fired=None, **k: every(*a, **k))
         assert check_warehouse(layout.warehouse_path) == findings
+    # Tables checked one after the other, every cell check on every row: the same findings.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(constraints_module, "_screened", lambda con, checks: list(checks.cells))
+        patch.setattr(
+            constraints_module,
+            "_in_threads",
+            lambda con, names, work, *_: [work(con, n) for n in names],
+        )
+        assert check_warehouse(layout.warehouse_path) == findings
     assert {(f.resource, f.field, f.kind, f.value) for f in findings} == {
         ("line_items", PK, "primary-key", f"{DOC}, 05, , 2010301, , basic"),
         ("line_items", "department_id", "foreign-key", "dept-ffffffffffff"),
@@ -210,25 +224,33 @@ TRICKY = [
 ]
 
 
-@pytest.mark.parametrize(
-    "field",
-    [
-        {"type": "integer", "constraints": {"minimum": 1990, "maximum": 2100, "required": True}},
-        {"type": "integer", "constraints": {"enum": [0, "2023"]}},
-        {"type": "number", "constraints": {"minimum": 0, "maximum": 1}},
-        {"type": "number", "constraints": {"exclusiveMinimum": 0.5, "enum": ["1.0", 5]}},
-        {"type": "boolean", "constraints": {"enum": [True]}},
-        {"type": "string", "constraints": {"pattern": "abc|it's", "enum": ["abc\n", "it's"]}},
-        {"type": "string", "constraints": {"minLength": 2, "maxLength": 3, "required": True}},
-    ],
-    ids=lambda f: f"{f['type']}-{'-'.join(f['constraints'])}",
-)
-def test_cell_verdicts_match_frictionless(field: dict[str, Any]) -> None:
-    """Tricky cells (Unicode digits, underscores, spaces, quotes) get frictionless' verdict."""
-    descriptor = {"name": 'o"dd', **field}
+FIELDS = [
+    {"type": "integer", "constraints": {"minimum": 1990, "maximum": 2100, "required": True}},
+    {"type": "integer", "constraints": {"enum": [0, "2023"]}},
+    {"type": "number", "constraints": {"minimum": 0, "maximum": 1}},
+    {"type": "number", "constraints": {"exclusiveMinimum": 0.5, "enum": ["1.0", 5]}},
+    {"type": "boolean", "constraints": {"enum": [True]}},
+    {"type": "string", "constraints": {"pattern": "abc|it's", "enum": ["abc\n", "it's"]}},
+    {"type": "string", "constraints": {"minLength": 2, "maxLength": 3, "required": True}},
+]
+
+
+def _ids(field: dict[str, Any]) -> str:
+    return f"{field['type']}-{'-'.join(field['constraints'])}"
+
+
+def _tricky_table() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute('CREATE TABLE t ("__row" BIGINT, "o""dd" VARCHAR)')
     con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(TRICKY, start=1)))
+    return con
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=_ids)
+def test_cell_verdicts_match_frictionless(field: dict[str, Any]) -> None:
+    """Tricky cells (Unicode digits, underscores, spaces, quotes) get frictionless' verdict."""
+    descriptor = {"name": 'o"dd', **field}
+    con = _tricky_table()
     got = []
     for q in constraint_sql("t", "t", descriptor={"fields": [descriptor]}):
         got += [(row, kind, q.constraint) for row, _, _, kind, _ in con.execute(q.sql).fetchall()]
@@ -243,12 +265,74 @@ def test_cell_verdicts_match_frictionless(field: dict[str, Any]) -> None:
     assert sorted(got, key=repr) == sorted(want, key=repr)
 
 
+SCREENED = [
+    *FIELDS,
+    {"type": "integer", "constraints": {"exclusiveMaximum": 2024, "enum": ["2023", 7]}},
+    {"type": "integer", "constraints": {"enum": ["x"]}},  # no value reads: nothing passes
+    {"type": "number", "constraints": {"enum": [1], "required": True}},
+    {"type": "number", "constraints": {}},
+    {"type": "boolean", "constraints": {"required": True}},
+    {"type": "string", "constraints": {"required": True}},
+    {"type": "string", "constraints": {"enum": ["abc", "决算"]}},
+    {"type": "string", "constraints": {}},
+]
+
+
+@pytest.mark.parametrize("field", SCREENED, ids=_ids)
+def test_screen_selects_the_rows_the_cell_checks_report(field: dict[str, Any]) -> None:
+    """The one scan that screens the cell checks selects every row they report."""
+    con = _tricky_table()
+    con.execute("INSERT INTO t VALUES (0, NULL)")
+    checks = resource_checks("t", "t", descriptor={"fields": [{"name": 'o"dd', **field}]})
+    reported = {row for q in checks.cells for row, *_ in con.execute(q.sql).fetchall()}
+    if checks.screen is None:
+        assert reported == set()
+        return
+    screened = con.execute(f'SELECT "__row" FROM t WHERE {checks.screen}').fetchall()
+    assert {row for (row,) in screened} >= reported  # and numbers not written plain
+    assert screen(con, "t", checks.screen, "s") == bool(reported)
+    if reported:  # the cell checks find on the screened rows what they find on all
+        got = {row for q in checks.cells_over("s") for row, *_ in con.execute(q.sql).fetchall()}
+        assert got == reported
+
+
+@pytest.mark.parametrize("field", SCREENED, ids=_ids)
+def test_cells_said_to_pass_the_screen_with_a_line_feed_do(field: dict[str, Any]) -> None:
+    """A field said not to let a line feed through the screen selects every such cell."""
+    descriptor = {"name": 'o"dd', **field}
+    checks = resource_checks("t", "t", descriptor={"fields": [descriptor]})
+    con = _tricky_table()
+    con.execute('DELETE FROM t WHERE NOT contains("o""dd", chr(10))')
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 2
+    if checks.passing("\n"):
+        return
+    screened = con.execute(f"SELECT count(*) FROM t WHERE {checks.screen}").fetchone()[0]
+    assert screened == 2
+
+
 def test_schemas_sql_cannot_read_alike_are_refused() -> None:
     with pytest.raises(UnsupportedField, match="date"):
         constraint_sql("t", "t", descriptor={"fields": [{"name": "d", "type": "date"}]})
     digits = {"name": "c", "type": "string", "constraints": {"pattern": r"\d+"}}
     with pytest.raises(UnsupportedField, match=r"\[0-9\]"):
         constraint_sql("t", "t", descriptor={"fields": [digits]})
+
+
+def test_threads_give_results_and_errors_in_order() -> None:
+    """Checked in threads, resources give what checking them in order gives: the results in
+    order, and the error the first failing one raises."""
+    con = duckdb.connect()
+    names = [f"r{i}" for i in range(20)]
+
+    def work(cursor: duckdb.DuckDBPyConnection, name: str) -> int:
+        if name in ("r7", "r3"):
+            raise ConstraintCheckError(name)
+        return cursor.execute(f"SELECT {name[1:]}").fetchone()[0]
+
+    cost = {"r19": 9, "r7": 5}  # r19 and r7 start first: r7 fails before r3, which comes first
+    assert constraints_module._in_threads(con, names[8:], work, 2, cost) == list(range(8, 20))
+    with pytest.raises(ConstraintCheckError, match=r"^r3$"):
+        constraints_module._in_threads(con, names, work, 2, cost)
 
 
 def test_missing_referenced_relation_is_an_error() -> None:

@@ -660,16 +660,59 @@ def test_sql_validation_gives_frictionless_verdicts(tmp_path: Path) -> None:
     assert sql_can_check(json.loads((folder / "datapackage.json").read_text("utf-8")))
     issues = validate_release(folder)
     assert issues and _verdicts(issues) == _verdicts(frictionless_issues(folder))
+    assert _every_row_checked(folder) == issues
     assert any("violates the primary key" in i.message for i in issues)  # frictionless' wording
     # Rows were appended without updating x-rows: said too, without a row.
     assert {i.resource for i in issues if not i.row} == {"line_items", "documents", "departments"}
     assert all("x-rows" in i.message for i in issues if not i.row)
 
 
+def _every_row_checked(folder: Path) -> tuple[ReleaseIssue, ...]:
+    """validate_release with every row screened in: each check reads every row, the long way."""
+    real = validate.screen
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate, "screen", lambda con, rel, _, table: real(con, rel, "TRUE", table))
+        patch.setattr(validate, "is_empty", lambda con, relation: False)
+        return validate_release(folder)
+
+
+def test_empty_csvs_lines_are_counted(tmp_path: Path) -> None:
+    """A CSV with no row is not checked row by row, but its empty lines are still found."""
+    layout = warehouse(tmp_path / "w")
+    release = build_release(layout, version="2024.01.0").raise_if_invalid().path
+    folder = tmp_path / "broken"
+    shutil.copytree(release, folder, copy_function=shutil.copyfile)
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    empty = [r for r in descriptor["resources"] if r["x-rows"] == 0]
+    assert empty
+    with (folder / empty[0]["path"]).open("a", encoding="utf-8") as f:
+        f.write("\n\n")
+    for resource in descriptor["resources"]:
+        resource["bytes"], resource["hash"] = file_stats(folder / resource["path"])
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    issues = validate_release(folder)
+    assert [i.resource for i in issues if "2 empty lines" in i.message] == [empty[0]["name"]]
+    assert _every_row_checked(folder) == issues
+
+
 @pytest.mark.parametrize(
     ("line", "kind"),
-    [("\n", "empty lines"), (",,,,,,,,,,,\n", "blank"), ("a,b\n", "source-error")],
-    ids=["empty line", "blank row", "too few cells"],
+    [
+        ("\n", "empty lines"),
+        (",,,,,,,,,,,\n", "blank"),
+        ("a,b\n", "source-error"),
+        # cells that pass every cell check (only the foreign keys fail): screened for line feeds
+        ('ffffffffffffffff,2023,d,01,,101,,"n\n1",basic,1.00,元,"p\nq"\n\n', "1 empty lines"),
+        # in cells whose checks fail (an enum, a number): screened by those
+        ('ffffffffffffffff,2023,d,"0\n1",,101,,n,basic,"1\n",元,p\n\n', "1 empty lines"),
+    ],
+    ids=[
+        "empty line",
+        "blank row",
+        "too few cells",
+        "line feeds in cells and an empty line",
+        "line feeds in checked cells",
+    ],
 )
 def test_malformed_csv_lines_are_refused(tmp_path: Path, line: str, kind: str) -> None:
     """What DuckDB reads differently from frictionless (it skips empty lines) is refused too."""
@@ -686,6 +729,7 @@ def test_malformed_csv_lines_are_refused(tmp_path: Path, line: str, kind: str) -
     assert frictionless_issues(folder)
     issues = validate_release(folder)
     assert any(kind in i.message for i in issues), issues
+    assert _every_row_checked(folder) == issues
 
 
 def test_other_schemas_are_validated_by_frictionless(released: Path, tmp_path: Path, monkeypatch):

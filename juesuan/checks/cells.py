@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 # What Python's str.strip() removes: frictionless strips integers and numbers before parsing.
@@ -157,12 +158,18 @@ def _castable(f: CellField, col: str) -> str:
     return _normal(f, col) if f.type == "number" else f"replace({_normal(f, col)}, '_', '')"
 
 
+def _exact_branches(f: CellField, col: str) -> tuple[str, str]:
+    """`_exact` of plain text, and of other text."""
+    return (
+        f"TRY_CAST({col} AS {_sql_type(f)})",
+        f"TRY_CAST({_castable(f, col)} AS {_sql_type(f)})",
+    )
+
+
 def _exact(f: CellField, col: str) -> str:
     """The exact typed value of well-formed text (NULL where DuckDB cannot hold it)."""
-    return (
-        f"CASE WHEN {_plain(f, col)} THEN TRY_CAST({col} AS {_sql_type(f)}) "
-        f"ELSE TRY_CAST({_castable(f, col)} AS {_sql_type(f)}) END"
-    )
+    plain, other = _exact_branches(f, col)
+    return f"CASE WHEN {_plain(f, col)} THEN {plain} ELSE {other} END"
 
 
 def value(f: CellField, col: str) -> str:
@@ -206,22 +213,25 @@ def _sql_constant(f: CellField, v: Any) -> str:
     return f"CAST({literal(str(v))} AS {_sql_type(f)})"
 
 
-def in_enum(f: CellField, col: str, values: Sequence[Any]) -> str:
-    """True when the well-typed cell's value is one of `values` (read like the cells)."""
+def _constants(f: CellField, values: Sequence[Any]) -> str:
+    """The enum `values` read like the cells, as SQL constants ("" when none reads)."""
     parsed = [p for p in (python_value(f, v) for v in values) if p is not None]
     if f.type == "string":
-        return _in_list(col, parsed)
+        return ", ".join(literal(v) for v in parsed)
+    return ", ".join(_sql_constant(f, p) for p in parsed)
+
+
+def in_enum(f: CellField, col: str, values: Sequence[Any]) -> str:
+    """True when the well-typed cell's value is one of `values` (read like the cells)."""
+    constants = _constants(f, values)
+    if f.type == "string":
+        return f"{col} IN ({constants})" if constants else "FALSE"
     target = _in_list(col, f.true_values) if f.type == "boolean" else _exact(f, col)
-    constants = ", ".join(_sql_constant(f, p) for p in parsed)
     return f"coalesce({target} IN ({constants}), FALSE)" if constants else "FALSE"
 
 
-def compare(f: CellField, col: str, op: str, bound: Any) -> str:
-    """True when `value op bound` holds for a well-typed numeric cell, exactly where possible.
-
-    NaN fails every bound, as in frictionless; values too large for the exact types (and
-    Infinity) are compared as DOUBLE, which orders them correctly against any sane bound.
-    """
+def _compare_branches(f: CellField, col: str, op: str, bound: Any) -> tuple[str, str]:
+    """`compare` of plain text, and of other text."""
     if op not in ("<", "<=", ">", ">="):
         raise ValueError(f"unknown comparison {op!r}")
     b = python_value(f, bound)
@@ -233,7 +243,16 @@ def compare(f: CellField, col: str, op: str, bound: Any) -> str:
     slow = f"CASE WHEN {exact} IS NOT NULL THEN {exact} {op} {bound_sql} ELSE {double} END"
     if f.type == "number":
         slow = f"NOT regexp_full_match({text}, {literal(_NAN)}) AND {slow}"
-    fast = f"TRY_CAST({col} AS {_sql_type(f)}) {op} {bound_sql}"
+    return f"TRY_CAST({col} AS {_sql_type(f)}) {op} {bound_sql}", slow
+
+
+def compare(f: CellField, col: str, op: str, bound: Any) -> str:
+    """True when `value op bound` holds for a well-typed numeric cell, exactly where possible.
+
+    NaN fails every bound, as in frictionless; values too large for the exact types (and
+    Infinity) are compared as DOUBLE, which orders them correctly against any sane bound.
+    """
+    fast, slow = _compare_branches(f, col, op, bound)
     return f"(CASE WHEN {_plain(f, col)} THEN {fast} ELSE {slow} END)"
 
 
@@ -251,3 +270,66 @@ def matches(pattern: str, col: str) -> str:
         )
     anchored = "^(?:^" + pattern + r"\n?$)"
     return f"regexp_matches({col}, {literal(anchored)})"
+
+
+# The constraints checked cell by cell, beyond `required`, and the comparison of each bound.
+BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+
+
+def holds(f: CellField, col: str, name: str, value: Any) -> str:
+    """True when a well-typed cell meets constraint `name` of `value` (NULL: it does not)."""
+    if name == "pattern":
+        return matches(value, col)
+    if name == "enum":
+        return in_enum(f, col, value)
+    if name in BOUNDS:
+        return compare(f, col, BOUNDS[name], value)
+    if name in ("minLength", "maxLength"):  # Python len() and DuckDB length() count code points
+        return f"length({col}) {'>=' if name == 'minLength' else '<='} {int(value)}"
+    raise ValueError(f"no cell test of constraint {name!r}")
+
+
+def _plain_holds(f: CellField, col: str, name: str, value: Any) -> str:
+    """`holds` of a numeric cell whose text is plain (`_plain`): its fast branch only."""
+    if name in BOUNDS:
+        return _compare_branches(f, col, BOUNDS[name], value)[0]
+    constants = _constants(f, value) if name == "enum" else ""
+    if not constants:  # no value of the enum reads as a number: nothing holds
+        return holds(f, col, name, value)
+    return f"{_exact_branches(f, col)[0]} IN ({constants})"
+
+
+def surely_valid(f: CellField, col: str, tests: Sequence[tuple[str, Any]]) -> str:
+    """True when a cell (not missing) is well-typed and meets every (constraint, value) test;
+    for a number, only if its text is also plain: a screen, to select what may be invalid.
+
+    Numbers in a release or in the warehouse are written plain, and the rare others are left
+    to the exact checks, so that the screen holds none of the long slow branches (Python's
+    spaces and digits), which cost more to plan than a small table costs to scan.
+    """
+    if f.numeric:
+        tested = [f"coalesce({_plain_holds(f, col, *t)}, FALSE)" for t in tests]
+        return f"({' AND '.join([_plain(f, col), *tested])})"
+    tested = [f"coalesce({holds(f, col, *t)}, FALSE)" for t in tests]
+    return f"({' AND '.join([f'({well_typed(f, col)})', *tested])})"
+
+
+def may_pass(f: CellField, character: str) -> bool:
+    """Whether a cell holding `character` may be missing or `surely_valid` (not screened).
+
+    A number that is surely valid is plain (digits, sign, point); a boolean, or a string with
+    an enum, one of a list of texts.
+    """
+    if any(character in v for v in f.missing_values):
+        return True
+    if f.numeric:
+        return character in "-.0123456789"
+    if f.type == "boolean":
+        texts = f.true_values + f.false_values
+    elif f.constraints.get("enum") is not None:
+        texts = tuple(
+            v for v in map(partial(python_value, f), f.constraints["enum"]) if v is not None
+        )
+    else:
+        return True
+    return any(character in text for text in texts)

@@ -12,16 +12,21 @@ Every check reads a relation whose columns are all VARCHAR plus a `__row` column
 SQL checks the typed warehouse (its columns cast to text, rows numbered as in the release) and
 the raw CSVs of a release. How a cell is read (missing, well-typed, its value) is in `cells`.
 Internal columns are named `__…`; schema fields must not be.
+
+The checks of single cells are screened: one scan of a relation selects every row any of
+them would report (`ResourceChecks.screen`), and they run on those rows only, which gives
+their findings at the cost of one scan when, as usual, there are none.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import frictionless
@@ -43,7 +48,6 @@ _CELL_CONSTRAINTS = {
     "number": ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
     "boolean": ("required", "enum"),
 }
-_BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
 
 
 class ConstraintCheckError(RuntimeError):
@@ -145,14 +149,20 @@ def _select(row: str, field: str, value: str, kind: str, message: str) -> str:
     )
 
 
-def _cell_queries(t: _Table, f: CellField, rel: str) -> list[ConstraintQuery]:
+def _cell_queries(t: _Table, f: CellField, rel: str) -> tuple[list[ConstraintQuery], str | None]:
+    """The checks of one field's cells, and a condition true for every row they report.
+
+    The condition is that the cell is required and missing, or not missing and not surely
+    valid (`cells.surely_valid`: well-typed and meeting every constraint, a number plain too).
+    It may select a few valid rows as well, which the checks then pass; it types a cell once.
+    """
     col = quote_ident(f.name)
     missing, typed = cells.missing(f, col), cells.well_typed(f, col)
-    out = []
+    out, tests, screen = [], [], []
     if f.type != "string":
         note = literal(f'type is "{f.type}/default"')
-        sql = f"{_select(_ROW, f.name, col, 'type-error', note)} FROM {rel} "
-        sql += f"WHERE NOT {missing} AND NOT ({typed})"
+        where = f"NOT {missing} AND NOT ({typed})"
+        sql = f"{_select(_ROW, f.name, col, 'type-error', note)} FROM {rel} WHERE {where}"
         out.append(ConstraintQuery(t.name, "type-error", f.name, None, sql))
     for name in _CELL_CONSTRAINTS[f.type]:
         c = f.constraints.get(name)
@@ -160,20 +170,17 @@ def _cell_queries(t: _Table, f: CellField, rel: str) -> list[ConstraintQuery]:
             continue
         if name == "required":
             where = missing
+            screen.append(missing)
         else:
-            if name == "pattern":
-                holds = cells.matches(c, col)
-            elif name == "enum":
-                holds = cells.in_enum(f, col, c)
-            elif name in _BOUNDS:
-                holds = cells.compare(f, col, _BOUNDS[name], c)
-            else:  # minLength, maxLength: Python len() and DuckDB length() count code points
-                holds = f"length({col}) {'>=' if name == 'minLength' else '<='} {int(c)}"
+            tests.append((name, c))
+            holds = cells.holds(f, col, name, c)
             where = f"NOT {missing} AND ({typed}) AND NOT coalesce({holds}, FALSE)"
         note = literal(f'constraint "{name}" is "{c}"')
         sql = f"{_select(_ROW, f.name, col, 'constraint-error', note)} FROM {rel} WHERE {where}"
         out.append(ConstraintQuery(t.name, "constraint-error", f.name, name, sql))
-    return out
+    if f.type != "string" or tests:
+        screen.append(f"NOT {missing} AND NOT {cells.surely_valid(f, col, tests)}")
+    return out, " OR ".join(f"({c})" for c in screen) or None
 
 
 def _parts(t: _Table, names: Sequence[str], prefix: str = "") -> str:
@@ -202,13 +209,15 @@ def _repeats(t: _Table, names: Sequence[str], rel: str, kind: str, what: str) ->
     frictionless remembers the last row of every key and reports each later one. Ordering all
     rows by key is the costly part, so keys are first counted by hash (one integer per row, a
     cheap aggregate) and only the rows of repeated hashes are ordered; there the real parts
-    decide, so a hash collision reports nothing. All-None keys never repeat.
+    decide, so a hash collision reports nothing. All-None keys never repeat. The keyed rows are
+    computed again rather than stored (NOT MATERIALIZED): storing them cost more than the count,
+    and with no repeated hash (the usual case) the second reading stops at its first rows.
     """
     n = len(names)
     ks = ", ".join(f"__k{i}" for i in range(n))
     message = f"'the same {what} as in data row ' || __prev"
     return (
-        f"WITH keyed AS (SELECT *, hash({ks}) AS __h FROM ("
+        f"WITH keyed AS NOT MATERIALIZED (SELECT *, hash({ks}) AS __h FROM ("
         f"SELECT {_ROW}, {', '.join(quote_ident(c) for c in names)}, {_parts(t, names)} "
         f"FROM {rel}) WHERE NOT {_all_none(n)}), "
         "repeated AS (SELECT __h FROM keyed GROUP BY __h HAVING count(*) > 1) "
@@ -277,24 +286,55 @@ def _foreign_key_query(
     return ConstraintQuery(t.name, "foreign-key", fields, None, sql)
 
 
-def _queries(
+@dataclass(frozen=True)
+class ResourceChecks:
+    """The checks of one resource over one relation, split for screening.
+
+    `cells` check single cells; `screen` is true for every row one of them reports, and for
+    few others (None when there are no cell checks), so one scan of a clean relation replaces
+    them all and they need only run on the rows it selects (`cells_over`). `keys` compare rows
+    (unique, primary, foreign keys).
+    """
+
+    table: _Table
+    relation: str
+    cells: tuple[ConstraintQuery, ...]
+    screen: str | None
+    keys: tuple[ConstraintQuery, ...]
+
+    @property
+    def queries(self) -> list[ConstraintQuery]:
+        return [*self.cells, *self.keys]
+
+    def passing(self, character: str) -> tuple[str, ...]:
+        """The fields whose cells may hold `character` and still not be screened."""
+        return tuple(f.name for f in self.table.fields if cells.may_pass(f, character))
+
+    def cells_over(self, relation: str) -> list[ConstraintQuery]:
+        """The cell checks over `relation`, rows of this one (the screened rows, say)."""
+        return [q for f in self.table.fields for q in _cell_queries(self.table, f, relation)[0]]
+
+
+def _checks(
     t: _Table, relation: str, references: Mapping[str, tuple[_Table, str]]
-) -> list[ConstraintQuery]:
-    out: list[ConstraintQuery] = []
+) -> ResourceChecks:
+    cell_queries: list[ConstraintQuery] = []
+    screens = []
     for f in t.fields:
-        out += _cell_queries(t, f, relation)
-    for f in t.fields:
-        if f.constraints.get("unique"):
-            out.append(_unique_query(t, f, relation))
+        queries, screen = _cell_queries(t, f, relation)
+        cell_queries += queries
+        screens += [screen] if screen else []
+    keys = [_unique_query(t, f, relation) for f in t.fields if f.constraints.get("unique")]
     if t.primary_key:
-        out.append(_primary_key_query(t, relation))
+        keys.append(_primary_key_query(t, relation))
     for fk in t.foreign_keys:
         if fk.resource == t.name:
-            out.append(_foreign_key_query(t, fk, relation, t, relation))
+            keys.append(_foreign_key_query(t, fk, relation, t, relation))
         elif fk.resource in references:
             ref, ref_rel = references[fk.resource]
-            out.append(_foreign_key_query(t, fk, relation, ref, ref_rel))
-    return out
+            keys.append(_foreign_key_query(t, fk, relation, ref, ref_rel))
+    screen = " OR ".join(screens) or None
+    return ResourceChecks(t, relation, tuple(cell_queries), screen, tuple(keys))
 
 
 def constraint_sql(
@@ -312,13 +352,145 @@ def constraint_sql(
     a foreign key to a resource not given there gets no query, one to itself always does.
     `descriptor` replaces the resource's Table Schema from schemas/ (an older release's, say).
     """
+    return resource_checks(resource_name, relation, references, descriptor=descriptor).queries
+
+
+def resource_checks(
+    resource_name: str,
+    relation: str,
+    references: Mapping[str, str] | None = None,
+    *,
+    descriptor: Mapping[str, Any] | None = None,
+) -> ResourceChecks:
+    """The queries of `constraint_sql` (same arguments), split into cells, screen and keys."""
     table = (
         _Table.from_descriptor(resource_name, descriptor)
         if descriptor is not None
         else _schema_table(resource_name)
     )
     refs = {name: (_schema_table(name), rel) for name, rel in (references or {}).items()}
-    return _queries(table, relation, refs)
+    return _checks(table, relation, refs)
+
+
+def screen(con: duckdb.DuckDBPyConnection, relation: str, condition: str, table: str) -> bool:
+    """Whether any row of `relation` meets `condition`; if so, they are copied into `table`.
+
+    Each check reading its own scan, a clean relation (the usual case) took one scan per cell
+    check; screened, it takes one, and the few rows it selects go into a temporary table that
+    the cell checks then read instead. A check of cells sees one row at a time, so it finds on
+    the selected rows what it finds on them all. `table` is replaced if it exists.
+    """
+    (count,) = con.execute(f"SELECT count(*) FROM {relation} WHERE {condition}").fetchone()
+    if count:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {relation} WHERE {condition}"
+        )
+    return bool(count)
+
+
+def is_empty(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    """True when `relation` has no row: none of its checks can find anything."""
+    try:
+        (count,) = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+    except duckdb.Error:
+        return False  # the checks say what fails
+    return count == 0
+
+
+def _screened(con: duckdb.DuckDBPyConnection, checks: ResourceChecks) -> list[ConstraintQuery]:
+    """The cell checks to run after screening: none on a clean relation.
+
+    If the screen itself fails, every check runs on the whole relation, so that a failure is
+    reported by the check that fails, as without screening.
+    """
+    if checks.screen is None:
+        return []
+    table = quote_ident(f"__screened_{checks.table.name}")
+    try:
+        found = screen(con, checks.relation, checks.screen, table)
+    except duckdb.Error:
+        return list(checks.cells)
+    return checks.cells_over(table) if found else []
+
+
+def _fired(q: ConstraintQuery, fired: set[tuple[str | None, str, str | None]]) -> bool:
+    return bool({(q.resource, q.kind, q.field), (q.resource, q.kind, None)} & fired)
+
+
+def _resource_findings(
+    con: duckdb.DuckDBPyConnection,
+    t: _Table,
+    relation: str,
+    references: Mapping[str, tuple[_Table, str]],
+    fired: set[tuple[str | None, str, str | None]] | None,
+) -> list[ConstraintFinding]:
+    for fk in t.foreign_keys:
+        if fk.resource not in references:
+            raise ConstraintCheckError(
+                f"{t.name} refers to {fk.resource}, which is not among the relations checked"
+            )
+    if fired is None and is_empty(con, relation):
+        return []  # no row, no finding: spared the planning of every check (~10 ms a table)
+    checks = _checks(t, relation, references)
+    if fired is None:
+        queries = [*_screened(con, checks), *checks.keys]
+    else:
+        queries = [q for q in checks.queries if _fired(q, fired)]
+    findings = []
+    for q in queries:
+        try:
+            rows = con.execute(q.sql).fetchall()
+        except duckdb.Error as exc:
+            raise ConstraintCheckError(f"{q.resource} {q.kind} {q.field}: {exc}") from exc
+        findings += [ConstraintFinding(t.name, r[0], r[1], r[3], r[2], r[4]) for r in rows]
+    return findings
+
+
+_Result = TypeVar("_Result")
+
+
+def _in_threads(
+    con: duckdb.DuckDBPyConnection,
+    names: Sequence[str],
+    work: Callable[[duckdb.DuckDBPyConnection, str], _Result],
+    workers: int,
+    cost: Mapping[str, int],
+) -> list[_Result]:
+    """`work(cursor, name)` for every name, on `workers` threads with a cursor of `con` each.
+
+    DuckDB releases the GIL, so the threads plan and run their queries at the same time: a
+    small table's query runs on one core, and the many small ones would otherwise leave the
+    other idle. The costliest names start first. Results come in the order of `names`, and an
+    error is raised as running them in that order would raise it: the first name's that fails.
+    """
+    pending = iter(sorted(names, key=lambda n: -cost.get(n, 0)))
+    lock = threading.Lock()
+    outcomes: dict[str, tuple[Any, BaseException | None]] = {}
+
+    def worker() -> None:
+        with con.cursor() as cursor:
+            while True:
+                with lock:
+                    name = next(pending, None)
+                if name is None:
+                    return
+                try:
+                    outcomes[name] = (work(cursor, name), None)
+                except Exception as exc:  # raised in the caller, in the order of `names`
+                    outcomes[name] = (None, exc)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results = []
+    for name in names:
+        value, error = outcomes[name]
+        if error is not None:
+            raise error
+        results.append(value)
+    return results
 
 
 def _run(
@@ -327,28 +499,26 @@ def _run(
     relations: Mapping[str, str],
     only: Sequence[str] | None = None,
     fired: set[tuple[str | None, str, str | None]] | None = None,
+    workers: int = 1,
+    cost: Mapping[str, int] | None = None,
 ) -> list[ConstraintFinding]:
     """Run the checks of the resources in `only` (default: all), references across all; with
-    `fired`, only the checks of those (resource, kind, field)."""
+    `fired`, only the checks of those (resource, kind, field), else cells screened first.
+
+    With `workers` > 1, resources are checked in threads (`_in_threads`, costliest first by
+    `cost`): the relations must then be visible to other cursors (not temporary objects).
+    """
     refs = {name: (tables[name], rel) for name, rel in relations.items()}
-    findings = []
-    for name in relations if only is None else only:
-        t = tables[name]
-        for fk in t.foreign_keys:
-            if fk.resource not in refs:
-                raise ConstraintCheckError(
-                    f"{name} refers to {fk.resource}, which is not among the relations checked"
-                )
-        for q in _queries(t, relations[name], refs):
-            if fired is not None and not {(q.resource, q.kind, q.field),
-                                          (q.resource, q.kind, None)} & fired:  # fmt: skip
-                continue
-            try:
-                rows = con.execute(q.sql).fetchall()
-            except duckdb.Error as exc:
-                raise ConstraintCheckError(f"{q.resource} {q.kind} {q.field}: {exc}") from exc
-            findings += [ConstraintFinding(name, r[0], r[1], r[3], r[2], r[4]) for r in rows]
-    return sorted(findings, key=_order)
+    names = list(relations if only is None else only)
+
+    def work(cursor: duckdb.DuckDBPyConnection, name: str) -> list[ConstraintFinding]:
+        return _resource_findings(cursor, tables[name], relations[name], refs, fired)
+
+    if workers > 1:
+        found = _in_threads(con, names, work, workers, cost or {})
+    else:
+        found = [work(con, name) for name in names]
+    return sorted((f for findings in found for f in findings), key=_order)
 
 
 def check_relation_set(
@@ -371,20 +541,26 @@ def check_warehouse(path: Path) -> list[ConstraintFinding]:
     rows in release order takes a sort, which would cost more than all the checks together, so
     a first pass numbers them by storage order (rowid), and only a table with findings is
     numbered in release order, into a temporary table, and checked again by the checks that
-    found something. Temporary objects are allowed on the read-only connection; the warehouse
-    file is never written.
+    found something. The first pass checks the tables in threads, as many as DuckDB's, each
+    with its own cursor. Temporary objects are allowed on the read-only connection; the
+    warehouse file is never written.
     """
     con = connect_read_only(Path(path))
     try:
-        tables, relations = {}, {}
-        for r in schema.resources():
-            tables[r.name] = _schema_table(r.name)
-            relations[r.name] = quote_ident(f"__check_{r.name}")
+        tables = {r.name: _schema_table(r.name) for r in schema.resources()}
+        # Subqueries, not temporary views: the first pass reads them from several cursors.
+        relations = {
+            r.name: f"(SELECT rowid + 1 AS {_ROW}, {_as_text(r)} FROM main.{quote_ident(r.name)})"
+            for r in schema.resources()
+        }
+        sizes = dict(
             con.execute(
-                f"CREATE TEMP VIEW {relations[r.name]} AS SELECT rowid + 1 AS {_ROW}, "
-                f"{_as_text(r)} FROM main.{quote_ident(r.name)}"
-            )
-        first = _run(con, tables, relations)
+                "SELECT table_name, estimated_size FROM duckdb_tables() "
+                "WHERE database_name = current_database() AND schema_name = 'main'"
+            ).fetchall()
+        )
+        (threads,) = con.execute("SELECT current_setting('threads')").fetchone()
+        first = _run(con, tables, relations, workers=int(threads), cost=sizes)
         dirty = sorted({f.resource for f in first if f.resource})
         # Whether a row breaks a rule does not depend on the order (a repeated key is repeated
         # either way): only the checks that found something are run again, on rows numbered
