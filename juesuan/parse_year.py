@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
+from importlib.abc import MetaPathFinder
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -455,9 +458,36 @@ def cache_key() -> str:
     return f"{PARSER_VERSION}-{digest.hexdigest()[:12]}"
 
 
+class _NoPandas(MetaPathFinder):
+    """An import of pandas that fails, as where it is not installed."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas":
+            raise ModuleNotFoundError("not imported by a parse worker", name=name)
+
+
+@cache
+def _arrow_without_pandas() -> None:
+    """In a pool worker, pyarrow told once that pandas is not there. Its first conversion of a
+    Python list asks whether the list is a pandas object, importing pandas to know: about a
+    second of CPU in each worker, some 1 ms per document of a 2,000-document build, for types
+    no worker converts (rows are lists of Python values). pyarrow tries that import once and
+    remembers; an API that needs pandas (`to_pandas`) imports it then. The main process is left
+    alone (its callers may hand pyarrow pandas objects)."""
+    if multiprocessing.parent_process() is None or "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([])  # (a list: pyarrow's one attempt at importing pandas)
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def _parse_one(raw_root: str, cache_root: str, doc: StoredDocument) -> PackedOutcome:
     """A worker's task (top-level so that a process pool can pickle it): parse, and keep the
     outcome in the cache unless it is to be tried again."""
+    _arrow_without_pandas()
     packed = parse_stored(RawStore(Path(raw_root)), doc).packed()
     if not packed.retry:
         OutcomeCache(Path(cache_root)).put(doc.sha256, packed)

@@ -110,3 +110,22 @@ def test_years_parsed_together_write_what_each_year_alone_writes(layout, tmp_pat
             assert got.num_rows and got.equals(want), (year, name)
     again = list(parse_year.parse_years(layout, {y: stored[y] for y in (2022, 2023)}, workers=1))
     assert [s.unchanged for s in again] == [True, True]
+
+
+def test_a_worker_parses_without_pandas_and_packs_the_same_bytes(layout):
+    """The pool worker's pyarrow is told that pandas is not there (`_arrow_without_pandas`):
+    it does not import it, and its Arrow batches are those of a process that has pandas."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    layout, _inbox = layout
+    store = RawStore(layout.raw_dir)
+    doc = store.all()[0]
+    expected = parse_year.parse_stored(store, doc).packed()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        cache = str(layout.cache_dir / "worker")
+        packed = pool.submit(parse_year._parse_one, str(store.root), cache, doc).result()
+        imported = pool.submit(eval, "'pandas' in __import__('sys').modules").result()
+    assert imported is False
+    assert (packed.document, packed.batches) == (expected.document, expected.batches)
