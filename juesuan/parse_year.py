@@ -42,7 +42,9 @@ from juesuan.readers.limits import LimitExceeded
 from juesuan.records import Finding, LineItem, ParsedDocument
 from juesuan.registry import REGISTRY_DATA_FILES
 from juesuan.schema import arrow_schema
-from juesuan.storage import is_local, local_temp, publish
+
+# juesuan.storage (universal_pathlib, fsspec: ~0.1 s of CPU to import) is imported where the
+# year's files are written, in the main process: never in a pool worker, which only parses.
 from juesuan.workers import cores, map_documents
 
 
@@ -540,6 +542,8 @@ def _write(layout: Layout, run: _YearRun) -> YearSummary:
     """Replace the year's Parquet files with the outcomes of its documents, each written to the
     batches as it arrives, never held for the year: memory stays that of one document (and one
     batch), however many the year has."""
+    from juesuan.storage import is_local
+
     fiscal_year = run.fiscal_year
     summary = YearSummary(fiscal_year)
     inputs = _inputs(run.docs)
@@ -636,6 +640,8 @@ def _read_stamp(stamp) -> Any:
 
 
 def _write_stamp(stamp, inputs: dict[str, Any]) -> None:
+    from juesuan.storage import local_temp, publish
+
     tmp = local_temp(stamp, suffix=".json")
     try:
         tmp.write_text(json.dumps(inputs))

@@ -114,7 +114,8 @@ def test_years_parsed_together_write_what_each_year_alone_writes(layout, tmp_pat
 
 def test_a_worker_parses_without_pandas_and_packs_the_same_bytes(layout):
     """The pool worker's pyarrow is told that pandas is not there (`_arrow_without_pandas`):
-    it does not import it, and its Arrow batches are those of a process that has pandas."""
+    it does not import it, and its Arrow batches are those of a process that has pandas. Nor
+    does it import what only writing the files needs (fsspec, Parquet)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -126,6 +127,7 @@ def test_a_worker_parses_without_pandas_and_packs_the_same_bytes(layout):
     with ProcessPoolExecutor(1, mp_context=context) as pool:
         cache = str(layout.cache_dir / "worker")
         packed = pool.submit(parse_year._parse_one, str(store.root), cache, doc).result()
-        imported = pool.submit(eval, "'pandas' in __import__('sys').modules").result()
-    assert imported is False
+        modules = "[m in __import__('sys').modules for m in ('pandas', 'upath', 'pyarrow.parquet')]"
+        imported = pool.submit(eval, modules).result()
+    assert imported == [False, False, False]
     assert (packed.document, packed.batches) == (expected.document, expected.batches)
