@@ -383,6 +383,28 @@ def test_the_environment_forces_pdfplumber(monkeypatch):
     assert read_document(PUTUO, max_pages=2).page_count == 25
 
 
+def test_a_pdf_is_opened_once_to_check_and_to_read(monkeypatch):
+    """read_document hands the document `limits.checked_pdf` opened to the reader: the rows of
+    the long way (checked, then opened again by the reader), one opening instead of two."""
+    import pypdfium2
+
+    from juesuan.readers import limits
+
+    monkeypatch.delenv(pdf.ENGINE_VARIABLE, raising=False)
+    limits.check_pdf(PUTUO)
+    reference = pdf.read(PUTUO)  # the reader opening the file itself
+    opened = []
+    original = pypdfium2.PdfDocument
+
+    def counted(*args, **kwargs):
+        opened.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", counted)
+    assert read_document(PUTUO) == reference
+    assert len(opened) == 1
+
+
 def test_a_document_pdfium_cannot_read_goes_to_pdfplumber(monkeypatch, caplog):
     monkeypatch.delenv(pdf.ENGINE_VARIABLE, raising=False)
 

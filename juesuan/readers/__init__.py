@@ -117,5 +117,5 @@ def read_pdf(
     kind = sniff.kind_of(path)
     if kind != "pdf":
         return sniff.read_by_content(path, kind, "a PDF", max_rows=max_rows)
-    limits.check_pdf(path)
-    return pdf.read(path) if max_pages is None else pdf.read(path, max_pages=max_pages)
+    with limits.checked_pdf(path) as document:  # opened once, to check and to read
+        return pdf.read(path, max_pages=max_pages, document=document)

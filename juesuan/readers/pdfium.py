@@ -2138,12 +2138,20 @@ def read_page(
 
 
 def read_pages(
-    path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
+    path: Path,
+    min_chars: int,
+    ocr: bool = True,
+    max_pages: int | None = None,
+    document: pdfium.PdfDocument | None = None,
 ) -> tuple[list[PageText], int]:
     """The pages of a PDF (the first `max_pages`), and its page count. The pages are read by
     one C call (`_read_compiled`), or one by one (`read_page`); their chars worked out, their
-    tables found and their chars grouped into rows for the whole document at once."""
-    document = pdfium.PdfDocument(str(path))
+    tables found and their chars grouped into rows for the whole document at once.
+    `document`: the file opened already (by `limits.checked_pdf`; left open), else opened and
+    closed here."""
+    opened = document is None
+    if document is None:
+        document = pdfium.PdfDocument(str(path))
     try:
         page_count = len(document)
         pages: list = []
@@ -2162,7 +2170,8 @@ def read_pages(
             finally:
                 _C.close_page(page)
     finally:
-        document.close()
+        if opened:
+            document.close()
     if read is None:
         read = _read_by_page(pages)
     else:
