@@ -545,15 +545,17 @@ def read_both_ways(path: Path, capacity: int | None = None):
 
 
 def assert_same_read(found, expected) -> None:
-    numbers, chars, edges = found
-    assert numbers == expected[0]
-    assert edges == expected[2]
-    assert len(chars) == len(expected[1])
-    for page, wanted in zip(chars, expected[1], strict=True):
-        for name in ("x0", "x1", "top", "bottom", "size", "codes", "order"):
-            a, b = getattr(page, name), getattr(wanted, name)
-            assert a.dtype == b.dtype, name
-            np.testing.assert_array_equal(a, b, err_msg=name)
+    """The same pages, chars (each page's, blanks put back after them) and edges."""
+    assert found.numbers == expected.numbers
+    np.testing.assert_array_equal(found.char_page, expected.char_page)
+    assert found.char_page.dtype == expected.char_page.dtype
+    for a, b in zip(found.edges, expected.edges, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    for name in ("x0", "x1", "top", "bottom", "size", "codes", "order"):
+        a, b = getattr(found.chars, name), getattr(expected.chars, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
 
 
 def beyond_the_bmp(path: Path) -> Path:
@@ -692,11 +694,11 @@ def test_the_document_call_reads_what_the_ctypes_calls_read(tmp_path, synthetic,
     found, expected = read_both_ways(path)
     assert_same_read(found, expected)
     if name == "beyond-the-bmp":  # a surrogate pair is one char: its code point
-        assert found[1][0].codes.tolist().count(0x20000) == 2
-        assert len(found[1][0]) == 15  # as pdfplumber's chars
+        assert found.chars.codes[found.char_page == 0].tolist().count(0x20000) == 2
+        assert (found.char_page == 0).sum() == 15  # as pdfplumber's chars
         return
-    assert sum(len(chars) for chars in found[1]) > 100
-    assert sum(len(v) + len(h) for v, h in found[2]) > 10
+    assert len(found.chars) > 100
+    assert len(found.edges[0]) + len(found.edges[2]) > 10
 
 
 def test_the_document_call_grows_its_arrays(tmp_path):
