@@ -731,3 +731,23 @@ def test_without_a_compiler_the_reader_says_so_and_reads(tmp_path, monkeypatch, 
         assert read_document(PUTUO).rows  # read all the same
     finally:
         pdfium_bulk.compiled.cache_clear()
+
+
+def test_rows_made_slot_by_slot_are_the_rows_their_init_makes():
+    """`made_rows` (the PDF reader's rows) against Row's own __init__: equal, the same hash,
+    fields and pickled bytes."""
+    import pickle
+
+    from juesuan.readers import Row, made_rows
+
+    cells = [("a", "", "1.00"), ("第一部分",), ()]
+    refs = ["p1 r1", "p1 l1", "p2 l1"]
+    pages = [1, 1, 2]
+    made = made_rows(cells, refs, pages)
+    expected = [Row(c, r, p) for c, r, p in zip(cells, refs, pages, strict=True)]
+    assert made == expected
+    assert [hash(row) for row in made] == [hash(row) for row in expected]
+    assert [(r.cells, r.ref, r.page, r.cell_refs) for r in made] == [
+        (r.cells, r.ref, r.page, r.cell_refs) for r in expected
+    ]
+    assert pickle.dumps(made) == pickle.dumps(expected)

@@ -69,7 +69,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row, pdf_tables, pdfium_bulk
+from juesuan.readers import Row, made_rows, pdf_tables, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -1916,7 +1916,7 @@ def _compiled_rows(
         return {number: [] for number in numbers}
     order, counts, number, kinds, bounds = compiled.order(page, _rounded(tops), kind, numbers)
     refs = [f"p{p} {_MARKS[k]}{n}" for p, k, n in zip(number, kinds, counts, strict=True)]
-    made = list(map(Row, [cells[i] for i in order], refs, number))
+    made = made_rows([cells[i] for i in order], refs, number)
     return {n: made[bounds[k] : bounds[k + 1]] for k, n in enumerate(numbers)}
 
 
@@ -1971,7 +1971,7 @@ def _ordered(
     number = np.array(numbers)[on].tolist()
     marks = np.array(["r", "l"])[kind[order]].tolist()
     refs = [f"p{p} {k}{n}" for p, k, n in zip(number, marks, counts.tolist(), strict=True)]
-    made = list(map(Row, [cells[i] for i in order.tolist()], refs, number))
+    made = made_rows([cells[i] for i in order.tolist()], refs, number)
     bounds = np.searchsorted(on, np.arange(len(numbers) + 1)).tolist()
     for k, number in enumerate(numbers):
         rows[number] = made[bounds[k] : bounds[k + 1]]
