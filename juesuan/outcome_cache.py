@@ -37,8 +37,11 @@ class OutcomeCache:
 
     def put(self, sha256: str, outcome: Any) -> None:
         target = self._path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:  # the folder made only when missing: asking for it every time costs a syscall
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -131,3 +131,17 @@ def test_a_worker_parses_without_pandas_and_packs_the_same_bytes(layout):
         imported = pool.submit(eval, modules).result()
     assert imported == [False, False, False]
     assert (packed.document, packed.batches) == (expected.document, expected.batches)
+
+
+def test_the_cache_makes_its_folders_when_missing(tmp_path):
+    """OutcomeCache.put makes a folder only when it is missing (not asked for every time): the
+    first put into a folder and the next ones keep what they put, and leave no temporary file."""
+    from juesuan.outcome_cache import OutcomeCache
+
+    cache = OutcomeCache(tmp_path / "cache")
+    shas = ["ab" + "0" * 62, "ab" + "1" * 62, "cd" + "0" * 62]
+    for n, sha in enumerate(shas):
+        cache.put(sha, {"n": n})
+    cache.put(shas[0], {"n": 9})  # replaced
+    assert [cache.get(sha) for sha in shas] == [{"n": 9}, {"n": 1}, {"n": 2}]
+    assert sorted(p.name for p in (tmp_path / "cache").rglob(".tmp-*")) == []
