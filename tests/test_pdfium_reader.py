@@ -751,3 +751,22 @@ def test_rows_made_slot_by_slot_are_the_rows_their_init_makes():
         (r.cells, r.ref, r.page, r.cell_refs) for r in expected
     ]
     assert pickle.dumps(made) == pickle.dumps(expected)
+
+
+def test_reading_a_pdf_imports_no_other_format_s_reader():
+    """Each format's reader is imported when a file of that format is read: a PDF does not
+    import the office formats' libraries (a pool worker of a PDF build spent ~0.3 s on them)."""
+    import subprocess
+    import sys
+
+    from juesuan.readers import supported_formats
+
+    assert supported_formats() == ["docx", "html", "pdf", "txt", "xls", "xlsx"]
+    code = (
+        "import sys; from juesuan.readers import read_document; "
+        f"read_document({str(PUTUO)!r}, max_pages=2); "
+        "print(sorted(m for m in ('openpyxl', 'docx', 'lxml', 'juesuan.readers.xlsx', "
+        "'juesuan.readers.docx', 'juesuan.readers.html') if m in sys.modules))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
