@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -45,7 +44,7 @@ from juesuan.schema import arrow_schema
 
 # juesuan.storage (universal_pathlib, fsspec: ~0.1 s of CPU to import) is imported where the
 # year's files are written, in the main process: never in a pool worker, which only parses.
-from juesuan.workers import cores, map_documents
+from juesuan.workers import cores, in_pool_worker, map_documents
 
 
 @dataclass
@@ -474,9 +473,9 @@ def _arrow_without_pandas() -> None:
     Python list asks whether the list is a pandas object, importing pandas to know: about a
     second of CPU in each worker, some 1 ms per document of a 2,000-document build, for types
     no worker converts (rows are lists of Python values). pyarrow tries that import once and
-    remembers; an API that needs pandas (`to_pandas`) imports it then. The main process is left
-    alone (its callers may hand pyarrow pandas objects)."""
-    if multiprocessing.parent_process() is None or "pandas" in sys.modules:
+    remembers; an API that needs pandas (`to_pandas`) imports it then. Any other process is left
+    alone (its code may hand pyarrow pandas objects)."""
+    if not in_pool_worker() or "pandas" in sys.modules:
         return
     finder = _NoPandas()
     sys.meta_path.insert(0, finder)

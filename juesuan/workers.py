@@ -53,6 +53,15 @@ def map_documents(
 _settled: set[Callable[..., Any]] = set()  # in a worker: the functions run once already
 
 
+_in_pool = False  # set by a worker's first task
+
+
+def in_pool_worker() -> bool:
+    """Whether this process is a worker of the pool (`map_documents`): where a task may set up
+    the process for its own kind of work, which the caller's process must be spared."""
+    return _in_pool
+
+
 def _in_worker(function: Callable[..., Any], *arguments: Any) -> Any:
     """`function(*arguments)` in a worker. After the worker's first task of each function
     (identifying, parsing), what lives on (the modules that task imported, pyarrow among
@@ -61,6 +70,8 @@ def _in_worker(function: Callable[..., Any], *arguments: Any) -> Any:
     them again and again (some 1.3 ms of a document's 20 ms of reading and parsing; 0.6 ms
     once frozen). Frozen objects are still freed when no longer referenced; only cycles among
     them would stay."""
+    global _in_pool
+    _in_pool = True
     try:
         return function(*arguments)
     finally:

@@ -118,6 +118,7 @@ def test_a_worker_parses_without_pandas_and_packs_the_same_bytes(layout):
     does it import what only writing the files needs (fsspec, Parquet)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
     layout, _inbox = layout
     store = RawStore(layout.raw_dir)
@@ -126,11 +127,16 @@ def test_a_worker_parses_without_pandas_and_packs_the_same_bytes(layout):
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
         cache = str(layout.cache_dir / "worker")
-        packed = pool.submit(parse_year._parse_one, str(store.root), cache, doc).result()
+        task = partial(workers._in_worker, parse_year._parse_one)  # as map_documents runs it
+        packed = pool.submit(task, str(store.root), cache, doc).result()
         modules = "[m in __import__('sys').modules for m in ('pandas', 'upath', 'pyarrow.parquet')]"
         imported = pool.submit(eval, modules).result()
     assert imported == [False, False, False]
     assert (packed.document, packed.batches) == (expected.document, expected.batches)
+    # not in a process of its own that is no pool worker (a Dagster step's): pandas stays
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        pool.submit(parse_year._parse_one, str(store.root), cache, doc).result()
+        assert pool.submit(eval, modules).result()[0] is True
 
 
 def test_the_cache_makes_its_folders_when_missing(tmp_path):
