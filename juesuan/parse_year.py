@@ -471,10 +471,10 @@ class _NoPandas(MetaPathFinder):
 def _arrow_without_pandas() -> None:
     """In a pool worker, pyarrow told once that pandas is not there. Its first conversion of a
     Python list asks whether the list is a pandas object, importing pandas to know: about a
-    second of CPU in each worker, some 1 ms per document of a 2,000-document build, for types
-    no worker converts (rows are lists of Python values). pyarrow tries that import once and
-    remembers; an API that needs pandas (`to_pandas`) imports it then. Any other process is left
-    alone (its code may hand pyarrow pandas objects)."""
+    second of CPU in each worker without bytecode caches (PYTHONDONTWRITEBYTECODE), a quarter
+    of one with them, for types no worker converts (rows are lists of Python values). pyarrow
+    tries that import once and remembers; an API that needs pandas (`to_pandas`) imports it
+    then. Any other process is left alone (its code may hand pyarrow pandas objects)."""
     if not in_pool_worker() or "pandas" in sys.modules:
         return
     finder = _NoPandas()
