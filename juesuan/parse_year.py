@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
+from importlib.abc import MetaPathFinder
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -39,8 +41,10 @@ from juesuan.readers.limits import LimitExceeded
 from juesuan.records import Finding, LineItem, ParsedDocument
 from juesuan.registry import REGISTRY_DATA_FILES
 from juesuan.schema import arrow_schema
-from juesuan.storage import is_local, local_temp, publish
-from juesuan.workers import cores, map_documents
+
+# juesuan.storage (universal_pathlib, fsspec: ~0.1 s of CPU to import) is imported where the
+# year's files are written, in the main process: never in a pool worker, which only parses.
+from juesuan.workers import cores, in_pool_worker, map_documents
 
 
 @dataclass
@@ -455,9 +459,36 @@ def cache_key() -> str:
     return f"{PARSER_VERSION}-{digest.hexdigest()[:12]}"
 
 
+class _NoPandas(MetaPathFinder):
+    """An import of pandas that fails, as where it is not installed."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas":
+            raise ModuleNotFoundError("not imported by a parse worker", name=name)
+
+
+@cache
+def _arrow_without_pandas() -> None:
+    """In a pool worker, pyarrow told once that pandas is not there. Its first conversion of a
+    Python list asks whether the list is a pandas object, importing pandas to know: about a
+    second of CPU in each worker without bytecode caches (PYTHONDONTWRITEBYTECODE), a quarter
+    of one with them, for types no worker converts (rows are lists of Python values). pyarrow
+    tries that import once and remembers; an API that needs pandas (`to_pandas`) imports it
+    then. Any other process is left alone (its code may hand pyarrow pandas objects)."""
+    if not in_pool_worker() or "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([])  # (a list: pyarrow's one attempt at importing pandas)
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def _parse_one(raw_root: str, cache_root: str, doc: StoredDocument) -> PackedOutcome:
     """A worker's task (top-level so that a process pool can pickle it): parse, and keep the
     outcome in the cache unless it is to be tried again."""
+    _arrow_without_pandas()
     packed = parse_stored(RawStore(Path(raw_root)), doc).packed()
     if not packed.retry:
         OutcomeCache(Path(cache_root)).put(doc.sha256, packed)
@@ -510,6 +541,8 @@ def _write(layout: Layout, run: _YearRun) -> YearSummary:
     """Replace the year's Parquet files with the outcomes of its documents, each written to the
     batches as it arrives, never held for the year: memory stays that of one document (and one
     batch), however many the year has."""
+    from juesuan.storage import is_local
+
     fiscal_year = run.fiscal_year
     summary = YearSummary(fiscal_year)
     inputs = _inputs(run.docs)
@@ -606,6 +639,8 @@ def _read_stamp(stamp) -> Any:
 
 
 def _write_stamp(stamp, inputs: dict[str, Any]) -> None:
+    from juesuan.storage import local_temp, publish
+
     tmp = local_temp(stamp, suffix=".json")
     try:
         tmp.write_text(json.dumps(inputs))

@@ -53,14 +53,25 @@ def map_documents(
 _settled: set[Callable[..., Any]] = set()  # in a worker: the functions run once already
 
 
+_in_pool = False  # set by a worker's first task
+
+
+def in_pool_worker() -> bool:
+    """Whether this process is a worker of the pool (`map_documents`): where a task may set up
+    the process for its own kind of work, which the caller's process must be spared."""
+    return _in_pool
+
+
 def _in_worker(function: Callable[..., Any], *arguments: Any) -> Any:
     """`function(*arguments)` in a worker. After the worker's first task of each function
-    (identifying, parsing), what lives on (the modules that task imported, pyarrow's pandas
-    among them; memos; some 100,000 objects) is moved out of the cyclic garbage collector's
+    (identifying, parsing), what lives on (the modules that task imported, pyarrow among
+    them; memos; some 100,000 objects) is moved out of the cyclic garbage collector's
     sight (`gc.freeze`): the collections a document's many short-lived objects trigger scanned
     them again and again (some 1.3 ms of a document's 20 ms of reading and parsing; 0.6 ms
     once frozen). Frozen objects are still freed when no longer referenced; only cycles among
     them would stay."""
+    global _in_pool
+    _in_pool = True
     try:
         return function(*arguments)
     finally:

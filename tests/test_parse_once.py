@@ -110,3 +110,44 @@ def test_years_parsed_together_write_what_each_year_alone_writes(layout, tmp_pat
             assert got.num_rows and got.equals(want), (year, name)
     again = list(parse_year.parse_years(layout, {y: stored[y] for y in (2022, 2023)}, workers=1))
     assert [s.unchanged for s in again] == [True, True]
+
+
+def test_a_worker_parses_without_pandas_and_packs_the_same_bytes(layout):
+    """The pool worker's pyarrow is told that pandas is not there (`_arrow_without_pandas`):
+    it does not import it, and its Arrow batches are those of a process that has pandas. Nor
+    does it import what only writing the files needs (fsspec, Parquet)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    layout, _inbox = layout
+    store = RawStore(layout.raw_dir)
+    doc = store.all()[0]
+    expected = parse_year.parse_stored(store, doc).packed()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        cache = str(layout.cache_dir / "worker")
+        task = partial(workers._in_worker, parse_year._parse_one)  # as map_documents runs it
+        packed = pool.submit(task, str(store.root), cache, doc).result()
+        modules = "[m in __import__('sys').modules for m in ('pandas', 'upath', 'pyarrow.parquet')]"
+        imported = pool.submit(eval, modules).result()
+    assert imported == [False, False, False]
+    assert (packed.document, packed.batches) == (expected.document, expected.batches)
+    # not in a process of its own that is no pool worker (a Dagster step's): pandas stays
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        pool.submit(parse_year._parse_one, str(store.root), cache, doc).result()
+        assert pool.submit(eval, modules).result()[0] is True
+
+
+def test_the_cache_makes_its_folders_when_missing(tmp_path):
+    """OutcomeCache.put makes a folder only when it is missing (not asked for every time): the
+    first put into a folder and the next ones keep what they put, and leave no temporary file."""
+    from juesuan.outcome_cache import OutcomeCache
+
+    cache = OutcomeCache(tmp_path / "cache")
+    shas = ["ab" + "0" * 62, "ab" + "1" * 62, "cd" + "0" * 62]
+    for n, sha in enumerate(shas):
+        cache.put(sha, {"n": n})
+    cache.put(shas[0], {"n": 9})  # replaced
+    assert [cache.get(sha) for sha in shas] == [{"n": 9}, {"n": 1}, {"n": 2}]
+    assert sorted(p.name for p in (tmp_path / "cache").rglob(".tmp-*")) == []

@@ -383,6 +383,28 @@ def test_the_environment_forces_pdfplumber(monkeypatch):
     assert read_document(PUTUO, max_pages=2).page_count == 25
 
 
+def test_a_pdf_is_opened_once_to_check_and_to_read(monkeypatch):
+    """read_document hands the document `limits.checked_pdf` opened to the reader: the rows of
+    the long way (checked, then opened again by the reader), one opening instead of two."""
+    import pypdfium2
+
+    from juesuan.readers import limits
+
+    monkeypatch.delenv(pdf.ENGINE_VARIABLE, raising=False)
+    limits.check_pdf(PUTUO)
+    reference = pdf.read(PUTUO)  # the reader opening the file itself
+    opened = []
+    original = pypdfium2.PdfDocument
+
+    def counted(*args, **kwargs):
+        opened.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", counted)
+    assert read_document(PUTUO) == reference
+    assert len(opened) == 1
+
+
 def test_a_document_pdfium_cannot_read_goes_to_pdfplumber(monkeypatch, caplog):
     monkeypatch.delenv(pdf.ENGINE_VARIABLE, raising=False)
 
@@ -523,15 +545,17 @@ def read_both_ways(path: Path, capacity: int | None = None):
 
 
 def assert_same_read(found, expected) -> None:
-    numbers, chars, edges = found
-    assert numbers == expected[0]
-    assert edges == expected[2]
-    assert len(chars) == len(expected[1])
-    for page, wanted in zip(chars, expected[1], strict=True):
-        for name in ("x0", "x1", "top", "bottom", "size", "codes", "order"):
-            a, b = getattr(page, name), getattr(wanted, name)
-            assert a.dtype == b.dtype, name
-            np.testing.assert_array_equal(a, b, err_msg=name)
+    """The same pages, chars (each page's, blanks put back after them) and edges."""
+    assert found.numbers == expected.numbers
+    np.testing.assert_array_equal(found.char_page, expected.char_page)
+    assert found.char_page.dtype == expected.char_page.dtype
+    for a, b in zip(found.edges, expected.edges, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    for name in ("x0", "x1", "top", "bottom", "size", "codes", "order"):
+        a, b = getattr(found.chars, name), getattr(expected.chars, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
 
 
 def beyond_the_bmp(path: Path) -> Path:
@@ -670,11 +694,11 @@ def test_the_document_call_reads_what_the_ctypes_calls_read(tmp_path, synthetic,
     found, expected = read_both_ways(path)
     assert_same_read(found, expected)
     if name == "beyond-the-bmp":  # a surrogate pair is one char: its code point
-        assert found[1][0].codes.tolist().count(0x20000) == 2
-        assert len(found[1][0]) == 15  # as pdfplumber's chars
+        assert found.chars.codes[found.char_page == 0].tolist().count(0x20000) == 2
+        assert (found.char_page == 0).sum() == 15  # as pdfplumber's chars
         return
-    assert sum(len(chars) for chars in found[1]) > 100
-    assert sum(len(v) + len(h) for v, h in found[2]) > 10
+    assert len(found.chars) > 100
+    assert len(found.edges[0]) + len(found.edges[2]) > 10
 
 
 def test_the_document_call_grows_its_arrays(tmp_path):
@@ -707,3 +731,42 @@ def test_without_a_compiler_the_reader_says_so_and_reads(tmp_path, monkeypatch, 
         assert read_document(PUTUO).rows  # read all the same
     finally:
         pdfium_bulk.compiled.cache_clear()
+
+
+def test_rows_made_slot_by_slot_are_the_rows_their_init_makes():
+    """`made_rows` (the PDF reader's rows) against Row's own __init__: equal, the same hash,
+    fields and pickled bytes."""
+    import pickle
+
+    from juesuan.readers import Row, made_rows
+
+    cells = [("a", "", "1.00"), ("第一部分",), ()]
+    refs = ["p1 r1", "p1 l1", "p2 l1"]
+    pages = [1, 1, 2]
+    made = made_rows(cells, refs, pages)
+    expected = [Row(c, r, p) for c, r, p in zip(cells, refs, pages, strict=True)]
+    assert made == expected
+    assert [hash(row) for row in made] == [hash(row) for row in expected]
+    assert [(r.cells, r.ref, r.page, r.cell_refs) for r in made] == [
+        (r.cells, r.ref, r.page, r.cell_refs) for r in expected
+    ]
+    assert pickle.dumps(made) == pickle.dumps(expected)
+
+
+def test_reading_a_pdf_imports_no_other_format_s_reader():
+    """Each format's reader is imported when a file of that format is read: a PDF does not
+    import the office formats' libraries (a pool worker of a PDF build spent ~0.3 s on them)."""
+    import subprocess
+    import sys
+
+    from juesuan.readers import supported_formats
+
+    assert supported_formats() == ["docx", "html", "pdf", "txt", "xls", "xlsx"]
+    code = (
+        "import sys; from juesuan.readers import read_document; "
+        f"read_document({str(PUTUO)!r}, max_pages=2); "
+        "print(sorted(m for m in ('openpyxl', 'docx', 'lxml', 'juesuan.readers.xlsx', "
+        "'juesuan.readers.docx', 'juesuan.readers.html') if m in sys.modules))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"

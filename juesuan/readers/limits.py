@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from juesuan.readers import UnreadableDocument
 
@@ -167,6 +168,16 @@ def check_pdf(path: Path) -> None:
     """Before a PDF is read: refuse it when it is truncated (a download cut short: readers
     would recover some pages and the rest would go missing silently), needs a password, or
     declares more pages than MAX_PAGES. Anything else wrong with it is for the reader to say.
+    """
+    with checked_pdf(path):
+        pass
+
+
+@contextmanager
+def checked_pdf(path: Path) -> Iterator[Any]:
+    """`check_pdf`, giving the pypdfium2 document it opened (None where pdfium cannot open the
+    file: the reader says why), open until the block ends: the reader reads that document
+    instead of opening the file a second time (~0.15 ms of a PDF's reading).
 
     pdfium opens a document from its cross-reference table without reading its pages: a tenth
     of a millisecond, where pdfminer took two.
@@ -190,13 +201,14 @@ def check_pdf(path: Path) -> None:
                 f"{name}: the PDF is encrypted with a password; ask the publisher for a copy "
                 "without one, or remove it with the password, and ingest that"
             ) from None
+        yield None
         return
     try:
-        count = len(document)
+        budget = _CURRENT.get() or DocumentBudget(name)
+        budget.pages(len(document))
+        yield document
     finally:
         document.close()
-    budget = _CURRENT.get() or DocumentBudget(name)
-    budget.pages(count)
 
 
 def check_zip(path: Path) -> None:

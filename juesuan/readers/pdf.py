@@ -18,7 +18,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from juesuan.readers import Row, SourceDocument, UnreadableDocument
 
@@ -78,14 +78,19 @@ def _page_rows(page, number: int) -> list[Row]:
     return rows
 
 
-def read(path: Path, ocr: bool = True, max_pages: int | None = None) -> SourceDocument:
-    """The rows of a PDF, by the pdfium reader unless it cannot or JUESUAN_PDF_ENGINE says not."""
+def read(
+    path: Path, ocr: bool = True, max_pages: int | None = None, document: Any = None
+) -> SourceDocument:
+    """The rows of a PDF, by the pdfium reader unless it cannot or JUESUAN_PDF_ENGINE says not.
+    `document`: the file opened by pypdfium2 already (left open), else it is opened here."""
     path = Path(path)
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() != "pdfplumber":
         from juesuan.readers import pdfium
 
         try:
-            pages, page_count = pdfium.read_pages(path, _MIN_TEXT_CHARS, ocr, max_pages)
+            pages, page_count = pdfium.read_pages(
+                path, _MIN_TEXT_CHARS, ocr, max_pages, document=document
+            )
         except Exception as exc:  # pdfplumber reads it, or says why it cannot
             _log.info("%s: read with pdfplumber (%s: %s)", path.name, type(exc).__name__, exc)
         else:

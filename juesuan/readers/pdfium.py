@@ -69,7 +69,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row, pdf_tables, pdfium_bulk
+from juesuan.readers import Row, made_rows, pdf_tables, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -1845,24 +1845,35 @@ class _PageRead:
 
 def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     """The rows of juesuan.readers.pdf._page_rows of each page, from chars and tables instead of
-    pdfplumber; the chars and cells of all pages are grouped into text at once, by
-    pdf_tables.c where it is built (`_compiled_rows`), else by numpy below."""
+    pdfplumber (`_document_rows` of the pages' chars and cells joined)."""
     if not pages:
         return {}
-    compiled = pdf_tables.active()
-    if compiled is not None:
-        rows = _compiled_rows(compiled, pages)
-        if rows is not None:
-            return rows
     count = len(pages)
     chars = _Chars.joined([page.chars for page in pages])
     char_page = np.repeat(np.arange(count), [len(page.chars) for page in pages])
+    found = _Cells.joined([page.tables for page in pages])
+    cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
+    return _document_rows([page.number for page in pages], chars, char_page, found, cell_page)
+
+
+def _document_rows(
+    numbers: list[int], chars: _Chars, char_page: np.ndarray, found: _Cells, cell_page: np.ndarray
+) -> dict[int, list[Row]]:
+    """`document_rows` of the pages `numbers`, given the chars and the cells of all of them, one
+    page after the other (char_page, cell_page: each one's place in `numbers`): grouped into
+    text at once, by pdf_tables.c where it is built (`_compiled_rows`), else by numpy below."""
+    if not numbers:
+        return {}
+    compiled = pdf_tables.active()
+    if compiled is not None:
+        rows = _compiled_rows(compiled, numbers, chars, char_page, found, cell_page)
+        if rows is not None:
+            return rows
+    count = len(numbers)
     blank = chars.blank()
     placed: list[_Placed] = []
-    found = _Cells.joined([page.tables for page in pages])
     outside = np.arange(len(chars))
     if len(found):
-        cell_page = np.repeat(np.arange(count), [len(page.tables) for page in pages])
         table = _renumbered(found.table, cell_page)
         grid_lines = (_lines(cell_page, found.top, count), _lines(cell_page, found.x0, count))
         char_index, cell_index = _cell_chars(found, cell_page, grid_lines, chars, char_page)
@@ -1874,23 +1885,22 @@ def document_rows(pages: list[_PageRead]) -> dict[int, list[Row]]:
     # A line is words of non-blank chars joined by single spaces: never blank, never padded.
     lines = _text_lines(chars, outside, blank, tolerance, char_page)
     placed += [(k, top, 1, (text,)) for k, text, top in lines]
-    return _ordered_rows(placed, [page.number for page in pages])
+    return _ordered_rows(placed, numbers)
 
 
-def _compiled_rows(compiled: pdf_tables.Compiled, pages: list[_PageRead]) -> dict | None:
-    """`document_rows` by pdf_tables.c (`None` where it leaves the pages to the numpy code):
+def _compiled_rows(
+    compiled: pdf_tables.Compiled,
+    numbers: list[int],
+    chars: _Chars,
+    char_page: np.ndarray,
+    found: _Cells,
+    cell_page: np.ndarray,
+) -> dict | None:
+    """`_document_rows` by pdf_tables.c (`None` where it leaves the pages to the numpy code):
     the same rows, the strings and `Row`s made here."""
-    count = len(pages)
-    chars, tables = [page.chars for page in pages], [page.tables for page in pages]
-    names = ("x0", "x1", "top", "bottom", "size", "codes")
-    columns = tuple(np.concatenate([getattr(c, name) for c in chars]) for name in names)
-    char_page = np.repeat(np.arange(count), [len(c) for c in chars])
-    names = ("x0", "top", "x1", "bottom", "table")
-    x0, top, x1, bottom, table = (np.concatenate([getattr(t, n) for t in tables]) for n in names)
-    cell_page = np.repeat(np.arange(count), [len(t) for t in tables])
-    grouped = compiled.rows(
-        columns, char_page, count, (x0, top, x1, bottom, cell_page, table), _LIGATURE_RANGE
-    )
+    columns = (chars.x0, chars.x1, chars.top, chars.bottom, chars.size, chars.codes)
+    cells = (found.x0, found.top, found.x1, found.bottom, cell_page, found.table)
+    grouped = compiled.rows(columns, char_page, len(numbers), cells, _LIGATURE_RANGE)
     if grouped is None:
         return None
     widths = grouped.row_width.tolist()
@@ -1902,12 +1912,11 @@ def _compiled_rows(compiled: pdf_tables.Compiled, pages: list[_PageRead]) -> dic
     page = np.concatenate([grouped.row_page, grouped.line_page])
     tops = np.concatenate([grouped.row_top, grouped.line_top])
     kind = np.repeat(np.arange(2), [rows, lines])
-    numbers = [p.number for p in pages]
     if not len(page):
         return {number: [] for number in numbers}
     order, counts, number, kinds, bounds = compiled.order(page, _rounded(tops), kind, numbers)
     refs = [f"p{p} {_MARKS[k]}{n}" for p, k, n in zip(number, kinds, counts, strict=True)]
-    made = list(map(Row, [cells[i] for i in order], refs, number))
+    made = made_rows([cells[i] for i in order], refs, number)
     return {n: made[bounds[k] : bounds[k + 1]] for k, n in enumerate(numbers)}
 
 
@@ -1962,7 +1971,7 @@ def _ordered(
     number = np.array(numbers)[on].tolist()
     marks = np.array(["r", "l"])[kind[order]].tolist()
     refs = [f"p{p} {k}{n}" for p, k, n in zip(number, marks, counts.tolist(), strict=True)]
-    made = list(map(Row, [cells[i] for i in order.tolist()], refs, number))
+    made = made_rows([cells[i] for i in order.tolist()], refs, number)
     bounds = np.searchsorted(on, np.arange(len(numbers) + 1)).tolist()
     for k, number in enumerate(numbers):
         rows[number] = made[bounds[k] : bounds[k + 1]]
@@ -1983,29 +1992,42 @@ def _rounded(values: np.ndarray) -> np.ndarray:
 
 def find_tables(pages: list[tuple[list[Edge], list[Edge]]]) -> list[_Cells]:
     """pdfplumber's find_tables (`lines` strategy) of each page, from its edges: the cells of
-    its tables (`tables`). The edges, points, cells and tables of all pages are found at once,
-    by pdf_tables.c where it is built, else by numpy (`table_edges` .. `tables`).
-    """
-    v, pv = _edge_array([edges[0] for edges in pages])
-    h, ph = _edge_array([edges[1] for edges in pages])
-    compiled = pdf_tables.active()
-    if compiled is None:
-        v, pv = table_edges(v, pv, 0)
-        h, ph = table_edges(h, ph, 1)
-        found = tables(cells(intersections(v, pv, h, ph)))
-    else:
-        try:
-            corners, box, page, table = compiled.find_tables(v, pv, h, ph)
-        except pdf_tables.Refused as exc:
-            raise Unsupported(str(exc)) from None
-        found = _Cells(tuple(corners), *box, page, table)  # type: ignore[arg-type]
+    its tables (`document_tables` of the pages' edges, split by page)."""
+    found = document_tables(
+        *_edge_array([edges[0] for edges in pages]), *_edge_array([edges[1] for edges in pages])
+    )
     bounds = np.searchsorted(found.page, np.arange(len(pages) + 1)).tolist()
     empty = _Cells.empty()
     return [found.part(slice(a, b)) if b > a else empty for a, b in itertools.pairwise(bounds)]
 
 
-# What read_pages finds on the pages not to OCR: their numbers, chars and edges.
-_Read = tuple[list[int], list[_Chars], list[tuple[list[Edge], list[Edge]]]]
+def document_tables(v: np.ndarray, pv: np.ndarray, h: np.ndarray, ph: np.ndarray) -> _Cells:
+    """The cells of the tables of several pages, from their vertical and horizontal edges (rows
+    of x0 top x1 bottom length) and the place of each one's page: `tables`, ordered by page.
+    Found at once, by pdf_tables.c where it is built, else by numpy (`table_edges` .. `tables`).
+    """
+    compiled = pdf_tables.active()
+    if compiled is None:
+        v, pv = table_edges(v, pv, 0)
+        h, ph = table_edges(h, ph, 1)
+        return tables(cells(intersections(v, pv, h, ph)))
+    try:
+        corners, box, page, table = compiled.find_tables(v, pv, h, ph)
+    except pdf_tables.Refused as exc:
+        raise Unsupported(str(exc)) from None
+    return _Cells(tuple(corners), *box, page, table)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What read_pages finds on the pages not to OCR, for the whole document: their numbers;
+    their chars, one page after the other, and each one's page (a place in `numbers`); their
+    ruling lines' vertical and horizontal edges and each one's page (`_edge_array`)."""
+
+    numbers: list[int]
+    chars: _Chars
+    char_page: np.ndarray
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # v, pv, h, ph
 
 
 def _read_by_page(pages: list) -> _Read:
@@ -2013,7 +2035,10 @@ def _read_by_page(pages: list) -> _Read:
     read = [(n, page) for n, page in enumerate(pages, 1) if not isinstance(page, PageText)]
     chars = document_chars([raw for _, (raw, _) in read])
     edges = document_edges([paths for _, (_, paths) in read])
-    return [n for n, _ in read], chars, edges
+    char_page = np.repeat(np.arange(len(chars)), [len(page) for page in chars])
+    joined = _Chars.joined(chars) if chars else _Chars.empty()
+    arrays = (*_edge_array([e[0] for e in edges]), *_edge_array([e[1] for e in edges]))
+    return _Read([n for n, _ in read], joined, char_page, arrays)  # type: ignore[arg-type]
 
 
 def _read_compiled(
@@ -2035,8 +2060,9 @@ def _read_compiled(
         _Frame.of_box(tuple(box) if f else LETTER) for box, f in zip(boxes, found, strict=True)
     ]
     values = np.array([(f.x0, f.y0, f.height, f.top) for f in frames], np.float64).reshape(-1, 4)
-    chars = _compiled_chars(bulk, read, table, frames, values)
-    return list(range(1, count + 1)), chars, _compiled_edges(bulk, read, table, frames, values)
+    chars, char_page = _compiled_chars(bulk, read, table, frames, values)
+    edges = _compiled_edges(bulk, read, table, frames, values)
+    return _Read(list(range(1, count + 1)), chars, char_page, edges)
 
 
 def _compiled_chars(
@@ -2045,8 +2071,10 @@ def _compiled_chars(
     table: np.ndarray,
     frames: list[_Frame],
     values: np.ndarray,
-) -> list[_Chars]:
-    """`document_chars` of the pages jb_document read (jb_char_columns), blanks put back."""
+) -> tuple[_Chars, np.ndarray]:
+    """`document_chars` of the pages jb_document read (jb_char_columns), blanks put back after
+    their page's chars, as one page after the other (`_Chars.joined`), and each char's page:
+    jb_char_columns gives them so, no page's columns are cut out and joined again."""
     found = bulk.char_columns(read, values)
     if isinstance(found, int):
         raise Unsupported(pdfium_bulk.UNSUPPORTED[found])
@@ -2054,20 +2082,42 @@ def _compiled_chars(
     count, blank_count = read["chars"], read["blanks"]
     codes = read.array("char_codes", count).copy()
     order = read.array("char_orders", count).copy()
-    starts = [*table[:, pdfium_bulk.P_CHARS].tolist(), count]
+    chars = _Chars(x0, x1, top, bottom, size, codes, order)
+    starts = [*table[:, pdfium_bulk.P_CHARS].tolist(), count]  # (the first page's: 0)
+    per_page = np.diff(starts)
+    if not blank_count:
+        return chars, np.repeat(np.arange(len(frames)), per_page)
     blank_starts = [*table[:, pdfium_bulk.P_BLANKS].tolist(), blank_count]
     blanks = read.array("blank_texts", blank_count)
     bounds = read.array("blank_bounds", blank_count, 4)
-    pages = []
+    extra: list[Char] = []
+    at: list[int] = []  # where each blank goes: after its page's chars
     for k, frame in enumerate(frames):
-        a, b = starts[k], starts[k + 1]
-        chars = _Chars(x0[a:b], x1[a:b], top[a:b], bottom[a:b], size[a:b], codes[a:b], order[a:b])
         c, d = blank_starts[k], blank_starts[k + 1]
         if d > c:
             page_bounds = [tuple(box) for box in bounds[c:d].tolist()]
-            chars = _with_blanks(chars, _blanks(page_bounds, metrics[blanks[c:d]], frame))
-        pages.append(chars)
-    return pages
+            made = _blanks(page_bounds, metrics[blanks[c:d]], frame)
+            extra += made
+            at += [starts[k + 1]] * len(made)
+            per_page[k] += len(made)
+    return _inserted(chars, at, extra), np.repeat(np.arange(len(frames)), per_page)
+
+
+def _inserted(chars: _Chars, at: list[int], extra: list[Char]) -> _Chars:
+    """The chars with `extra` inserted before the places `at` (in order where places are the
+    same): `_with_blanks` of each page, joined."""
+    if not extra:
+        return chars
+    columns = list(zip(*extra, strict=True))
+    codes = [ord(text) for text in columns[TEXT]]
+    values = (*columns[:5], codes, columns[ORDER])
+    names = ("x0", "x1", "top", "bottom", "size", "codes", "order")
+    return _Chars(
+        *(
+            np.insert(getattr(chars, name), at, np.array(column, getattr(chars, name).dtype))
+            for name, column in zip(names, values, strict=True)
+        )
+    )
 
 
 def _compiled_edges(
@@ -2076,10 +2126,15 @@ def _compiled_edges(
     table: np.ndarray,
     frames: list[_Frame],
     values: np.ndarray,
-) -> list[tuple[list[Edge], list[Edge]]]:
-    """`document_edges` of the pages jb_document read: their lines' edges by jb_edges, the
-    pages with other paths (rectangles, curves) by `_page_edges`."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`document_edges` of the pages jb_document read, as `_edge_array`s (vertical, horizontal):
+    their lines' edges by jb_edges, the pages with other paths (rectangles, curves) by
+    `_page_edges`."""
     x, y, lines, flat, vertical, horizontal, counts = bulk.edges(read, values)
+    mixed = np.flatnonzero(counts[:, 2]).tolist()
+    if not mixed:  # the lines' edges are the pages' (most documents): as arrays already
+        v, h = vertical[: counts[:, 0].sum()], horizontal[: counts[:, 1].sum()]
+        return (*_edges_of_pages(v, counts[:, 0]), *_edges_of_pages(h, counts[:, 1]))
     ends = np.cumsum(counts[:, :2], axis=0)
     vertical = list(map(tuple, vertical[: ends[-1, 0] if len(ends) else 0].tolist()))
     horizontal = list(map(tuple, horizontal[: ends[-1, 1] if len(ends) else 0].tolist()))
@@ -2088,22 +2143,29 @@ def _compiled_edges(
         (vertical[bounds[0][k] : bounds[0][k + 1]], horizontal[bounds[1][k] : bounds[1][k + 1]])
         for k in range(len(frames))
     ]
-    mixed = np.flatnonzero(counts[:, 2]).tolist()
-    if mixed:
-        paths, segments = read["paths"], read["segments"]
-        path_counts = read.array("path_counts", paths).astype(np.int64)
-        starts = np.concatenate([[0], np.cumsum(path_counts[:-1])])
-        line = np.flatnonzero(lines)
-        types = read.array("segment_types", segments)
-        closes = read.array("segment_closes", segments).view(bool)
-        columns = (x.tolist(), y.tolist(), types.tolist(), closes.tolist())
-        first_path = [*table[:, pdfium_bulk.P_PATHS].tolist(), paths]
-        for k in mixed:
-            found[k] = _page_edges(
-                frames[k], range(first_path[k], first_path[k + 1]), starts, path_counts, lines,
-                flat[line], found[k], line, columns,
-            )  # fmt: skip
-    return found
+    paths, segments = read["paths"], read["segments"]
+    path_counts = read.array("path_counts", paths).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(path_counts[:-1])])
+    line = np.flatnonzero(lines)
+    types = read.array("segment_types", segments)
+    closes = read.array("segment_closes", segments).view(bool)
+    columns = (x.tolist(), y.tolist(), types.tolist(), closes.tolist())
+    first_path = [*table[:, pdfium_bulk.P_PATHS].tolist(), paths]
+    for k in mixed:
+        found[k] = _page_edges(
+            frames[k], range(first_path[k], first_path[k + 1]), starts, path_counts, lines,
+            flat[line], found[k], line, columns,
+        )  # fmt: skip
+    return (*_edge_array([f[0] for f in found]), *_edge_array([f[1] for f in found]))
+
+
+def _edges_of_pages(edges: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_edge_array` of edges in an array already, `counts` of them on each page."""
+    if not len(edges):
+        return np.empty((0, 5)), _NO_INDEX
+    if not np.isfinite(edges).all():
+        raise Unsupported("a ruling line without finite coordinates")
+    return edges, np.repeat(np.arange(len(counts)), counts)
 
 
 @dataclass(frozen=True)
@@ -2138,12 +2200,20 @@ def read_page(
 
 
 def read_pages(
-    path: Path, min_chars: int, ocr: bool = True, max_pages: int | None = None
+    path: Path,
+    min_chars: int,
+    ocr: bool = True,
+    max_pages: int | None = None,
+    document: pdfium.PdfDocument | None = None,
 ) -> tuple[list[PageText], int]:
     """The pages of a PDF (the first `max_pages`), and its page count. The pages are read by
     one C call (`_read_compiled`), or one by one (`read_page`); their chars worked out, their
-    tables found and their chars grouped into rows for the whole document at once."""
-    document = pdfium.PdfDocument(str(path))
+    tables found and their chars grouped into rows for the whole document at once.
+    `document`: the file opened already (by `limits.checked_pdf`; left open), else opened and
+    closed here."""
+    opened = document is None
+    if document is None:
+        document = pdfium.PdfDocument(str(path))
     try:
         page_count = len(document)
         pages: list = []
@@ -2162,19 +2232,14 @@ def read_pages(
             finally:
                 _C.close_page(page)
     finally:
-        document.close()
+        if opened:
+            document.close()
     if read is None:
         read = _read_by_page(pages)
     else:
         pages = [None] * count
-    numbers, chars, edges = read
-    found = find_tables(edges)
-    rows = document_rows(
-        [
-            _PageRead(n, page_chars, tables)
-            for n, page_chars, tables in zip(numbers, chars, found, strict=True)
-        ]
-    )
+    found = document_tables(*read.edges)  # ordered by page, as `find_tables` splits them
+    rows = _document_rows(read.numbers, read.chars, read.char_page, found, found.page)
     texts = [
         page if isinstance(page, PageText) else PageText(n, rows[n])
         for n, page in enumerate(pages, 1)
