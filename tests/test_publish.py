@@ -518,10 +518,12 @@ def test_publish_and_releases_commands(tmp_path: Path) -> None:
 def _zip_serially(folder: Path, path: Path, top: str) -> None:
     """The zip as `zipfile` writes it, one member after the other."""
     files = archive.release_files(folder, {path.name, f"{path.name}.sha256"})
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    level = archive.DEFLATE_LEVEL
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
         for rel in files:
             info = zipfile.ZipInfo(f"{top}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = level  # a member given as ZipInfo keeps its own (3.11)
             info.external_attr = 0o100444 << 16
             info.create_system = 3
             large = (folder / rel).stat().st_size >= archive.ZIP64_FROM
