@@ -303,7 +303,7 @@ class ResourceChecks:
     cells: tuple[ConstraintQuery, ...]
     screen: str | None
     keys: tuple[ConstraintQuery, ...]
-    key_signals: tuple[tuple[str, str], ...] = ()  # (parts' columns, aggregate): `probe`
+    key_signals: tuple[tuple[str, str], ...] = ()  # (parts' columns or "", count): `probe`
 
     @property
     def queries(self) -> list[ConstraintQuery]:
@@ -323,7 +323,7 @@ class ResourceChecks:
         Row numbers play no part, so the relation need not have `__row`: a CSV read as it is
         can be probed without being stored, and only one that may have findings is loaded.
         """
-        columns = [c for c, _ in self.key_signals]
+        columns = [c for c, _ in self.key_signals if c]
         counts = ["count(*)", *(f"count(*) FILTER (WHERE {screen})" for _ in [screen] if screen)]
         counts += [a for _, a in self.key_signals]
         inner = ", ".join(["*", *columns])
@@ -374,19 +374,20 @@ def _key_signals(
         )
         return values, " AND ".join(f"{c} IS NULL" for c in cols)
 
-    def repeats(names: Sequence[str]) -> None:
+    def repeats(names: Sequence[str]) -> str:
+        """Adds the count of repeated keys; returns the condition of a key wholly None."""
         values, none = parts(names)
         cols = ", ".join(f"__p{len(signals)}_k{j}" for j in range(len(names)))
         kept = f"FILTER (WHERE NOT ({none}))"
         signals.append((values, f"count(*) {kept} - count(DISTINCT hash({cols})) {kept}"))
+        return none
 
     for f in t.fields:
         if f.constraints.get("unique"):
             repeats([f.name])
     if t.primary_key:
-        repeats(t.primary_key)
-        values, none = parts(t.primary_key)
-        signals.append((values, f"count(*) FILTER (WHERE {none})"))
+        none = repeats(t.primary_key)
+        signals.append(("", f"count(*) FILTER (WHERE {none})"))  # the same parts
     for fk in t.foreign_keys:
         if fk.resource == t.name:
             ref, ref_rel = t, relation
