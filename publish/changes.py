@@ -125,6 +125,7 @@ def _compare(
     new: tuple[str, list[str]],
     pk: list,
     same_rows: bool = False,
+    rows: int | None = None,
 ) -> ResourceChanges:
     """Rows added, removed and changed between two loaded CSVs of one resource.
 
@@ -133,7 +134,7 @@ def _compare(
     fields differ), and only the last three are kept: the counts and the listed rows are read
     from those. `same_rows` says the two CSVs are the same bytes, in a release whose keys are
     known to be unique (validated): nothing was added, removed or changed, and nothing is
-    joined.
+    joined. `rows` is the new CSV's number of rows when its validation counted them.
     """
     (old_t, old_cols), (new_t, new_cols) = old, new
     common = [c for c in new_cols if c in old_cols]
@@ -141,7 +142,7 @@ def _compare(
     key = list(pk) if by_key else common
     cols = ", ".join(_q(c) for c in common)
     order = ", ".join(f"{_q(c)} NULLS FIRST" for c in key) or "1"
-    after = reader.count(f"SELECT * FROM {new_t}")
+    after = reader.count(f"SELECT * FROM {new_t}") if rows is None else rows
     out = ResourceChanges(
         name=name,
         compared_by=key,
@@ -294,13 +295,15 @@ def compare_releases(
     *,
     con: duckdb.DuckDBPyConnection | None = None,
     loaded: Mapping[str, tuple[str, list[str]]] | None = None,
+    rows: Mapping[str, int | None] | None = None,
 ) -> dict[str, Any]:
     """The differences between two release folders, as the content of changes.json.
 
     A release build passes its DuckDB connection and the current release's CSVs it has already
     loaded and validated (`loaded`: resource -> (table, fields)); they are not read again, and
     a CSV whose bytes are those of the previous release's (same sha256, same fields) is not
-    compared row by row: a validated release has unique keys, so nothing changed.
+    compared row by row: a validated release has unique keys, so nothing changed. `rows` gives
+    the number of rows of those it counted (a CSV it only probed is a view of the file).
     """
     new_desc = _descriptor(current)
     log: dict[str, Any] = {
@@ -341,7 +344,10 @@ def compare_releases(
             tables[name] = (new if same else reader.load(previous, old_res[name]), new)
             pk = res["schema"].get("primaryKey") or []
             pk = [pk] if isinstance(pk, str) else list(pk)
-            log["resources"][name] = _compare(reader, name, *tables[name], pk, same).as_json()
+            counted = (rows or {}).get(name) if validated else None
+            log["resources"][name] = _compare(
+                reader, name, *tables[name], pk, same, counted
+            ).as_json()
         docs = tables.get("documents")
         log["documents"] = _documents(reader, *(docs or (None, None)))
         results = tables.get("check_results")

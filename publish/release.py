@@ -193,6 +193,7 @@ def _assemble(layout: Layout, version: str, folder: Path, work: Path) -> Release
                 previous.version if previous else None,
                 con=con,
                 loaded={name: (c.table, list(c.fields)) for name, c in loaded.items()},
+                rows={name: c.rows for name, c in loaded.items()},
             )
         finally:
             con.close()

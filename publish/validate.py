@@ -7,12 +7,13 @@ that each take a fraction of that:
 - the descriptor: frictionless itself validates datapackage.json as metadata (profiles, Table
   Schemas, keys), which reads no data;
 - the files: the bytes and sha256 of every file datapackage.json lists (publish.descriptor);
-- the CSVs: each is loaded as text into DuckDB (a temporary table, in file order), its header
-  must name the schema's fields, every row must have as many cells as the header (DuckDB refuses
-  the file otherwise), no row may be blank, and every constraint of the Table Schema (types,
-  required, enum, pattern, bounds, unique, primary and foreign keys) is checked by the SQL of
-  `juesuan.checks.constraints`, which gives the findings frictionless gives, row for row (its
-  tests compare the two engines on tricky cells and on corrupted releases).
+- the CSVs: each is read as text by DuckDB, first probed in one scan for anything a check could
+  find, and only if it may hold findings stored (a temporary table, in file order) to be checked row
+  by row (`load_csvs`); its header must name the schema's fields, every row must have as many cells
+  as the header (DuckDB refuses the file otherwise), no row may be blank, and every constraint of
+  the Table Schema (types, required, enum, pattern, bounds, unique, primary and foreign keys) is
+  checked by the SQL of `juesuan.checks.constraints`, which gives the findings frictionless gives,
+  row for row (its tests compare the two engines on tricky cells and on corrupted releases).
 
 The SQL checks read the schemas of schemas/; a release whose embedded Table Schemas are not
 those (an older release), or whose schemas use something the SQL cannot read alike, is
@@ -39,7 +40,7 @@ import frictionless
 
 from juesuan import duckdb_settings, schema
 from juesuan.checks.cells import UnsupportedField, literal
-from juesuan.checks.constraints import is_empty, resource_checks, screen
+from juesuan.checks.constraints import ResourceChecks, is_empty, resource_checks, screen
 from juesuan.schema import quote_ident
 from publish.descriptor import checksum_mismatches
 
@@ -72,7 +73,8 @@ class ReleaseIssue:
 
 @dataclass(frozen=True)
 class LoadedCsv:
-    """A release CSV loaded as text: `table` has the schema's fields, `relation` adds `__row`.
+    """A release CSV loaded as text: `table` has the schema's fields, `relation` adds `__row`
+    (when it is stored; a CSV `rows` counts is a view, and `relation` is `table`).
 
     `line_ends` counts the file's line feeds, `last_line_ended` says whether it ends with one.
     """
@@ -83,6 +85,7 @@ class LoadedCsv:
     fields: tuple[str, ...]
     line_ends: int = 0
     last_line_ended: bool = True
+    rows: int | None = None  # counted when a probe found nothing to check: `table` is a view
 
 
 def limit_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
@@ -173,6 +176,31 @@ def _line_ends(path: Path) -> tuple[int, bool]:
     return count, last == b"\n"
 
 
+def _read_csv(path: Path, names: Sequence[str], delimiter: str, quote: str) -> str:
+    """The CSV's rows as text, every field a VARCHAR, in file order."""
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+    return (
+        f"SELECT * FROM read_csv({literal(str(path))}, columns = {columns}, header = true, "
+        f"auto_detect = false, delim = {literal(delimiter)}, quote = {literal(quote)}, "
+        f"escape = {literal(quote)})"
+    )
+
+
+def _probe(
+    con: duckdb.DuckDBPyConnection, res: Mapping[str, Any], view: str, views: Mapping[str, str]
+) -> int | None:
+    """The rows of a CSV (read as `view`) if one scan shows no check can find anything in it
+    (`ResourceChecks.probe`, with blank rows and line feeds in cells screened); None when a
+    check may, or when the CSV cannot be read."""
+    checks = resource_checks(res["name"], view, views, descriptor=res["schema"])
+    fields = [f["name"] for f in res["schema"]["fields"]]
+    try:
+        (rows, *counts) = con.execute(checks.probe(_screens(checks, fields))).fetchone()
+    except duckdb.Error:
+        return None
+    return None if any(counts) else int(rows)
+
+
 def load_csvs(
     con: duckdb.DuckDBPyConnection, folder: Path, descriptor: Mapping[str, Any], prefix: str
 ) -> tuple[dict[str, LoadedCsv], list[ReleaseIssue]]:
@@ -181,8 +209,14 @@ def load_csvs(
     Returns the loaded CSVs and the issues that stop a CSV from being loaded or checked: a bad
     path, a header that does not name the schema's fields, a row DuckDB cannot read (too many or
     too few cells, an open quote, bytes that are not UTF-8).
+
+    Storing a CSV costs three times reading it, and a valid one is never read by row number:
+    each CSV is first a view of the file, probed in one scan (`_probe`, foreign keys against
+    the other views). One whose probe finds nothing stays a view, its rows counted (`rows`);
+    only the others are stored, in file order, as before, for the checks that say which rows
+    fail and how (or that DuckDB cannot read them).
     """
-    loaded: dict[str, LoadedCsv] = {}
+    found: dict[str, tuple[Mapping[str, Any], Path, list[str], str]] = {}
     issues: list[ReleaseIssue] = []
     root = folder.resolve()
     for res in descriptor["resources"]:
@@ -206,34 +240,53 @@ def load_csvs(
                 )
             )
             continue
-        table = quote_ident(f"{prefix}{name}")
-        columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
-        try:
-            con.execute(
-                f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({literal(str(path))}, "
-                f"columns = {columns}, header = true, auto_detect = false, "
-                f"delim = {literal(delimiter)}, quote = {literal(quote)}, "
-                f"escape = {literal(quote)})"
-            )
-        except duckdb.Error as exc:
-            issues.append(ReleaseIssue(name, None, None, f"source-error: {exc}"))
-            continue
+        source = _read_csv(path, names, delimiter, quote)
+        con.execute(f"CREATE TEMP VIEW {quote_ident(f'{prefix}{name}')} AS {source}")
+        found[name] = (res, path, names, source)
+    views = {name: quote_ident(f"{prefix}{name}") for name in found}
+    loaded: dict[str, LoadedCsv] = {}
+    for name, (res, path, names, source) in found.items():
+        table = views[name]
+        rows = _probe(con, res, table, views)
+        if rows is None:
+            con.execute(f"DROP VIEW {table}")
+            try:
+                con.execute(f"CREATE TEMP TABLE {table} AS {source}")
+            except duckdb.Error as exc:
+                issues.append(ReleaseIssue(name, None, None, f"source-error: {exc}"))
+                continue
         relation = quote_ident(f"{prefix}{name}{ROW}")
-        con.execute(
-            f"CREATE TEMP VIEW {relation} AS SELECT rowid + 1 AS {quote_ident(ROW)}, * FROM {table}"
-        )
-        loaded[name] = LoadedCsv(name, table, relation, tuple(names), *_line_ends(path))
+        if rows is None:
+            con.execute(
+                f"CREATE TEMP VIEW {relation} AS SELECT rowid + 1 AS {quote_ident(ROW)}, * "
+                f"FROM {table}"
+            )
+        else:
+            relation = table  # references read its fields; no check reads its rows
+        loaded[name] = LoadedCsv(name, table, relation, tuple(names), *_line_ends(path), rows)
     return loaded, issues
 
 
-def _blank(loaded: LoadedCsv) -> str:
+def _blank(fields: Sequence[str]) -> str:
     """A row of empty cells, which DuckDB reads as NULLs."""
-    return " AND ".join(f"{quote_ident(n)} IS NULL" for n in loaded.fields)
+    return " AND ".join(f"{quote_ident(n)} IS NULL" for n in fields)
 
 
 def _line_feeds(fields: Sequence[str]) -> str:
     """A row with a line feed (inside quotes) in one of `fields`."""
     return " OR ".join(f"contains({quote_ident(n)}, chr(10))" for n in fields)
+
+
+def _screens(checks: ResourceChecks, fields: Sequence[str]) -> str:
+    """True for every row a check of single cells reports, every blank row and every row with
+    a line feed in a cell (a line feed in a field the screen of cells passes, a number say)."""
+    screens = (checks.screen, _blank(fields), _line_feeds(checks.passing("\n")))
+    return " OR ".join(f"({c})" for c in screens if c)
+
+
+def _data_rows(loaded: LoadedCsv) -> str:
+    """The number of data rows of a loaded CSV, as SQL: counted already if it was probed."""
+    return str(loaded.rows) if loaded.rows is not None else f"(SELECT count(*) FROM {loaded.table})"
 
 
 def _shape_queries(loaded: LoadedCsv, expected: Any, rows: str | None) -> list[str]:
@@ -250,7 +303,7 @@ def _shape_queries(loaded: LoadedCsv, expected: Any, rows: str | None) -> list[s
     if rows is not None:
         queries.append(
             f"SELECT {row}, NULL, NULL, 'blank-row', 'the row is empty' FROM {rows} "
-            f"WHERE {_blank(loaded)}"
+            f"WHERE {_blank(loaded.fields)}"
         )
     # Every line feed ends the header or a row, or is inside a quoted cell; any other ends an
     # empty line, which DuckDB skips and frictionless reports as a blank row.
@@ -259,7 +312,8 @@ def _shape_queries(loaded: LoadedCsv, expected: Any, rows: str | None) -> list[s
         f"THEN strlen({c}) - strlen(replace({c}, chr(10), '')) ELSE 0 END), 0)"
         for c in map(quote_ident, loaded.fields)
     )
-    count = f"(SELECT count(*) FROM {loaded.table}) + {int(loaded.last_line_ended)}"
+    data_rows = _data_rows(loaded)
+    count = f"{data_rows} + {int(loaded.last_line_ended)}"
     feeds = f"(SELECT {inside} FROM {rows})" if rows is not None else "0"
     queries.append(
         f"SELECT NULL, NULL, NULL, 'empty-lines', ({loaded.line_ends} - (__n + __i)) "
@@ -268,9 +322,9 @@ def _shape_queries(loaded: LoadedCsv, expected: Any, rows: str | None) -> list[s
     )
     if isinstance(expected, int) and not isinstance(expected, bool):
         queries.append(
-            f"SELECT NULL, NULL, CAST(count(*) AS VARCHAR), 'row-count', "
-            f"'x-rows is {expected}, the CSV has ' || count(*) || ' data rows' "
-            f"FROM {loaded.table} HAVING count(*) <> {expected}"
+            f"SELECT NULL, NULL, CAST(__n AS VARCHAR), 'row-count', "
+            f"'x-rows is {expected}, the CSV has ' || __n || ' data rows' "
+            f"FROM (SELECT {data_rows} AS __n) WHERE __n <> {expected}"
         )
     return queries
 
@@ -307,21 +361,23 @@ def _resource_rows(
 ) -> list[Row]:
     """The findings of one CSV: (row, field, value, kind, note).
 
-    An empty CSV has only its shape checked. Otherwise one scan screens the rows
+    A CSV whose probe found nothing (`load_csvs`), or an empty one, has only its shape
+    checked. Otherwise one scan screens the rows
     (`constraints.screen`) for every check of single cells, blank rows and line feeds in cells;
     the few rows it selects are then checked one check at a time. A failure anywhere runs
     every check on the whole CSV instead, which says what failed (as a check-error if that
     fails too).
     """
+    if loaded.rows is not None:
+        return _union(con, _shape_queries(loaded, expected, None))
     checks = resource_checks(loaded.resource, loaded.relation, relations, descriptor=schema_)
     keys = [q.sql for q in checks.keys]
-    # A line feed in a field the screen of cells does not pass (a number, say) is screened.
-    screens = (checks.screen, _blank(loaded), _line_feeds(checks.passing("\n")))
+    screens = _screens(checks, loaded.fields)
     table = quote_ident(f"__screened_{loaded.resource}")
     try:
         if is_empty(con, loaded.table):
             return _union(con, _shape_queries(loaded, expected, None))
-        if screen(con, loaded.relation, " OR ".join(f"({c})" for c in screens if c), table):
+        if screen(con, loaded.relation, screens, table):
             cells = [q.sql for q in checks.cells_over(table)]
             return _union(con, keys + cells + _shape_queries(loaded, expected, table))
         return _union(con, keys + _shape_queries(loaded, expected, None))
@@ -391,7 +447,8 @@ def check_release_folder(
 ) -> tuple[tuple[ReleaseIssue, ...], dict[str, LoadedCsv]]:
     """Validate the package in `folder` on `con`; returns the issues and the CSVs it loaded.
 
-    The loaded CSVs stay on `con` (temporary tables) for the change log to compare.
+    The loaded CSVs stay on `con` (temporary tables or views of the files) for the change log
+    to compare.
     """
     descriptor = read_descriptor(folder)
     if not sql_can_check(descriptor):

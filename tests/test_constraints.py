@@ -350,3 +350,47 @@ def test_release_csv_not_matching_its_schema_is_an_error(
     path.write_text(path.read_text("utf-8").replace("department_id", "dept_id", 1), "utf-8")
     with pytest.raises(ConstraintCheckError, match=r"departments\.csv: header"):
         check_release(folder)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},  # the same row again: its key repeats
+        {"table_no": "09"},  # a new key: nothing to find
+        {k: "" for k in PK.split(", ")},
+        {"document_id": "ffffffffffffffff"},  # a document that is not in documents.csv
+        {"department_id": "dept-nowhere"},
+    ],
+    ids=["repeated key", "new key", "key all None", "unknown document", "unknown department"],
+)
+def test_probe_counts_something_whenever_a_key_check_finds_something(
+    clean: tuple[Layout, Path], change: dict[str, str]
+) -> None:
+    """`ResourceChecks.probe` may pass a relation (all its counts 0) only if no check of keys
+    finds anything in it; the cells are left to the screen, tested on its own."""
+    con = duckdb.connect()
+    views = {}
+    for name in ("line_items", "documents", "departments"):
+        views[name] = f"v_{name}"
+        path = str(clean[1] / f"{name}.csv")
+        con.execute(f"CREATE VIEW v_{name} AS SELECT * FROM read_csv('{path}', all_varchar=true)")
+    _, items = _read(clean[1] / "line_items.csv")
+    row = items[0] | change
+    added = ", ".join(f"{constraints_module.literal(v)} AS {n}" for n, v in row.items())
+    relation = f"(SELECT * FROM v_line_items UNION ALL SELECT {added})"
+    numbered = f"(SELECT row_number() OVER () AS __row, * FROM {relation})"
+    refs = {n: v for n, v in views.items() if n != "line_items"}
+    found = [
+        r
+        for q in resource_checks("line_items", numbered, refs).keys
+        for r in con.execute(q.sql).fetchall()
+    ]
+    rows, *counts = con.execute(
+        resource_checks("line_items", relation, refs).probe(None)
+    ).fetchone()
+    assert rows == len(items) + 1
+    assert bool(found) == (change != {"table_no": "09"})
+    assert any(counts) == bool(found)
+    assert not any(
+        con.execute(resource_checks("line_items", "v_line_items", refs).probe(None)).fetchone()[1:]
+    )

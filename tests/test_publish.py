@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import frictionless
 import pyarrow.parquet as pq
 import pytest
@@ -518,10 +519,12 @@ def test_publish_and_releases_commands(tmp_path: Path) -> None:
 def _zip_serially(folder: Path, path: Path, top: str) -> None:
     """The zip as `zipfile` writes it, one member after the other."""
     files = archive.release_files(folder, {path.name, f"{path.name}.sha256"})
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    level = archive.DEFLATE_LEVEL
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
         for rel in files:
             info = zipfile.ZipInfo(f"{top}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = level  # a member given as ZipInfo keeps its own (3.11)
             info.external_attr = 0o100444 << 16
             info.create_system = 3
             large = (folder / rel).stat().st_size >= archive.ZIP64_FROM
@@ -673,7 +676,23 @@ def _every_row_checked(folder: Path) -> tuple[ReleaseIssue, ...]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(validate, "screen", lambda con, rel, _, table: real(con, rel, "TRUE", table))
         patch.setattr(validate, "is_empty", lambda con, relation: False)
+        patch.setattr(validate, "_probe", lambda *_: None)  # every CSV stored and checked
         return validate_release(folder)
+
+
+def test_only_csvs_that_may_have_findings_are_stored(tmp_path: Path) -> None:
+    """A valid CSV is probed and counted, never stored; a broken one is stored and checked."""
+    layout = warehouse(tmp_path / "w")
+    release = build_release(layout, version="2024.01.0").raise_if_invalid().path
+    folder = tmp_path / "broken"
+    corrupt(release, folder)
+    for path, broken in ((release, set()), (folder, {"line_items", "documents", "departments"})):
+        descriptor = json.loads((path / "datapackage.json").read_text("utf-8"))
+        con = duckdb.connect()
+        loaded, issues = validate.load_csvs(con, path, descriptor, "__t_")
+        assert not issues and {n for n, c in loaded.items() if c.rows is None} == broken
+        for r in descriptor["resources"]:
+            assert loaded[r["name"]].rows == (None if r["name"] in broken else r["x-rows"])
 
 
 def test_empty_csvs_lines_are_counted(tmp_path: Path) -> None:

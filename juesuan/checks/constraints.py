@@ -15,7 +15,9 @@ Internal columns are named `__…`; schema fields must not be.
 
 The checks of single cells are screened: one scan of a relation selects every row any of
 them would report (`ResourceChecks.screen`), and they run on those rows only, which gives
-their findings at the cost of one scan when, as usual, there are none.
+their findings at the cost of one scan when, as usual, there are none. A relation can also be
+probed (`ResourceChecks.probe`): one scan, without row numbers, that shows no check can find
+anything, so that a clean CSV need not even be stored to be checked.
 """
 
 from __future__ import annotations
@@ -301,6 +303,7 @@ class ResourceChecks:
     cells: tuple[ConstraintQuery, ...]
     screen: str | None
     keys: tuple[ConstraintQuery, ...]
+    key_signals: tuple[tuple[str, str], ...] = ()  # (parts' columns or "", count): `probe`
 
     @property
     def queries(self) -> list[ConstraintQuery]:
@@ -309,6 +312,22 @@ class ResourceChecks:
     def passing(self, character: str) -> tuple[str, ...]:
         """The fields whose cells may hold `character` and still not be screened."""
         return tuple(f.name for f in self.table.fields if cells.may_pass(f, character))
+
+    def probe(self, screen: str | None) -> str:
+        """One scan of the relation: its row count, then counts that are all 0 when no check
+        would find anything and `screen` (a condition on the row's cells) selects no row.
+
+        The counts may also be non-zero without a finding (a hash collision), never zero with
+        one: the rows whose keys repeat are counted as rows minus distinct key hashes, keys
+        wholly None in a primary key and foreign keys without a match are counted directly.
+        Row numbers play no part, so the relation need not have `__row`: a CSV read as it is
+        can be probed without being stored, and only one that may have findings is loaded.
+        """
+        columns = [c for c, _ in self.key_signals if c]
+        counts = ["count(*)", *(f"count(*) FILTER (WHERE {screen})" for _ in [screen] if screen)]
+        counts += [a for _, a in self.key_signals]
+        inner = ", ".join(["*", *columns])
+        return f"SELECT {', '.join(counts)} FROM (SELECT {inner} FROM {self.relation})"
 
     def cells_over(self, relation: str) -> list[ConstraintQuery]:
         """The cell checks over `relation`, rows of this one (the screened rows, say)."""
@@ -334,7 +353,58 @@ def _checks(
             ref, ref_rel = references[fk.resource]
             keys.append(_foreign_key_query(t, fk, relation, ref, ref_rel))
     screen = " OR ".join(screens) or None
-    return ResourceChecks(t, relation, tuple(cell_queries), screen, tuple(keys))
+    signals = _key_signals(t, relation, references)
+    return ResourceChecks(t, relation, tuple(cell_queries), screen, tuple(keys), signals)
+
+
+def _key_signals(
+    t: _Table, relation: str, references: Mapping[str, tuple[_Table, str]]
+) -> tuple[tuple[str, str], ...]:
+    """For `ResourceChecks.probe`: per key check, its parsed parts (columns named __p<i>_k<j>)
+    and a count that is 0 when the check finds nothing (repeated keys, all-None primary keys,
+    foreign keys without a match; the same parts and comparisons as the checks)."""
+    signals: list[tuple[str, str]] = []
+
+    def parts(names: Sequence[str]) -> tuple[str, str]:
+        i = len(signals)
+        cols = [f"__p{i}_k{j}" for j in range(len(names))]
+        values = ", ".join(
+            f"{cells.value(t.field(n), quote_ident(n))} AS {c}"
+            for n, c in zip(names, cols, strict=True)
+        )
+        return values, " AND ".join(f"{c} IS NULL" for c in cols)
+
+    def repeats(names: Sequence[str]) -> str:
+        """Adds the count of repeated keys; returns the condition of a key wholly None."""
+        values, none = parts(names)
+        cols = ", ".join(f"__p{len(signals)}_k{j}" for j in range(len(names)))
+        kept = f"FILTER (WHERE NOT ({none}))"
+        signals.append((values, f"count(*) {kept} - count(DISTINCT hash({cols})) {kept}"))
+        return none
+
+    for f in t.fields:
+        if f.constraints.get("unique"):
+            repeats([f.name])
+    if t.primary_key:
+        none = repeats(t.primary_key)
+        signals.append(("", f"count(*) FILTER (WHERE {none})"))  # the same parts
+    for fk in t.foreign_keys:
+        if fk.resource == t.name:
+            ref, ref_rel = t, relation
+        elif fk.resource in references:
+            ref, ref_rel = references[fk.resource]
+        else:
+            continue
+        values, none = parts(fk.fields)
+        i = len(signals)
+        match = " AND ".join(
+            _same(t.field(s), ref.field(r), f"r.__k{j}", f"__p{i}_k{j}")
+            for j, (s, r) in enumerate(zip(fk.fields, fk.reference_fields, strict=True))
+        )
+        lookup = f"(SELECT {_parts(ref, fk.reference_fields)} FROM {ref_rel}) AS r"
+        missing = f"NOT EXISTS (SELECT 1 FROM {lookup} WHERE {match})"
+        signals.append((values, f"count(*) FILTER (WHERE NOT ({none}) AND {missing})"))
+    return tuple(signals)
 
 
 def constraint_sql(
