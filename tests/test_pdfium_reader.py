@@ -384,8 +384,9 @@ def test_the_environment_forces_pdfplumber(monkeypatch):
 
 
 def test_a_pdf_is_opened_once_to_check_and_to_read(monkeypatch):
-    """read_document hands the document `limits.checked_pdf` opened to the reader: the rows of
-    the long way (checked, then opened again by the reader), one opening instead of two."""
+    """read_document hands the document `limits.checked_pdf` opened (by pdfium's own calls,
+    not pypdfium2's PdfDocument) to the reader: the rows of the long way (checked, then opened
+    again by the reader through pypdfium2), one opening instead of two."""
     import pypdfium2
 
     from juesuan.readers import limits
@@ -394,15 +395,46 @@ def test_a_pdf_is_opened_once_to_check_and_to_read(monkeypatch):
     limits.check_pdf(PUTUO)
     reference = pdf.read(PUTUO)  # the reader opening the file itself
     opened = []
-    original = pypdfium2.PdfDocument
+    original, load = pypdfium2.PdfDocument, limits.OpenedPdf.load
 
     def counted(*args, **kwargs):
         opened.append(args)
         return original(*args, **kwargs)
 
+    def loaded(path):
+        opened.append(path)
+        return load(path)
+
     monkeypatch.setattr(pypdfium2, "PdfDocument", counted)
+    monkeypatch.setattr(limits.OpenedPdf, "load", loaded)
     assert read_document(PUTUO) == reference
-    assert len(opened) == 1
+    assert opened == [PUTUO]
+
+
+def test_pdfium_opens_as_pypdfium2_does(tmp_path):
+    """`limits.OpenedPdf` opens what pypdfium2's PdfDocument opens, with its page count, and
+    says why where it cannot (a password, a file that is not a PDF)."""
+    import pypdfium2
+
+    from juesuan.readers import limits
+    from tests.bad_inputs.corpus import corrupt_pdf, encrypted_pdf
+
+    garbage, locked = tmp_path / "garbage.pdf", tmp_path / "locked.pdf"
+    garbage.write_bytes(b"%PDF-1.4\nnot really\n%%EOF\n")
+    locked.write_bytes(encrypted_pdf())
+    (tmp_path / "corrupt.pdf").write_bytes(corrupt_pdf())
+    for path in (PUTUO, garbage, locked, tmp_path / "corrupt.pdf"):
+        try:
+            expected = len(pypdfium2.PdfDocument(str(path)))
+        except pypdfium2.PdfiumError as exc:
+            expected = exc.err_code
+        found = limits.OpenedPdf.load(path)
+        assert (len(found) if isinstance(found, limits.OpenedPdf) else found) == expected
+        if isinstance(found, limits.OpenedPdf):
+            found.close()
+            found.close()  # closing twice is harmless
+    with limits.checked_pdf(garbage) as document:
+        assert document is None
 
 
 def test_a_document_pdfium_cannot_read_goes_to_pdfplumber(monkeypatch, caplog):

@@ -69,7 +69,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row, made_rows, pdf_tables, pdfium_bulk
+from juesuan.readers import Row, limits, made_rows, pdf_tables, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -299,7 +299,8 @@ def _bulk():
 
 
 def _handle(raw) -> int:
-    return ctypes.cast(raw, _P).value or 0
+    """A document's handle as an int: `limits.OpenedPdf`'s is one already, pypdfium2's not."""
+    return raw if isinstance(raw, int) else ctypes.cast(raw, _P).value or 0
 
 
 class _Out:
@@ -2204,7 +2205,7 @@ def read_pages(
     min_chars: int,
     ocr: bool = True,
     max_pages: int | None = None,
-    document: pdfium.PdfDocument | None = None,
+    document: pdfium.PdfDocument | limits.OpenedPdf | None = None,
 ) -> tuple[list[PageText], int]:
     """The pages of a PDF (the first `max_pages`), and its page count. The pages are read by
     one C call (`_read_compiled`), or one by one (`read_page`); their chars worked out, their
