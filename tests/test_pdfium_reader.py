@@ -802,3 +802,23 @@ def test_reading_a_pdf_imports_no_other_format_s_reader():
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_a_few_tops_round_as_many_do(monkeypatch):
+    """`_rounded` of a few values (by Python at once) is its numpy way's, to the bit: ties
+    either side, values past the integers a float holds, NaN and infinities."""
+    tricky = [
+        0.05, 0.15, 0.25, 0.35, 1.45, 2.675, 123.45, 700.05, -0.05, -1.25, 0.0, -0.0, 1e17,
+        -3.3e20, 2.0**52 / 10 + 0.05, float("nan"), float("inf"), float("-inf"), 841.9,
+        612.000000001, 99.94999999999999, 1 / 3,
+    ]  # fmt: skip
+    rng = np.random.default_rng(9)
+    samples = [np.array(tricky[k : k + 16]) for k in range(0, len(tricky), 7)]
+    samples += [rng.uniform(-1000, 1000, size) for size in (1, 5, 16)]
+    samples += [np.round(rng.uniform(0, 800, 16), 2) + 0.05, np.empty(0)]
+    for values in samples:
+        few = pdfium._rounded(values)
+        with monkeypatch.context() as patched:
+            patched.setattr(pdfium, "_FEW", -1)
+            many = pdfium._rounded(values)
+        assert few.dtype == many.dtype and few.tobytes() == many.tobytes(), values

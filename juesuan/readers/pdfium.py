@@ -1979,9 +1979,15 @@ def _ordered(
     return rows
 
 
+_FEW = 16  # values Python rounds faster than numpy's calls on them
+
+
 def _rounded(values: np.ndarray) -> np.ndarray:
     """round(value, 1) of each: numpy's rounding, but Python's where they could differ (near a
-    tie, or beyond the integers a float holds: Python rounds the exact decimal value)."""
+    tie, or beyond the integers a float holds: Python rounds the exact decimal value). A few
+    values (a cover page's rows) are rounded by Python at once: cheaper than numpy's calls."""
+    if len(values) <= _FEW:
+        return np.array([round(value, 1) for value in values.tolist()], np.float64)
     tens = values * 10
     rounded = np.rint(tens) / 10
     near = np.abs(tens - np.floor(tens) - 0.5) < 1e-9 * np.maximum(1.0, np.abs(tens))
@@ -2085,7 +2091,7 @@ def _compiled_chars(
     order = read.array("char_orders", count).copy()
     chars = _Chars(x0, x1, top, bottom, size, codes, order)
     starts = [*table[:, pdfium_bulk.P_CHARS].tolist(), count]  # (the first page's: 0)
-    per_page = np.diff(starts)
+    per_page = np.array([b - a for a, b in itertools.pairwise(starts)], np.int64)
     if not blank_count:
         return chars, np.repeat(np.arange(len(frames)), per_page)
     blank_starts = [*table[:, pdfium_bulk.P_BLANKS].tolist(), blank_count]
