@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from juesuan.parse.metadata import COVER_ROWS, cover_rows, read_cover
-from juesuan.rawstore import RawStore, StoredDocument, display_name
+from juesuan.rawstore import RawStore, StoredDocument, display_name, local_uris
 from juesuan.readers import Row, UnreadableDocument, detect_format, read_document
 from juesuan.workers import map_documents
 
@@ -111,6 +111,7 @@ def ingest_files(
     """
     summary = IngestSummary()
     store.remove_stale_temporaries()  # what an ingest killed midway left
+    uri_of = local_uris()
     batch = _Batch()  # new documents, to identify
     pending: _Batch | None = None  # the batch being identified while this one is stored
     for path, skip_reason in files:
@@ -118,7 +119,7 @@ def ingest_files(
         if skip_reason:
             summary.skipped.append((path, skip_reason))
             continue
-        doc, is_new = store.stage(path)
+        doc, is_new = store.stage(path, uri_of(path))
         if is_new and pending is not None and doc.sha256 in pending.docs:
             pending.add(doc)  # the bytes of a document being identified: not saved yet
         elif not is_new:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote_from_bytes
 
 from juesuan.faults import pause_point
 from juesuan.locks import remove_stale_temporaries, temporary_prefix
@@ -169,7 +170,6 @@ class RawStore:
         data = _read_small(path)
         sha = sha256_of(path) if data is None else hashlib.sha256(data).hexdigest()
         content = path if data is None else data
-        uri = source_uri or _local_uri(path)
         known = self.get(sha)
         if known is not None:
             if not self.object_path(known).is_file():  # removed by hand: the bytes come back
@@ -178,6 +178,7 @@ class RawStore:
                 known = replace(known, other_names=(*known.other_names, name))
                 self.save(known)
             return known, False
+        uri = source_uri or _local_uri(path)
         fmt = detect_format(path)
         object_name = sha + (f".{fmt}" if _OBJECT_SUFFIX.fullmatch(fmt) else "")
         _atomic_write(self.root / "objects" / sha[:2] / object_name, content, "ingest")
@@ -229,7 +230,33 @@ class RawStore:
 
 def _local_uri(path: Path) -> str:
     """A checkout-relative path for bundled files (no machine paths in a release), else file://."""
-    resolved = path.resolve()
+    return _uri_of(path.resolve())
+
+
+def local_uris() -> Callable[[Path], str]:
+    """`_local_uri` of the files of one ingest, by their paths' text: each folder resolved once
+    (a file's path resolved is its folder's and its name, unless it is itself a link), not
+    every folder of each file again, nor each made a Path (~15 us of ~23 a file)."""
+    folders: dict[Path, str] = {}
+    checkout = str(REPO_ROOT).rstrip("/") + "/"  # (a file is never the checkout itself)
+
+    def uri(path: Path) -> str:
+        path = Path(path)
+        if path.name in ("", "..") or os.path.islink(path):
+            return _local_uri(path)
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = str(path.parent.resolve())
+        resolved = os.path.join(folder, path.name)
+        if resolved.startswith(checkout):
+            relative = resolved[len(checkout) :]
+            return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+        return "file://" + quote_from_bytes(os.fsencode(resolved))  # as Path.as_uri
+
+    return uri
+
+
+def _uri_of(resolved: Path) -> str:
     if resolved.is_relative_to(REPO_ROOT):
         relative = resolved.relative_to(REPO_ROOT).as_posix()
         return os.fsencode(relative).decode("utf-8", errors="backslashreplace")

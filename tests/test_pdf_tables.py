@@ -236,3 +236,20 @@ def test_without_a_compiler_numpy_finds_the_tables(tmp_path, caplog):
         pdf_tables.compiled.cache_clear()  # built again, as it is
     assert pdf_tables.active() is not None
     assert pdfium.read_pages(path, 10) == without
+
+
+def test_an_arrays_address_is_its_data_pointer():
+    """c_build.address (through the buffer protocol where it can) gives every kind of array's
+    data pointer as numpy says it: views at an offset, read-only, empty, strided arrays."""
+    from juesuan.readers.c_build import address
+
+    base = np.arange(40, dtype=np.float64)
+    frozen = base.copy()
+    frozen.flags.writeable = False
+    arrays = [
+        base, base[3:], base.reshape(8, 5)[2:], base[::2], base.reshape(8, 5)[:, 1],
+        np.empty(0), np.empty((0, 4)), base[5:5], frozen, np.frombuffer(b"abcd", np.uint8),
+        np.zeros(3, np.uint8).view(bool), np.empty((3, 7), np.int32), base.view(np.uint8)[1:],
+    ]  # fmt: skip
+    for array in arrays:
+        assert address(array) == array.__array_interface__["data"][0]

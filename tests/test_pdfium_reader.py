@@ -384,8 +384,9 @@ def test_the_environment_forces_pdfplumber(monkeypatch):
 
 
 def test_a_pdf_is_opened_once_to_check_and_to_read(monkeypatch):
-    """read_document hands the document `limits.checked_pdf` opened to the reader: the rows of
-    the long way (checked, then opened again by the reader), one opening instead of two."""
+    """read_document hands the document `limits.checked_pdf` opened (by pdfium's own calls,
+    not pypdfium2's PdfDocument) to the reader: the rows of the long way (checked, then opened
+    again by the reader through pypdfium2), one opening instead of two."""
     import pypdfium2
 
     from juesuan.readers import limits
@@ -394,15 +395,46 @@ def test_a_pdf_is_opened_once_to_check_and_to_read(monkeypatch):
     limits.check_pdf(PUTUO)
     reference = pdf.read(PUTUO)  # the reader opening the file itself
     opened = []
-    original = pypdfium2.PdfDocument
+    original, load = pypdfium2.PdfDocument, limits.OpenedPdf.load
 
     def counted(*args, **kwargs):
         opened.append(args)
         return original(*args, **kwargs)
 
+    def loaded(path):
+        opened.append(path)
+        return load(path)
+
     monkeypatch.setattr(pypdfium2, "PdfDocument", counted)
+    monkeypatch.setattr(limits.OpenedPdf, "load", loaded)
     assert read_document(PUTUO) == reference
-    assert len(opened) == 1
+    assert opened == [PUTUO]
+
+
+def test_pdfium_opens_as_pypdfium2_does(tmp_path):
+    """`limits.OpenedPdf` opens what pypdfium2's PdfDocument opens, with its page count, and
+    says why where it cannot (a password, a file that is not a PDF)."""
+    import pypdfium2
+
+    from juesuan.readers import limits
+    from tests.bad_inputs.corpus import corrupt_pdf, encrypted_pdf
+
+    garbage, locked = tmp_path / "garbage.pdf", tmp_path / "locked.pdf"
+    garbage.write_bytes(b"%PDF-1.4\nnot really\n%%EOF\n")
+    locked.write_bytes(encrypted_pdf())
+    (tmp_path / "corrupt.pdf").write_bytes(corrupt_pdf())
+    for path in (PUTUO, garbage, locked, tmp_path / "corrupt.pdf"):
+        try:
+            expected = len(pypdfium2.PdfDocument(str(path)))
+        except pypdfium2.PdfiumError as exc:
+            expected = exc.err_code
+        found = limits.OpenedPdf.load(path)
+        assert (len(found) if isinstance(found, limits.OpenedPdf) else found) == expected
+        if isinstance(found, limits.OpenedPdf):
+            found.close()
+            found.close()  # closing twice is harmless
+    with limits.checked_pdf(garbage) as document:
+        assert document is None
 
 
 def test_a_document_pdfium_cannot_read_goes_to_pdfplumber(monkeypatch, caplog):
@@ -770,3 +802,23 @@ def test_reading_a_pdf_imports_no_other_format_s_reader():
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_a_few_tops_round_as_many_do(monkeypatch):
+    """`_rounded` of a few values (by Python at once) is its numpy way's, to the bit: ties
+    either side, values past the integers a float holds, NaN and infinities."""
+    tricky = [
+        0.05, 0.15, 0.25, 0.35, 1.45, 2.675, 123.45, 700.05, -0.05, -1.25, 0.0, -0.0, 1e17,
+        -3.3e20, 2.0**52 / 10 + 0.05, float("nan"), float("inf"), float("-inf"), 841.9,
+        612.000000001, 99.94999999999999, 1 / 3,
+    ]  # fmt: skip
+    rng = np.random.default_rng(9)
+    samples = [np.array(tricky[k : k + 16]) for k in range(0, len(tricky), 7)]
+    samples += [rng.uniform(-1000, 1000, size) for size in (1, 5, 16)]
+    samples += [np.round(rng.uniform(0, 800, 16), 2) + 0.05, np.empty(0)]
+    for values in samples:
+        few = pdfium._rounded(values)
+        with monkeypatch.context() as patched:
+            patched.setattr(pdfium, "_FEW", -1)
+            many = pdfium._rounded(values)
+        assert few.dtype == many.dtype and few.tobytes() == many.tobytes(), values

@@ -82,7 +82,7 @@ def read(
     path: Path, ocr: bool = True, max_pages: int | None = None, document: Any = None
 ) -> SourceDocument:
     """The rows of a PDF, by the pdfium reader unless it cannot or JUESUAN_PDF_ENGINE says not.
-    `document`: the file opened by pypdfium2 already (left open), else it is opened here."""
+    `document`: the file opened already (`limits.checked_pdf`; left open), else opened here."""
     path = Path(path)
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() != "pdfplumber":
         from juesuan.readers import pdfium

@@ -69,7 +69,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from juesuan.readers import Row, made_rows, pdf_tables, pdfium_bulk
+from juesuan.readers import Row, limits, made_rows, pdf_tables, pdfium_bulk
 
 # pdfplumber's defaults, as juesuan.readers.pdf uses them.
 SNAP_TOLERANCE = 3  # edges this close across their axis are moved to their average
@@ -299,7 +299,8 @@ def _bulk():
 
 
 def _handle(raw) -> int:
-    return ctypes.cast(raw, _P).value or 0
+    """A document's handle as an int: `limits.OpenedPdf`'s is one already, pypdfium2's not."""
+    return raw if isinstance(raw, int) else ctypes.cast(raw, _P).value or 0
 
 
 class _Out:
@@ -1978,9 +1979,15 @@ def _ordered(
     return rows
 
 
+_FEW = 16  # values Python rounds faster than numpy's calls on them
+
+
 def _rounded(values: np.ndarray) -> np.ndarray:
     """round(value, 1) of each: numpy's rounding, but Python's where they could differ (near a
-    tie, or beyond the integers a float holds: Python rounds the exact decimal value)."""
+    tie, or beyond the integers a float holds: Python rounds the exact decimal value). A few
+    values (a cover page's rows) are rounded by Python at once: cheaper than numpy's calls."""
+    if len(values) <= _FEW:
+        return np.array([round(value, 1) for value in values.tolist()], np.float64)
     tens = values * 10
     rounded = np.rint(tens) / 10
     near = np.abs(tens - np.floor(tens) - 0.5) < 1e-9 * np.maximum(1.0, np.abs(tens))
@@ -2084,7 +2091,7 @@ def _compiled_chars(
     order = read.array("char_orders", count).copy()
     chars = _Chars(x0, x1, top, bottom, size, codes, order)
     starts = [*table[:, pdfium_bulk.P_CHARS].tolist(), count]  # (the first page's: 0)
-    per_page = np.diff(starts)
+    per_page = np.array([b - a for a, b in itertools.pairwise(starts)], np.int64)
     if not blank_count:
         return chars, np.repeat(np.arange(len(frames)), per_page)
     blank_starts = [*table[:, pdfium_bulk.P_BLANKS].tolist(), blank_count]
@@ -2204,7 +2211,7 @@ def read_pages(
     min_chars: int,
     ocr: bool = True,
     max_pages: int | None = None,
-    document: pdfium.PdfDocument | None = None,
+    document: pdfium.PdfDocument | limits.OpenedPdf | None = None,
 ) -> tuple[list[PageText], int]:
     """The pages of a PDF (the first `max_pages`), and its page count. The pages are read by
     one C call (`_read_compiled`), or one by one (`read_page`); their chars worked out, their
