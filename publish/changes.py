@@ -24,6 +24,8 @@ from typing import Any
 
 import duckdb
 
+from juesuan.checks.constraints import csv_as_text
+
 MAX_LISTED = 1000
 MAX_SHOWN = 30  # rows per category shown in CHANGES.md
 Row = dict[str, str | None]
@@ -92,12 +94,8 @@ class _Reader:
     def load(self, folder: Path, resource: dict[str, Any]) -> tuple[str, list[str]]:
         names = [f["name"] for f in resource["schema"]["fields"]]
         table = self.table()
-        columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
         self.con.execute(
-            f"CREATE TEMP TABLE {table} AS SELECT * FROM "
-            f"read_csv({_lit(str(folder / resource['path']))}"
-            f", header = true, auto_detect = false, columns = {columns}, delim = ',', "
-            "quote = '\"', escape = '\"')"
+            f"CREATE TEMP TABLE {table} AS {csv_as_text(folder / resource['path'], names)}"
         )
         return table, names
 

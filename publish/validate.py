@@ -40,7 +40,13 @@ import frictionless
 
 from juesuan import duckdb_settings, schema
 from juesuan.checks.cells import UnsupportedField, literal
-from juesuan.checks.constraints import ResourceChecks, is_empty, resource_checks, screen
+from juesuan.checks.constraints import (
+    ResourceChecks,
+    csv_as_text,
+    is_empty,
+    resource_checks,
+    screen,
+)
 from juesuan.schema import quote_ident
 from publish.descriptor import checksum_mismatches
 
@@ -176,16 +182,6 @@ def _line_ends(path: Path) -> tuple[int, bool]:
     return count, last == b"\n"
 
 
-def _read_csv(path: Path, names: Sequence[str], delimiter: str, quote: str) -> str:
-    """The CSV's rows as text, every field a VARCHAR, in file order."""
-    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
-    return (
-        f"SELECT * FROM read_csv({literal(str(path))}, columns = {columns}, header = true, "
-        f"auto_detect = false, delim = {literal(delimiter)}, quote = {literal(quote)}, "
-        f"escape = {literal(quote)})"
-    )
-
-
 def _probe(
     con: duckdb.DuckDBPyConnection, res: Mapping[str, Any], view: str, views: Mapping[str, str]
 ) -> int | None:
@@ -240,7 +236,7 @@ def load_csvs(
                 )
             )
             continue
-        source = _read_csv(path, names, delimiter, quote)
+        source = csv_as_text(path, names, delimiter, quote)
         con.execute(f"CREATE TEMP VIEW {quote_ident(f'{prefix}{name}')} AS {source}")
         found[name] = (res, path, names, source)
     views = {name: quote_ident(f"{prefix}{name}") for name in found}

@@ -26,6 +26,7 @@ import csv
 import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -533,34 +534,22 @@ def _in_threads(
     other idle. The costliest names start first. Results come in the order of `names`, and an
     error is raised as running them in that order would raise it: the first name's that fails.
     """
-    pending = iter(sorted(names, key=lambda n: -cost.get(n, 0)))
-    lock = threading.Lock()
-    outcomes: dict[str, tuple[Any, BaseException | None]] = {}
+    local = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
 
-    def worker() -> None:
-        with con.cursor() as cursor:
-            while True:
-                with lock:
-                    name = next(pending, None)
-                if name is None:
-                    return
-                try:
-                    outcomes[name] = (work(cursor, name), None)
-                except Exception as exc:  # raised in the caller, in the order of `names`
-                    outcomes[name] = (None, exc)
+    def run(name: str) -> _Result:
+        if (cursor := getattr(local, "cursor", None)) is None:
+            cursor = local.cursor = con.cursor()
+            cursors.append(cursor)
+        return work(cursor, name)
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results = []
-    for name in names:
-        value, error = outcomes[name]
-        if error is not None:
-            raise error
-        results.append(value)
-    return results
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            started = {n: pool.submit(run, n) for n in sorted(names, key=lambda n: -cost.get(n, 0))}
+        return [started[name].result() for name in names]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def _run(
@@ -659,6 +648,17 @@ def _csv_path(folder: Path, resource: Mapping[str, Any]) -> Path:
     return target
 
 
+def csv_as_text(path: Path, names: Sequence[str], delimiter: str = ",", quote: str = '"') -> str:
+    """A query of a CSV's rows in file order, every field (`names`, the header's) a VARCHAR:
+    the cells as the file writes them, for the checks to read as frictionless reads them."""
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+    return (
+        f"SELECT * FROM read_csv({literal(str(path))}, columns = {columns}, header = true, "
+        f"auto_detect = false, delim = {literal(delimiter)}, quote = {literal(quote)}, "
+        f"escape = {literal(quote)})"
+    )
+
+
 def _load_csv(
     con: duckdb.DuckDBPyConnection, path: Path, t: _Table, dialect: Mapping[str, Any]
 ) -> str:
@@ -669,15 +669,10 @@ def _load_csv(
     names = [f.name for f in t.fields]
     if header != names:
         raise ConstraintCheckError(f"{path}: header {header} is not the schema's fields {names}")
-    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
     table = quote_ident(f"__csv_{t.name}")
     try:
         # Insertion order is preserved (DuckDB's default), so rowid is the file's row order.
-        con.execute(
-            f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({literal(str(path))}, "
-            f"columns = {columns}, header = true, auto_detect = false, "
-            f"delim = {literal(delimiter)}, quote = {literal(quote)}, escape = {literal(quote)})"
-        )
+        con.execute(f"CREATE TEMP TABLE {table} AS {csv_as_text(path, names, delimiter, quote)}")
     except duckdb.Error as exc:
         raise ConstraintCheckError(f"{path}: cannot read as CSV: {exc}") from exc
     view = quote_ident(f"__check_{t.name}")
